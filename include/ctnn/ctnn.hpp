@@ -1,0 +1,5 @@
+#pragma once
+/// \file ctnn.hpp
+/// Everything ctnn has. Only includes; every header also compiles on its own.
+#include "core.hpp"
+#include "simd.hpp"

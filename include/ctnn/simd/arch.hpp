@@ -1,0 +1,126 @@
+#pragma once
+/// \file arch.hpp
+/// The one place ctnn includes xsimd. A *pack* is `xsimd::batch<T, A>` for a
+/// SIMD architecture `A`, or plain `T` for `scalar_arch`; kernels are written
+/// once over packs and resolve their tails at compile time by stepping down
+/// to narrower architectures (AVX-512 -> AVX2 -> SSE -> scalar).
+
+#include <cstddef>
+#include <type_traits>
+
+#include <xsimd/xsimd.hpp>
+
+#include "../core/config.hpp"
+
+namespace ctnn::simd {
+
+/// The widest architecture the compiler targets (`-march=native` in ctnn's own
+/// builds; SSE2 for plain x86-64).
+using best_arch = xsimd::default_arch;
+
+/// One lane: the end of every tail chain.
+struct scalar_arch {
+    static constexpr std::size_t alignment() noexcept { return 0; }
+    static constexpr bool supported() noexcept { return true; }
+    static constexpr const char* name() noexcept { return "scalar"; }
+};
+
+template <class T, class A>
+struct pack_traits {
+    using type = xsimd::batch<T, A>;
+    static constexpr std::size_t width = type::size;
+    static CTNN_INLINE type load(const T* p) noexcept { return type::load_unaligned(p); }
+    static CTNN_INLINE void store(T* p, const type& v) noexcept { v.store_unaligned(p); }
+    static CTNN_INLINE type splat(T v) noexcept { return type(v); }
+    static CTNN_INLINE type fma(const type& a, const type& b, const type& c) noexcept { return xsimd::fma(a, b, c); }
+    static CTNN_INLINE T sum(const type& v) noexcept { return xsimd::hadd(v); }
+};
+
+template <class T>
+struct pack_traits<T, scalar_arch> {
+    using type = T;
+    static constexpr std::size_t width = 1;
+    static CTNN_INLINE T load(const T* p) noexcept { return *p; }
+    static CTNN_INLINE void store(T* p, T v) noexcept { *p = v; }
+    static CTNN_INLINE T splat(T v) noexcept { return v; }
+    static CTNN_INLINE T fma(T a, T b, T c) noexcept { return a * b + c; }
+    static CTNN_INLINE T sum(T v) noexcept { return v; }
+};
+
+/// The pack of `T` on architecture `A`.
+template <class T, class A = best_arch>
+using pack = typename pack_traits<T, A>::type;
+
+/// Lanes of a pack of `T` on `A`.
+template <class T, class A = best_arch>
+inline constexpr std::size_t width = pack_traits<T, A>::width;
+
+namespace detail {
+template <std::size_t Below, class... As>
+struct first_below {
+    using type = scalar_arch;
+};
+template <std::size_t Below, class A, class... As>
+struct first_below<Below, A, As...> {
+    using type = std::conditional_t<(A::supported() && A::alignment() < Below), A,
+                                    typename first_below<Below, As...>::type>;
+};
+template <std::size_t Below>
+using narrower_than = typename first_below<Below,
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64)
+                                           xsimd::fma3<xsimd::avx2>, xsimd::avx2, xsimd::fma3<xsimd::avx>, xsimd::avx,
+                                           xsimd::fma3<xsimd::sse4_2>, xsimd::sse4_2, xsimd::sse2
+#elif defined(__aarch64__)
+                                           xsimd::neon64
+#elif defined(__ARM_NEON)
+                                           xsimd::neon
+#endif
+                                           >::type;
+}  // namespace detail
+
+/// The next narrower supported architecture below `A` (ends at `scalar_arch`).
+template <class A>
+using narrower_t = detail::narrower_than<A::alignment()>;
+
+/// Loads a pack of the same kind as `like` from `p` (for epilogues, which
+/// are written once for every pack width).
+template <class T, class A>
+CTNN_INLINE xsimd::batch<T, A> load_like(const xsimd::batch<T, A>&, const T* p) noexcept {
+    return xsimd::batch<T, A>::load_unaligned(p);
+}
+template <class T>
+    requires std::is_arithmetic_v<T>
+CTNN_INLINE T load_like(T, const T* p) noexcept {
+    return *p;
+}
+
+/// `r` with lane i = Σ rows[i], for `width` packs (a transposing reduction).
+/// xsimd 8.x's AVX-512 float `haddp` returns the sums with lanes 2-5 and
+/// 10-13 swapped pairwise; the permutation is its own inverse, so feeding the
+/// rows in permuted order gives the right lanes (tests/simd pins the order).
+template <class T, class A>
+CTNN_INLINE xsimd::batch<T, A> reduce_packs(const xsimd::batch<T, A>* rows) noexcept {
+#if XSIMD_VERSION_MAJOR == 8
+    if constexpr (std::is_same_v<T, float> && A::alignment() == 64) {
+        const xsimd::batch<T, A> p[16] = {rows[0], rows[1], rows[4],  rows[5],  rows[2],  rows[3],  rows[6],  rows[7],
+                                          rows[8], rows[9], rows[12], rows[13], rows[10], rows[11], rows[14], rows[15]};
+        return xsimd::haddp(p);
+    } else
+#endif
+        return xsimd::haddp(rows);
+}
+
+/// Calls `f.template operator()<A2>(offset)` once for each pack that covers
+/// `[0, N)`: full packs of `A` first, then the tail in packs of narrower
+/// architectures, all chosen at compile time.
+template <class T, std::size_t N, class A = best_arch, class F>
+CTNN_INLINE void for_each_pack(F&& f) noexcept {
+    constexpr std::size_t w = width<T, A>;
+    constexpr std::size_t full = N / w * w;
+    for (std::size_t i = 0; i < full; i += w) f.template operator()<A>(i);
+    if constexpr (full != N) {
+        for_each_pack<T, N - full, narrower_t<A>>([&]<class A2>(std::size_t i) { f.template operator()<A2>(full + i); });
+    }
+}
+
+}  // namespace ctnn::simd

@@ -1,0 +1,64 @@
+#pragma once
+/// \file blas1.hpp
+/// Vector kernels: dot product, sum, `y += alpha * x`.
+
+#include <cstddef>
+
+#include "arch.hpp"
+#include "map.hpp"
+
+namespace ctnn::simd {
+
+namespace detail {
+/// Σ a[i]*b[i] over N elements on architecture A, with four independent
+/// accumulators to hide the FMA latency; the tail steps down to narrower packs.
+template <std::size_t N, class A, class T>
+CTNN_INLINE T dot_arch(const T* a, const T* b) noexcept {
+    using P = pack_traits<T, A>;
+    constexpr std::size_t w = P::width;
+    constexpr std::size_t step = 4 * w;
+    constexpr std::size_t full4 = N / step * step;
+    constexpr std::size_t full = N / w * w;
+    T result{};
+    if constexpr (full > 0) {
+        typename P::type acc[4] = {P::splat(T(0)), P::splat(T(0)), P::splat(T(0)), P::splat(T(0))};
+        for (std::size_t i = 0; i < full4; i += step)
+            for (std::size_t u = 0; u < 4; ++u)
+                acc[u] = P::fma(P::load(a + i + u * w), P::load(b + i + u * w), acc[u]);
+        for (std::size_t i = full4; i < full; i += w) acc[0] = P::fma(P::load(a + i), P::load(b + i), acc[0]);
+        result = P::sum((acc[0] + acc[1]) + (acc[2] + acc[3]));
+    }
+    if constexpr (full != N) result += dot_arch<N - full, narrower_t<A>>(a + full, b + full);
+    return result;
+}
+}  // namespace detail
+
+/// Σ a[i]·b[i] for i < N.
+template <std::size_t N, class T>
+CTNN_INLINE T dot_n(const T* a, const T* b) noexcept {
+    return detail::dot_arch<N, best_arch>(a, b);
+}
+
+/// Dot product of two tensors of the same shape (all elements).
+template <TensorLike X, TensorLike Y>
+CTNN_INLINE auto dot(const X& x, const Y& y) noexcept {
+    static_assert(std::is_same_v<typename X::shape_type, typename Y::shape_type>,
+                  "ctnn: dot needs two tensors of the same shape");
+    return dot_n<X::size>(x.data(), y.data());
+}
+
+/// `y[i] += alpha * x[i]` for i < N.
+template <std::size_t N, class T>
+CTNN_INLINE void axpy_n(T alpha, const T* x, T* y) noexcept {
+    map_n<N>([alpha](auto xv, auto yv) { return xv * decltype(xv)(alpha) + yv; }, y, x, y);
+}
+
+/// `y += alpha * x` over two tensors of the same shape.
+template <TensorLike X, TensorLike Y>
+CTNN_INLINE void axpy(typename X::value_type alpha, const X& x, Y& y) noexcept {
+    static_assert(std::is_same_v<typename X::shape_type, typename Y::shape_type>,
+                  "ctnn: axpy needs two tensors of the same shape");
+    axpy_n<X::size>(alpha, x.data(), y.data());
+}
+
+}  // namespace ctnn::simd

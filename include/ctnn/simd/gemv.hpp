@@ -1,0 +1,33 @@
+#pragma once
+/// \file gemv.hpp
+/// Matrix-vector product `y = epi(W x)` with `W: [Out, In]` (PyTorch's
+/// layout): the forward product at batch 1. Tiles of one pack of outputs are
+/// reduced with one `haddp`, so bias and activation are applied to a whole
+/// pack of outputs in registers. No allocation; 2·Out·In flops.
+
+#include <cstddef>
+
+#include "gemm.hpp"
+
+namespace ctnn::simd {
+
+/// `y[o] = epi(Σ_i w[o,i]·x[i], 0, o)`.
+template <std::size_t Out, std::size_t In, class T, class Epi = epilogue::none>
+CTNN_REALTIME CTNN_INLINE void gemv_n(const T* w, const T* x, T* y, Epi epi = {}) noexcept {
+    gemm_xwt_n<1, Out, In>(x, w, y, epi);
+}
+
+/// `y = epi(W x)`, e.g. `gemv(W, x, y, epilogue::bias{b.data()})` for `W x + b`.
+template <TensorLike W, TensorLike X, TensorLike Y, class Epi = epilogue::none>
+CTNN_REALTIME CTNN_INLINE void gemv(const W& w, const X& x, Y& y, Epi epi = {}) noexcept {
+    using SW = typename W::shape_type;
+    using SX = typename X::shape_type;
+    static_assert(SW::rank == 2 && SX::rank == 1, "ctnn: gemv takes a matrix W [Out, In] and a vector x [In]");
+    using R = matmul_shape_t<SW, SX>;
+    static_assert(detail::output_shape_matches<R, typename Y::shape_type>,
+                  "ctnn: the output tensor must have the product's shape [Out]");
+    if constexpr (detail::output_shape_matches<R, typename Y::shape_type>)
+        gemv_n<SW::dims[0], SW::dims[1]>(w.data(), x.data(), y.data(), epi);
+}
+
+}  // namespace ctnn::simd

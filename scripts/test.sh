@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: with g++ 12 and with clang++ 14
+# (-march=native), once more under AddressSanitizer + UndefinedBehaviorSanitizer,
+# and once for plain x86-64 (no -march). Build trees go to build/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+
+jobs=$(nproc)
+start=$(date +%s)
+
+# configure NAME [cmake args...]; build it; run its tests (ctest -L LABEL if given)
+run() {
+  local name=$1 label=$2
+  shift 2
+  echo "=== ctnn tests: $name"
+  cmake -S . -B "build/$name" -G Ninja "$@" >/dev/null
+  cmake --build "build/$name" -j "$jobs"
+  if [ -n "$label" ]; then
+    ctest --test-dir "build/$name" --output-on-failure -j "$jobs" -L "$label"
+  else
+    ctest --test-dir "build/$name" --output-on-failure -j "$jobs"
+  fi
+}
+
+run gcc "" -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release -DCTNN_BUILD_BENCH=ON
+run clang "" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release
+run sanitize "unit|example" -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCTNN_SANITIZE=address,undefined -DCTNN_BUILD_COMPILE_TESTS=OFF
+run portable "unit" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release \
+  -DCTNN_NATIVE=OFF -DCTNN_BUILD_COMPILE_TESTS=OFF -DCTNN_BUILD_EXAMPLES=OFF
+
+echo "ctnn tests: all four builds passed in $(( $(date +%s) - start )) s"
