@@ -37,7 +37,7 @@ int main() {
     // Backward for a loss whose gradient w.r.t. Y is all ones: dY masked by
     // relu'(.), then dX = dY W and dW = dYᵀ X.
     Tensor<float, 4, 2> dy;
-    simd::map([](auto out) { using P = decltype(out); return xsimd::select(out > P(0), P(1), P(0)); }, dy, ys);
+    simd::map([](auto out) { using P = decltype(out); return simd::select(out > P(0), P(1), P(0)); }, dy, ys);
     Tensor<float, 4, 3> dx;
     Tensor<float, 2, 3> dw;
     simd::gemm_dyw(dy, weight, dx);

@@ -195,6 +195,19 @@ private:
     T* p_;
 };
 
+namespace detail {
+template <class T, class S>
+struct tensor_for;
+template <class T, std::size_t... D>
+struct tensor_for<T, Shape<D...>> {
+    using type = Tensor<T, D...>;
+};
+}  // namespace detail
+
+/// The tensor of element type `T` and shape `S` (a `Shape<...>`).
+template <class T, class S>
+using tensor_for_t = typename detail::tensor_for<T, S>::type;
+
 /// A view of `t` with shape `[NewDims...]`; the element count must match.
 template <std::size_t... NewDims, class T, std::size_t... Dims>
 constexpr auto reshape(Tensor<T, Dims...>& t) noexcept {

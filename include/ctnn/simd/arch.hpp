@@ -82,6 +82,21 @@ using narrower_than = typename first_below<Below,
 template <class A>
 using narrower_t = detail::narrower_than<A::alignment()>;
 
+namespace detail {
+template <class P>
+struct arch_of {
+    using type = scalar_arch;
+};
+template <class T, class A>
+struct arch_of<xsimd::batch<T, A>> {
+    using type = A;
+};
+}  // namespace detail
+
+/// The architecture of a pack type (`scalar_arch` for a plain number).
+template <class P>
+using arch_of_t = typename detail::arch_of<P>::type;
+
 /// Loads a pack of the same kind as `like` from `p` (for epilogues, which
 /// are written once for every pack width).
 template <class T, class A>
@@ -108,6 +123,18 @@ CTNN_INLINE xsimd::batch<T, A> reduce_packs(const xsimd::batch<T, A>* rows) noex
     } else
 #endif
         return xsimd::haddp(rows);
+}
+
+/// `c ? a : b` lane by lane, for packs (xsimd masks) and scalars (bool) alike.
+template <class T, class A>
+CTNN_INLINE xsimd::batch<T, A> select(const xsimd::batch_bool<T, A>& c, const xsimd::batch<T, A>& a,
+                                      const xsimd::batch<T, A>& b) noexcept {
+    return xsimd::select(c, a, b);
+}
+template <class T>
+    requires std::is_arithmetic_v<T>
+CTNN_INLINE T select(bool c, T a, T b) noexcept {
+    return c ? a : b;
 }
 
 /// Calls `f.template operator()<A2>(offset)` once for each pack that covers

@@ -10,10 +10,11 @@
 namespace ctnn::simd {
 
 namespace detail {
-/// Σ a[i]*b[i] over N elements on architecture A, with four independent
-/// accumulators to hide the FMA latency; the tail steps down to narrower packs.
-template <std::size_t N, class A, class T>
-CTNN_INLINE T dot_arch(const T* a, const T* b) noexcept {
+/// Σ over i < N of `term.template operator()<A>(i)` (a pack of terms at i),
+/// with four independent accumulators to hide the add latency; the tail
+/// steps down to narrower packs.
+template <std::size_t N, class A, class T, class Term>
+CTNN_INLINE T sum_terms(const Term& term) noexcept {
     using P = pack_traits<T, A>;
     constexpr std::size_t w = P::width;
     constexpr std::size_t step = 4 * w;
@@ -23,12 +24,13 @@ CTNN_INLINE T dot_arch(const T* a, const T* b) noexcept {
     if constexpr (full > 0) {
         typename P::type acc[4] = {P::splat(T(0)), P::splat(T(0)), P::splat(T(0)), P::splat(T(0))};
         for (std::size_t i = 0; i < full4; i += step)
-            for (std::size_t u = 0; u < 4; ++u)
-                acc[u] = P::fma(P::load(a + i + u * w), P::load(b + i + u * w), acc[u]);
-        for (std::size_t i = full4; i < full; i += w) acc[0] = P::fma(P::load(a + i), P::load(b + i), acc[0]);
+            for (std::size_t u = 0; u < 4; ++u) acc[u] = acc[u] + term.template operator()<A>(i + u * w);
+        for (std::size_t i = full4; i < full; i += w) acc[0] = acc[0] + term.template operator()<A>(i);
         result = P::sum((acc[0] + acc[1]) + (acc[2] + acc[3]));
     }
-    if constexpr (full != N) result += dot_arch<N - full, narrower_t<A>>(a + full, b + full);
+    if constexpr (full != N)
+        result += sum_terms<N - full, narrower_t<A>, T>(
+            [&]<class A2>(std::size_t i) CTNN_INLINE_LAMBDA { return term.template operator()<A2>(full + i); });
     return result;
 }
 }  // namespace detail
@@ -36,7 +38,17 @@ CTNN_INLINE T dot_arch(const T* a, const T* b) noexcept {
 /// Σ a[i]·b[i] for i < N.
 template <std::size_t N, class T>
 CTNN_INLINE T dot_n(const T* a, const T* b) noexcept {
-    return detail::dot_arch<N, best_arch>(a, b);
+    return detail::sum_terms<N, best_arch, T>([&]<class A>(std::size_t i) CTNN_INLINE_LAMBDA {
+        using P = pack_traits<T, A>;
+        return P::load(a + i) * P::load(b + i);
+    });
+}
+
+/// Σ a[i] for i < N.
+template <std::size_t N, class T>
+CTNN_INLINE T sum_n(const T* a) noexcept {
+    return detail::sum_terms<N, best_arch, T>(
+        [&]<class A>(std::size_t i) CTNN_INLINE_LAMBDA { return pack_traits<T, A>::load(a + i); });
 }
 
 /// Dot product of two tensors of the same shape (all elements).

@@ -1,0 +1,94 @@
+#pragma once
+/// \file assign.hpp
+/// `assign(out, e)` and `evaluate(e)`: run an expression. The element-wise
+/// chain is one pass over the output; when it contains one matmul, the chain
+/// becomes that kernel's epilogue, so the product never goes to memory
+/// before the chain has been applied to it. No allocation.
+
+#include <type_traits>
+
+#include "elementwise.hpp"
+#include "matmul.hpp"
+#include "reduce.hpp"
+
+namespace ctnn::expr {
+
+namespace detail {
+template <class Tuple>
+constexpr std::size_t matmul_index() noexcept {
+    return []<std::size_t... I>(std::index_sequence<I...>) {
+        std::size_t r = 0;
+        ((matmul_count<std::tuple_element_t<I, Tuple>>::value ? (void)(r = I) : void()), ...);
+        return r;
+    }(std::make_index_sequence<std::tuple_size_v<Tuple>>{});
+}
+
+/// The type of the one matmul of an element-wise chain.
+template <class E>
+struct matmul_in {
+    using type = void;
+};
+template <class L, class R>
+struct matmul_in<MatMul<L, R>> {
+    using type = MatMul<L, R>;
+};
+template <class Op, class... Es>
+struct matmul_in<Map<Op, Es...>> {
+    using type = typename matmul_in<std::tuple_element_t<matmul_index<std::tuple<Es...>>(), std::tuple<Es...>>>::type;
+};
+
+/// The one matmul of an element-wise chain.
+template <class E>
+CTNN_INLINE const auto& find_matmul(const E& e) noexcept {
+    if constexpr (requires { e.lstore; })
+        return e;
+    else
+        return find_matmul(std::get<matmul_index<decltype(e.args)>()>(e.args));
+}
+
+template <class Out, class E, class M = typename matmul_in<E>::type>
+inline constexpr bool fusable = [] {
+    if constexpr (std::is_void_v<M>)
+        return false;
+    else
+        return matmul_count<E>::value == 1 && std::is_same_v<Out, typename E::shape_type> &&
+               std::is_same_v<Out, typename M::shape_type>;
+}();
+}  // namespace detail
+
+/// `out = e`. `e`'s shape must broadcast to `out`'s.
+template <TensorLike X, Expression E>
+CTNN_REALTIME void assign(X& out, const E& e) noexcept {
+    using Out = typename X::shape_type;
+    static_assert(std::is_same_v<typename X::value_type, typename E::value_type>,
+                  "ctnn: assign needs the expression and the tensor to have the same element type");
+    static_assert(ctnn::detail::broadcasts_to<typename E::shape_type, Out>,
+                  "ctnn: assign needs the expression's shape to broadcast to the tensor's");
+    static_assert(detail::matmul_count<E>::value <= 1,
+                  "ctnn: an element-wise expression can fuse one matmul; assign the others to tensors first");
+    if constexpr (detail::fusable<Out, E>) {
+        e.prepare(true);
+        const auto& mm = detail::find_matmul(e);
+        mm.run(out.data(), [&e](auto v, std::size_t row, std::size_t col) CTNN_INLINE_LAMBDA {
+            return e.template load<simd::arch_of_t<decltype(v)>, Out>(row, col, v);
+        });
+    } else {
+        detail::prepare(e, false);
+        evaluate_prepared<Out>(out.data(), e);
+    }
+}
+
+/// The value of `e` as a new tensor (on the stack: mind the size).
+template <Expression E>
+auto evaluate(const E& e) noexcept {
+    tensor_for_t<typename E::value_type, typename E::shape_type> out;
+    assign(out, e);
+    return out;
+}
+
+}  // namespace ctnn::expr
+
+namespace ctnn {
+using expr::assign;
+using expr::evaluate;
+}  // namespace ctnn

@@ -1,0 +1,119 @@
+#pragma once
+/// \file elementwise.hpp
+/// Element-wise nodes: `Map<Op, Args...>` applies an op of ops.hpp to its
+/// arguments, broadcast to a common shape (NumPy rules, checked at compile
+/// time), and the operators and functions that build it: `+ - * /`, unary
+/// `-`, `exp`, `log`, `log1p`, `sqrt`, `square`, `tanh`, `sigmoid`, `relu`,
+/// `abs`, `min`, `max`, `pow`. Nothing is computed until the expression is
+/// assigned (assign.hpp), which makes one pass over memory for the whole chain.
+
+#include <tuple>
+#include <type_traits>
+
+#include "evaluate.hpp"
+#include "expression.hpp"
+#include "ops.hpp"
+
+namespace ctnn::expr {
+
+namespace detail {
+template <class... S>
+struct broadcast_all;
+template <class S>
+struct broadcast_all<S> {
+    using type = S;
+};
+template <class S, class... Rest>
+struct broadcast_all<S, Rest...> {
+    using type = broadcast_shape_t<S, typename broadcast_all<Rest...>::type>;
+};
+}  // namespace detail
+
+/// `Op(args...)` element-wise, broadcast to the common shape of the args.
+template <class Op, class... Es>
+struct Map : expression_tag {
+    using value_type = typename std::tuple_element_t<0, std::tuple<Es...>>::value_type;
+    static_assert((std::is_same_v<typename Es::value_type, value_type> && ...),
+                  "ctnn: element-wise operands must have the same element type");
+    using shape_type = typename detail::broadcast_all<typename Es::shape_type...>::type;
+    using op = Op;
+    std::tuple<Es...> args;
+
+    CTNN_INLINE void prepare(bool fusing) const noexcept {
+        std::apply([&](const auto&... e) CTNN_INLINE_LAMBDA { (detail::prepare(e, fusing), ...); }, args);
+    }
+
+    template <class A, class Out, class H>
+    CTNN_INLINE auto load(std::size_t row, std::size_t col, const H& hole) const noexcept {
+        return std::apply(
+            [&](const auto&... e) CTNN_INLINE_LAMBDA { return Op::value(e.template load<A, Out>(row, col, hole)...); },
+            args);
+    }
+};
+
+/// An operand that makes an expression a tensor expression: a node or a tensor.
+template <class X>
+concept TensorOperand = Expression<X> || ctnn::TensorLike<X>;
+
+/// The `Map` node for `Op` over operands (tensors by reference, numbers as
+/// constants of the tensors' element type).
+template <class Op, class... X>
+constexpr auto make_map(const X&... x) noexcept {
+    using T = typename common_value<X...>::type;
+    return Map<Op, expr_t<T, X>...>{{}, {as_expr<T>(x)...}};
+}
+
+#define CTNN_EXPR_BINARY(fn, op_type)                                                   \
+    template <Operand L, Operand R>                                                     \
+        requires(TensorOperand<L> || TensorOperand<R>)                                 \
+    constexpr auto fn(const L& l, const R& r) noexcept {                               \
+        return make_map<op_type>(l, r);                                                 \
+    }
+#define CTNN_EXPR_UNARY(fn, op_type)                                                    \
+    template <TensorOperand X>                                                          \
+    constexpr auto fn(const X& x) noexcept {                                            \
+        return make_map<op_type>(x);                                                    \
+    }
+
+CTNN_EXPR_BINARY(operator+, ops::add)
+CTNN_EXPR_BINARY(operator-, ops::sub)
+CTNN_EXPR_BINARY(operator*, ops::mul)
+CTNN_EXPR_BINARY(operator/, ops::div)
+CTNN_EXPR_BINARY(min, ops::min)
+CTNN_EXPR_BINARY(max, ops::max)
+CTNN_EXPR_BINARY(pow, ops::pow)
+CTNN_EXPR_UNARY(operator-, ops::neg)
+CTNN_EXPR_UNARY(exp, ops::exp)
+CTNN_EXPR_UNARY(log, ops::log)
+CTNN_EXPR_UNARY(log1p, ops::log1p)
+CTNN_EXPR_UNARY(sqrt, ops::sqrt)
+CTNN_EXPR_UNARY(square, ops::square)
+CTNN_EXPR_UNARY(tanh, ops::tanh)
+CTNN_EXPR_UNARY(sigmoid, ops::sigmoid)
+CTNN_EXPR_UNARY(relu, ops::relu)
+CTNN_EXPR_UNARY(abs, ops::abs)
+
+#undef CTNN_EXPR_BINARY
+#undef CTNN_EXPR_UNARY
+
+}  // namespace ctnn::expr
+
+namespace ctnn {
+// Found by argument-dependent lookup for ctnn::Tensor operands too.
+using expr::operator+;
+using expr::operator-;
+using expr::operator*;
+using expr::operator/;
+using expr::min;
+using expr::max;
+using expr::pow;
+using expr::exp;
+using expr::log;
+using expr::log1p;
+using expr::sqrt;
+using expr::square;
+using expr::tanh;
+using expr::sigmoid;
+using expr::relu;
+using expr::abs;
+}  // namespace ctnn
