@@ -72,8 +72,6 @@ struct Ref : expression_tag {
     using value_type = typename X::value_type;
     using shape_type = typename X::shape_type;
     const X& x;
-    /// Where backward accumulates this leaf's gradient (null: not wanted).
-    mutable value_type* grad_target = nullptr;
 
     template <class A, class Out, class H>
     CTNN_INLINE auto load(std::size_t row, std::size_t col, const H&) const noexcept {

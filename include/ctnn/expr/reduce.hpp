@@ -34,6 +34,15 @@ template <class S, std::size_t Axis>
 inline constexpr bool axis_in_range = Axis < S::rank;
 
 inline constexpr std::size_t all_axes = std::size_t(-1);
+
+template <class S, std::size_t Axis>
+struct reduce_shape {
+    using type = ctnn::detail::shape_from_t<drop_axis<S, Axis>>;
+};
+template <class S>
+struct reduce_shape<S, all_axes> {
+    using type = Shape<1>;
+};
 }  // namespace detail
 
 /// Σ (or mean) of `e` over `Axis` (`all_axes`: every element).
@@ -41,10 +50,10 @@ template <class E, std::size_t Axis, bool Mean>
 struct Reduce : expression_tag {
     using value_type = typename E::value_type;
     using input_shape = typename E::shape_type;
+    static constexpr std::size_t axis = Axis;
     static_assert(Axis == detail::all_axes || detail::axis_in_range<input_shape, Axis>,
                   "ctnn: reduction axis out of range");
-    using shape_type = std::conditional_t<Axis == detail::all_axes, Shape<1>,
-                                          ctnn::detail::shape_from_t<detail::drop_axis<input_shape, Axis>>>;
+    using shape_type = typename detail::reduce_shape<input_shape, Axis>::type;
     static constexpr value_type scale =
         Mean ? value_type(1) / value_type(Axis == detail::all_axes ? input_shape::size : input_shape::dims[Axis])
              : value_type(1);

@@ -43,6 +43,19 @@ struct bias_then {
 template <class T, class F>
 bias_then(const T*, F) -> bias_then<T, F>;
 
+/// Adds what the destination already holds: `v + dst[row * ld + col]`, so a
+/// kernel accumulates into its output (`dst` is the kernel's output, `ld`
+/// its row length).
+template <class T>
+struct accumulate {
+    const T* dst;
+    std::size_t ld;
+    template <class P>
+    CTNN_INLINE P operator()(P v, std::size_t row, std::size_t col) const noexcept {
+        return v + load_like(v, dst + row * ld + col);
+    }
+};
+
 /// Applies `f` element-wise: `f(v)`.
 template <class F>
 struct apply {

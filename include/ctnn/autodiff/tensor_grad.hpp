@@ -1,0 +1,453 @@
+#pragma once
+/// \file tensor_grad.hpp
+/// Reverse-mode differentiation of tensor expressions:
+/// `grad(f, wrt(W, b))` for a scalar expression `f` (shape `[1]`).
+///
+/// The backward pass is generated from the expression's type. Its storage,
+/// the *tape*, is a type derived from the expression's type (`tape<E>`),
+/// holding an adjoint buffer for each node that is not element-wise. The
+/// backward pass then runs in *regions*: a maximal element-wise sub-tree is
+/// one pass over its shape that recomputes the forward values in registers
+/// and pushes each adjoint pack down to the region's inputs (fused, no
+/// temporaries); a matmul turns its adjoint into its operands' adjoints with
+/// the GEMM kernels (writing straight into the caller's gradient when the
+/// operand is a tensor asked for); a reduction broadcasts its adjoint to the
+/// region below it. Costs about twice the forward pass; no allocation (the
+/// tape lives on the stack of `grad`).
+
+#include <cstddef>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "../expr/assign.hpp"
+
+namespace ctnn {
+
+namespace autodiff::detail {
+
+using expr::Constant;
+using expr::Map;
+using expr::MatMul;
+using expr::no_hole;
+using expr::Reduce;
+using expr::Ref;
+using expr::Transposed;
+using expr::detail::in_place;
+using expr::detail::is_leaf;
+using expr::detail::row_offset;
+using expr::detail::scratch;
+using expr::detail::splats_last;
+
+/// Where the gradient of one `wrt` tensor goes. The first kernel to reach it
+/// overwrites it; later contributions add. Untouched at the end: zero-filled.
+template <class T>
+struct grad_slot {
+    const void* tensor;
+    T* data;
+    std::size_t size;
+    bool written = false;
+
+    CTNN_INLINE void prime() noexcept {
+        if (!written) {
+            for (std::size_t i = 0; i < size; ++i) data[i] = T(0);
+            written = true;
+        }
+    }
+};
+
+/// Adjoint storage for node E and its children.
+template <class E>
+struct tape;
+
+template <class X>
+struct tape<Ref<X>> {
+    grad_slot<typename X::value_type>* slot = nullptr;
+    bool wants = false;
+};
+template <class T>
+struct tape<Constant<T>> {
+    static constexpr bool wants = false;
+};
+template <class Op, class... Es>
+struct tape<Map<Op, Es...>> {
+    std::tuple<tape<Es>...> args;
+    bool wants = false;
+};
+/// An operand's adjoint, when it must be computed before going further down.
+template <class E>
+struct operand_grad {
+    [[no_unique_address]] std::false_type mem;
+};
+template <class E>
+    requires(!in_place<E>)
+struct operand_grad<E> {
+    scratch<typename E::value_type, E::shape_type::size> mem;
+};
+template <class E>
+    requires(!is_leaf<E>)
+struct operand_grad<Transposed<E>> {
+    scratch<typename E::value_type, E::shape_type::size> mem;
+};
+template <class L, class R>
+struct tape<MatMul<L, R>> {
+    scratch<typename L::value_type, MatMul<L, R>::shape_type::size> dc;
+    tape<L> l;
+    tape<R> r;
+    operand_grad<L> dl;
+    operand_grad<R> dr;
+    bool wants = false;
+};
+template <class E, std::size_t Axis, bool Mean>
+struct tape<Reduce<E, Axis, Mean>> {
+    scratch<typename E::value_type, Reduce<E, Axis, Mean>::shape_type::size> dres;
+    tape<E> e;
+    bool wants = false;
+};
+template <class E>
+struct tape<Transposed<E>> {
+    operand_grad<Transposed<E>> dinner;  // used when Transposed sits in an element-wise region
+    tape<E> e;
+    bool wants = false;
+};
+
+// ---- binding the wrt tensors to the leaves ----------------------------------
+
+template <class X, class Slots>
+void bind(const Ref<X>& n, tape<Ref<X>>& t, Slots& slots) noexcept {
+    std::apply(
+        [&](auto&... s) {
+            (([&] {
+                 if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*s.data)>, typename X::value_type>)
+                     if (s.tensor == static_cast<const void*>(&n.x)) t.slot = &s;
+             }()),
+             ...);
+        },
+        slots);
+    t.wants = t.slot != nullptr;
+}
+template <class T, class Slots>
+void bind(const Constant<T>&, tape<Constant<T>>&, Slots&) noexcept {}
+template <class Op, class... Es, class Slots>
+void bind(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t, Slots& slots) noexcept {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (bind(std::get<I>(n.args), std::get<I>(t.args), slots), ...);
+        t.wants = (std::get<I>(t.args).wants || ...);
+    }(std::index_sequence_for<Es...>{});
+}
+template <class L, class R, class Slots>
+void bind(const MatMul<L, R>& n, tape<MatMul<L, R>>& t, Slots& slots) noexcept {
+    bind(n.l, t.l, slots);
+    bind(n.r, t.r, slots);
+    t.wants = t.l.wants || t.r.wants;
+}
+template <class E, std::size_t Axis, bool Mean, class Slots>
+void bind(const Reduce<E, Axis, Mean>& n, tape<Reduce<E, Axis, Mean>>& t, Slots& slots) noexcept {
+    bind(n.e, t.e, slots);
+    t.wants = t.e.wants;
+}
+template <class E, class Slots>
+void bind(const Transposed<E>& n, tape<Transposed<E>>& t, Slots& slots) noexcept {
+    bind(n.e, t.e, slots);
+    t.wants = t.e.wants;
+}
+
+// ---- regions ----------------------------------------------------------------
+
+/// Adds pack `g` (adjoints of output elements (row, col..)) into a buffer of
+/// shape S broadcast to Out: broadcast elements receive the sum.
+template <class S, class Out, class A, class T, class P>
+CTNN_INLINE void scatter_add(T* base, std::size_t row, std::size_t col, const P& g) noexcept {
+    using Pk = simd::pack_traits<T, A>;
+    T* p = base + row_offset<S, Out>(row);
+    if constexpr (splats_last<S, Out>)
+        *p += Pk::sum(g);
+    else
+        Pk::store(p + col, Pk::load(p + col) + g);
+}
+
+template <class E>
+void finish(const E&, tape<E>&) noexcept {}
+
+/// Zeroes the adjoint buffers the region below `n` accumulates into.
+template <class X>
+CTNN_INLINE void prime(const Ref<X>&, tape<Ref<X>>& t) noexcept {
+    if (t.slot) t.slot->prime();
+}
+template <class T>
+CTNN_INLINE void prime(const Constant<T>&, tape<Constant<T>>&) noexcept {}
+template <class Op, class... Es>
+CTNN_INLINE void prime(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t) noexcept {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (prime(std::get<I>(n.args), std::get<I>(t.args)), ...);
+    }(std::index_sequence_for<Es...>{});
+}
+template <class L, class R>
+CTNN_INLINE void prime(const MatMul<L, R>&, tape<MatMul<L, R>>& t) noexcept {
+    if (t.wants)
+        for (auto& v : t.dc.data) v = 0;
+}
+template <class E, std::size_t Axis, bool Mean>
+CTNN_INLINE void prime(const Reduce<E, Axis, Mean>&, tape<Reduce<E, Axis, Mean>>& t) noexcept {
+    if (t.wants)
+        for (auto& v : t.dres.data) v = 0;
+}
+template <class E>
+CTNN_INLINE void prime(const Transposed<E>& n, tape<Transposed<E>>& t) noexcept {
+    if constexpr (is_leaf<E>)
+        prime(n.e, t.e);
+    else if (t.wants)
+        for (auto& v : t.dinner.mem.data) v = 0;
+}
+
+// vjp: push the adjoint pack g of node n's elements (row, col..) of Out down.
+template <class A, class Out, class X, class P>
+CTNN_INLINE void vjp(const Ref<X>&, tape<Ref<X>>& t, std::size_t row, std::size_t col, const P& g) noexcept {
+    if (t.slot) scatter_add<typename X::shape_type, Out, A>(t.slot->data, row, col, g);
+}
+template <class A, class Out, class T, class P>
+CTNN_INLINE void vjp(const Constant<T>&, tape<Constant<T>>&, std::size_t, std::size_t, const P&) noexcept {}
+template <class A, class Out, class Op, class... Es, class P>
+CTNN_INLINE void vjp(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t, std::size_t row, std::size_t col,
+                     const P& g) noexcept {
+    if (!t.wants) return;
+    const auto vals = std::apply(
+        [&](const auto&... e) CTNN_INLINE_LAMBDA {
+            return std::make_tuple(e.template load<A, Out>(row, col, no_hole{})...);
+        },
+        n.args);
+    const P y = std::apply([](const auto&... v) CTNN_INLINE_LAMBDA { return Op::value(v...); }, vals);
+    [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
+        (vjp<A, Out>(std::get<I>(n.args), std::get<I>(t.args), row, col,
+                     g * std::apply([&](const auto&... v)
+                                        CTNN_INLINE_LAMBDA { return Op::template d<I>(y, v...); },
+                                    vals)),
+         ...);
+    }(std::index_sequence_for<Es...>{});
+}
+template <class A, class Out, class L, class R, class P>
+CTNN_INLINE void vjp(const MatMul<L, R>&, tape<MatMul<L, R>>& t, std::size_t row, std::size_t col,
+                     const P& g) noexcept {
+    if (t.wants) scatter_add<typename MatMul<L, R>::shape_type, Out, A>(t.dc.data, row, col, g);
+}
+template <class A, class Out, class E, std::size_t Axis, bool Mean, class P>
+CTNN_INLINE void vjp(const Reduce<E, Axis, Mean>&, tape<Reduce<E, Axis, Mean>>& t, std::size_t row, std::size_t col,
+                     const P& g) noexcept {
+    if (t.wants) scatter_add<typename Reduce<E, Axis, Mean>::shape_type, Out, A>(t.dres.data, row, col, g);
+}
+template <class A, class Out, class E, class P>
+CTNN_INLINE void vjp(const Transposed<E>&, tape<Transposed<E>>& t, std::size_t row, std::size_t col,
+                     const P& g) noexcept {
+    using S = typename Transposed<E>::shape_type;
+    static_assert(std::is_same_v<S, Out>, "ctnn: a transposed operand in an element-wise expression cannot be broadcast");
+    if (!t.wants) return;
+    using T = typename E::value_type;
+    using Pk = simd::pack_traits<T, A>;
+    alignas(64) T lanes[Pk::width];
+    Pk::store(lanes, g);
+    T* dst;
+    if constexpr (is_leaf<E>)
+        dst = t.e.slot->data;
+    else
+        dst = t.dinner.mem.data;
+    for (std::size_t k = 0; k < Pk::width; ++k) dst[(col + k) * S::dims[0] + row] += lanes[k];
+}
+
+/// A loader over an adjoint buffer of the region's own shape.
+template <class T>
+struct adjoint_buffer {
+    const T* data;
+    template <class A, class Out>
+    CTNN_INLINE auto load(std::size_t row, std::size_t col) const noexcept {
+        return simd::pack_traits<T, A>::load(data + row * Out::dims[Out::rank - 1] + col);
+    }
+};
+/// The adjoint of every element is one value.
+template <class T>
+struct adjoint_splat {
+    T value;
+    template <class A, class Out>
+    CTNN_INLINE auto load(std::size_t, std::size_t) const noexcept {
+        return simd::pack_traits<T, A>::splat(value);
+    }
+};
+
+/// One fused backward pass over the element-wise region rooted at `n`,
+/// whose adjoint `g.load(row, col)` gives; then on to the nodes below it.
+template <class E, class G>
+void region(const E& n, tape<E>& t, const G& g) noexcept {
+    if (!t.wants) return;
+    using T = typename E::value_type;
+    using Out = typename E::shape_type;
+    constexpr std::size_t cols = Out::dims[Out::rank - 1];
+    constexpr std::size_t rows = Out::size / cols;
+    prime(n, t);
+    for (std::size_t r = 0; r < rows; ++r)
+        simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
+            vjp<A, Out>(n, t, r, c, g.template load<A, Out>(r, c));
+        });
+    finish(n, t);
+}
+
+template <class Op, class... Es>
+void finish(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t) noexcept {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        (finish(std::get<I>(n.args), std::get<I>(t.args)), ...);
+    }(std::index_sequence_for<Es...>{});
+}
+
+/// The loader of a reduction's adjoint broadcast back over its input.
+template <class R>
+struct reduce_adjoint {
+    const typename R::value_type* dres;
+    template <class A, class Out>
+    CTNN_INLINE auto load(std::size_t row, std::size_t col) const noexcept {
+        using T = typename R::value_type;
+        using P = simd::pack_traits<T, A>;
+        using S = typename R::input_shape;
+        constexpr std::size_t axis = R::axis;
+        if constexpr (axis == expr::detail::all_axes)
+            return P::splat(dres[0] * R::scale);
+        else if constexpr (axis + 1 == S::rank)
+            return P::splat(dres[row] * R::scale);
+        else
+            return P::load(dres + R::out_row(row) * S::dims[S::rank - 1] + col) * P::splat(R::scale);
+    }
+};
+
+template <class E, std::size_t Axis, bool Mean>
+void finish(const Reduce<E, Axis, Mean>& n, tape<Reduce<E, Axis, Mean>>& t) noexcept {
+    if (t.wants) region(n.e, t.e, reduce_adjoint<Reduce<E, Axis, Mean>>{t.dres.data});
+}
+
+template <class E>
+void finish(const Transposed<E>& n, tape<Transposed<E>>& t) noexcept {
+    if constexpr (!is_leaf<E>)
+        if (t.wants) region(n.e, t.e, adjoint_buffer<typename E::value_type>{t.dinner.mem.data});
+}
+
+/// Hands operand `op` its adjoint: `compute(dst, epilogue)` writes it. A
+/// tensor asked for gets it straight into its gradient (overwrite first,
+/// then accumulate); an expression gets it in a buffer, then its region.
+template <class E, class Compute>
+void deliver(const E& op, tape<E>& t, operand_grad<E>& buf, const Compute& compute) noexcept {
+    if (!t.wants) return;
+    using T = typename E::value_type;
+    auto to_slot = [&](grad_slot<T>& s, std::size_t ld) {
+        if (!s.written) {
+            compute(s.data, simd::epilogue::none{});
+            s.written = true;
+        } else {
+            compute(s.data, simd::epilogue::accumulate<T>{s.data, ld});
+        }
+    };
+    if constexpr (is_leaf<E>) {
+        using S = typename E::shape_type;
+        to_slot(*t.slot, S::dims[S::rank - 1]);
+    } else if constexpr (expr::detail::is_transposed<E>) {
+        using Inner = std::remove_cvref_t<decltype(op.e)>;
+        using S = typename Inner::shape_type;
+        if constexpr (is_leaf<Inner>) {
+            to_slot(*t.e.slot, S::dims[S::rank - 1]);
+        } else {
+            compute(buf.mem.data, simd::epilogue::none{});
+            region(op.e, t.e, adjoint_buffer<T>{buf.mem.data});
+        }
+    } else {
+        compute(buf.mem.data, simd::epilogue::none{});
+        region(op, t, adjoint_buffer<T>{buf.mem.data});
+    }
+}
+
+template <class L, class R>
+void finish(const MatMul<L, R>& n, tape<MatMul<L, R>>& t) noexcept {
+    if (!t.wants) return;
+    using T = typename L::value_type;
+    using LS = typename L::shape_type;
+    using RS = typename R::shape_type;
+    using expr::detail::is_transposed;
+    const T* dc = t.dc.data;
+    const T* a = n.lstore.data(n.l);
+    const T* b = n.rstore.data(n.r);
+    if constexpr (RS::rank == 1 && is_transposed<L>) {  // C = Wᵀ v, W: [K, M]
+        constexpr std::size_t m = LS::dims[0], k = LS::dims[1];
+        deliver(n.l, t.l, t.dl, [&](T* dst, auto epi) { simd::gemm_dytx_n<1, k, m, false>(b, dc, dst, epi); });
+        deliver(n.r, t.r, t.dr, [&](T* dst, auto epi) { simd::gemv_n<k, m>(a, dc, dst, epi); });
+    } else if constexpr (RS::rank == 1) {  // C = W x, W: [M, K]
+        constexpr std::size_t m = LS::dims[LS::rank - 2], k = LS::dims[LS::rank - 1];
+        deliver(n.l, t.l, t.dl, [&](T* dst, auto epi) { simd::gemm_dytx_n<1, m, k, false>(dc, b, dst, epi); });
+        deliver(n.r, t.r, t.dr, [&](T* dst, auto epi) { simd::gemm_dyw_n<1, m, k>(dc, a, dst, epi); });
+    } else if constexpr (is_transposed<R>) {  // C = X Wᵀ, X: [M, K], W: [N, K]
+        constexpr std::size_t k = LS::dims[LS::rank - 1], m = LS::size / k, nn = RS::dims[1];
+        deliver(n.l, t.l, t.dl, [&](T* dst, auto epi) { simd::gemm_dyw_n<m, nn, k>(dc, b, dst, epi); });
+        deliver(n.r, t.r, t.dr, [&](T* dst, auto epi) { simd::gemm_dytx_n<m, nn, k, false>(dc, a, dst, epi); });
+    } else if constexpr (is_transposed<L>) {  // C = Aᵀ B, A: [P, M], B: [P, N]
+        constexpr std::size_t m = LS::dims[0], p = LS::dims[1], nn = RS::dims[1];
+        deliver(n.l, t.l, t.dl, [&](T* dst, auto epi) { simd::gemm_xwt_n<p, m, nn>(b, dc, dst, epi); });
+        deliver(n.r, t.r, t.dr, [&](T* dst, auto epi) { simd::gemm_dyw_n<p, m, nn>(a, dc, dst, epi); });
+    } else {  // C = A B, A: [M, P], B: [P, N]
+        constexpr std::size_t p = LS::dims[LS::rank - 1], m = LS::size / p, nn = RS::dims[1];
+        deliver(n.l, t.l, t.dl, [&](T* dst, auto epi) { simd::gemm_xwt_n<m, p, nn>(dc, b, dst, epi); });
+        deliver(n.r, t.r, t.dr, [&](T* dst, auto epi) { simd::gemm_dytx_n<m, p, nn, false>(a, dc, dst, epi); });
+    }
+}
+
+template <class S>
+inline constexpr bool is_scalar_shape = S::size == 1;
+
+}  // namespace autodiff::detail
+
+/// The tensors to differentiate with respect to (held by reference).
+template <class... X>
+struct Wrt {
+    std::tuple<const X&...> tensors;
+};
+
+/// `wrt(W, b)`: the tensors `grad` differentiates with respect to.
+template <TensorLike... X>
+constexpr Wrt<X...> wrt(const X&... x) noexcept {
+    return Wrt<X...>{{x...}};
+}
+
+/// Value of the scalar expression `f` and its gradient with respect to each
+/// tensor of `w`, written into `grads...` (same shapes, overwritten). Runs
+/// one forward and one generated backward pass; no allocation.
+template <expr::Expression F, class... X, TensorLike... G>
+CTNN_REALTIME typename F::value_type grad_into(const F& f, const Wrt<X...>& w, G&... grads) noexcept {
+    using namespace autodiff::detail;
+    using T = typename F::value_type;
+    static_assert(is_scalar_shape<typename F::shape_type>,
+                  "ctnn: grad needs a scalar expression (shape [1]); reduce it with sum or mean first");
+    static_assert(sizeof...(X) == sizeof...(G), "ctnn: grad_into needs one gradient tensor per wrt tensor");
+    static_assert((std::is_same_v<typename X::shape_type, typename G::shape_type> && ...),
+                  "ctnn: each gradient tensor must have the shape of its wrt tensor");
+    // forward
+    expr::detail::prepare(f, false);
+    T value;
+    expr::evaluate_prepared<Shape<1>>(&value, f);
+    // backward
+    auto slots = [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return std::make_tuple(grad_slot<typename G::value_type>{
+            static_cast<const void*>(&std::get<I>(w.tensors)), grads.data(), G::size}...);
+    }(std::index_sequence_for<X...>{});
+    tape<F> t;
+    bind(f, t, slots);
+    region(f, t, adjoint_splat<T>{T(1)});
+    std::apply([](auto&... s) { (s.prime(), ...); }, slots);  // untouched: zero
+    return value;
+}
+
+/// `{value, dW, db, ...}` of `f` with respect to `wrt(W, b, ...)`, as a tuple
+/// (structured bindings: `auto [L, dW, db] = grad(f, wrt(W, b));`). The
+/// gradients are returned by value: for large tensors use `grad_into`.
+template <expr::Expression F, class... X>
+auto grad(const F& f, const Wrt<X...>& w) noexcept {
+    std::tuple<typename F::value_type, tensor_for_t<typename X::value_type, typename X::shape_type>...> out;
+    std::get<0>(out) = std::apply([&](auto&... g) { return grad_into(f, w, g...); },
+                                  [&]<std::size_t... I>(std::index_sequence<I...>) {
+                                      return std::tie(std::get<I + 1>(out)...);
+                                  }(std::index_sequence_for<X...>{}));
+    return out;
+}
+
+}  // namespace ctnn
