@@ -3,3 +3,5 @@
 /// Everything ctnn has. Only includes; every header also compiles on its own.
 #include "core.hpp"
 #include "simd.hpp"
+#include "expr.hpp"
+#include "autodiff.hpp"

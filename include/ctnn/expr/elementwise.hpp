@@ -99,6 +99,36 @@ CTNN_EXPR_UNARY(abs, ops::abs)
 }  // namespace ctnn::expr
 
 namespace ctnn {
+
+/// A value the element-wise functions take directly: a float or double, or
+/// an xsimd pack of them. With these overloads an activation written once,
+/// `[](auto x) { return x * sigmoid(x); }`, runs on tensors (building an
+/// expression), on packs (inside a kernel's epilogue) and on numbers.
+template <class V>
+concept Numeric = std::is_floating_point_v<V> || xsimd::is_batch<V>::value;
+
+template <Numeric V>
+CTNN_INLINE V sigmoid(V x) noexcept { return ops::sigmoid::value(x); }
+template <Numeric V>
+CTNN_INLINE V relu(V x) noexcept { return ops::relu::value(x); }
+template <Numeric V>
+CTNN_INLINE V square(V x) noexcept { return ops::square::value(x); }
+template <Numeric V>
+CTNN_INLINE V exp(V x) noexcept { return ops::exp::value(x); }
+template <Numeric V>
+CTNN_INLINE V log(V x) noexcept { return ops::log::value(x); }
+template <Numeric V>
+CTNN_INLINE V log1p(V x) noexcept { return ops::log1p::value(x); }
+template <Numeric V>
+CTNN_INLINE V sqrt(V x) noexcept { return ops::sqrt::value(x); }
+template <Numeric V>
+CTNN_INLINE V tanh(V x) noexcept { return ops::tanh::value(x); }
+template <Numeric V>
+CTNN_INLINE V abs(V x) noexcept { return ops::abs::value(x); }
+
+}  // namespace ctnn
+
+namespace ctnn {
 // Found by argument-dependent lookup for ctnn::Tensor operands too.
 using expr::operator+;
 using expr::operator-;

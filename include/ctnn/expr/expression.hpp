@@ -85,6 +85,13 @@ struct Ref : expression_tag {
     const value_type* data() const noexcept { return x.data(); }
 };
 
+/// A reference node for `x`, to pass a tensor into code that takes its
+/// argument by value (e.g. a generic lambda `[](auto x) { ... }`).
+template <TensorLike X>
+constexpr Ref<X> ref(const X& x) noexcept {
+    return Ref<X>{{}, x};
+}
+
 /// A leaf: one value broadcast everywhere.
 template <class T>
 struct Constant : expression_tag {
@@ -147,3 +154,7 @@ struct common_value<> {
 };
 
 }  // namespace ctnn::expr
+
+namespace ctnn {
+using expr::ref;
+}  // namespace ctnn
