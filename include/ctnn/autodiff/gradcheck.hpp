@@ -21,7 +21,11 @@
 namespace ctnn {
 
 /// The worst disagreement found: relative error
-/// `|numeric - analytic| / max(|numeric| + |analytic|, floor)`.
+/// `|numeric - analytic| / max(|numeric| + |analytic|, floor)`, where the
+/// floor is 1e-4 · max(1, |loss|): central differences carry a rounding
+/// error of about eps·|loss|/h ≈ 1e-11·|loss| (h = 1e-5), so gradient
+/// entries far below the loss's own scale are compared with that scale
+/// rather than with themselves.
 struct gradcheck_report {
     double max_rel_error = 0;
     std::size_t tensor = 0;   ///< which wrt tensor
@@ -39,7 +43,7 @@ struct gradcheck_report {
 /// Central-difference derivative of the scalar `loss()` with respect to each
 /// element of `x` (perturbed in place by ±h, then restored), into `out`.
 template <class Loss, TensorLike X, TensorLike G>
-void numeric_gradient(const Loss& loss, X& x, G& out, double h = 1e-6) {
+void numeric_gradient(const Loss& loss, X& x, G& out, double h = 1e-5) {
     static_assert(std::is_same_v<typename X::shape_type, typename G::shape_type>,
                   "ctnn: numeric_gradient writes a gradient of the tensor's shape");
     for (std::size_t i = 0; i < X::size; ++i) {
@@ -57,7 +61,8 @@ void numeric_gradient(const Loss& loss, X& x, G& out, double h = 1e-6) {
 /// folding the result into `report` (tensor index `which`).
 template <class Loss, TensorLike X, TensorLike G>
 void gradcheck_tensor(const Loss& loss, X& x, const G& analytic, gradcheck_report& report, std::size_t which,
-                      double h = 1e-6, double floor = 1e-8) {
+                      double h = 1e-5) {
+    const double floor = 1e-4 * std::max(1.0, std::abs(double(loss())));
     tensor_for_t<double, typename X::shape_type> numeric;
     numeric_gradient(loss, x, numeric, h);
     for (std::size_t i = 0; i < X::size; ++i) {
@@ -78,7 +83,7 @@ void gradcheck_tensor(const Loss& loss, X& x, const G& analytic, gradcheck_repor
 /// scalar expression, re-evaluated at each perturbed point) with respect to
 /// the tensors of `w` against central differences. Use double tensors.
 template <class MakeLoss, class... X>
-gradcheck_report gradcheck(const MakeLoss& make_loss, const Wrt<X...>& w, double h = 1e-6) {
+gradcheck_report gradcheck(const MakeLoss& make_loss, const Wrt<X...>& w, double h = 1e-5) {
     gradcheck_report report;
     auto analytic = grad(make_loss(), w);
     auto scalar = [&] { return evaluate(make_loss())[0]; };
