@@ -1,0 +1,335 @@
+/// \file kernels.cpp
+/// ctnn's GEMV and three GEMMs against the same products written the natural
+/// way in Eigen with fixed sizes, on the same row-major `[out, in]` data.
+/// Every workload is registered twice, as `<kernel>/<shape>/ctnn` and
+/// `<kernel>/<shape>/eigen`, with `GFLOP/s` and `pct_peak` counters. Before
+/// anything is timed, each pair is run once and compared: a disagreement
+/// exits non-zero, so a wrong kernel is never measured.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <xmmintrin.h>  // MXCSR: flush-to-zero
+#include <pmmintrin.h>  // MXCSR: denormals-are-zero
+
+#include <benchmark/benchmark.h>
+#include <Eigen/Core>
+
+#include <ctnn/core/tensor.hpp>
+#include <ctnn/simd/epilogue.hpp>
+#include <ctnn/simd/gemm.hpp>
+#include <ctnn/simd/gemv.hpp>
+
+namespace {
+
+// ---- set-up ------------------------------------------------------------------
+
+/// Single-core FP32 peak of the reference machine (AVX-512, two FMA units,
+/// ~3.9 GHz: 2 x 16 lanes x 2 flops x 3.9e9 ≈ 250); CTNN_PEAK_GFLOPS overrides.
+double peak_gflops = 246.0;
+
+/// Largest relative difference ctnn and Eigen may show on a workload.
+constexpr double max_rel_error = 1e-4;
+
+template <int R, int C>
+using EMat = Eigen::Matrix<float, R, C, Eigen::RowMajor>;
+template <int N>
+using EVec = Eigen::Matrix<float, N, 1>;
+
+/// A fixed-size Eigen view of a ctnn tensor's storage (same bytes, same layout).
+template <class E, class Tensor>
+auto eigen_view(Tensor& t) {
+    return Eigen::Map<E, Eigen::Aligned64>(t.data());
+}
+
+/// Fills `t` with values uniform in [-1, 1].
+template <class Tensor>
+void fill(Tensor& t, std::mt19937& rng) {
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    for (auto& v : t) v = dist(rng);
+}
+
+/// max |a - b| / max |b|: a norm-wise relative error, so outputs that cancel
+/// to near zero do not count as failures.
+template <class Tensor>
+double rel_error(const Tensor& a, const Tensor& b) {
+    double diff = 0.0, scale = 0.0;
+    for (std::size_t i = 0; i < Tensor::size; ++i) {
+        const double x = a[i], y = b[i];
+        if (!std::isfinite(x) || !std::isfinite(y)) return INFINITY;
+        diff = std::max(diff, std::abs(x - y));
+        scale = std::max(scale, std::abs(y));
+    }
+    return scale > 0.0 ? diff / scale : diff;
+}
+
+std::string dims(std::size_t a, std::size_t b) { return std::to_string(a) + "x" + std::to_string(b); }
+std::string dims(std::size_t a, std::size_t b, std::size_t c) { return dims(a, b) + "x" + std::to_string(c); }
+
+// ---- workloads -----------------------------------------------------------------
+// Each owns its tensors (allocated once, on the heap, by the registry below),
+// runs its product through ctnn and through Eigen into separate outputs, and
+// reports how far apart the two outputs are.
+
+/// `y = W x + b`, W [Out, In].
+template <std::size_t Out, std::size_t In>
+struct Gemv {
+    static constexpr const char* kernel = "gemv";
+    static std::string shape() { return dims(Out, In); }
+    static constexpr double flops = 2.0 * Out * In;
+
+    ctnn::Tensor<float, Out, In> w;
+    ctnn::Tensor<float, In> x;
+    ctnn::Tensor<float, Out> b, y_ctnn, y_eigen;
+    Eigen::Map<const EMat<Out, In>, Eigen::Aligned64> ew = eigen_view<const EMat<Out, In>>(w);
+    Eigen::Map<const EVec<In>, Eigen::Aligned64> ex = eigen_view<const EVec<In>>(x);
+    Eigen::Map<const EVec<Out>, Eigen::Aligned64> eb = eigen_view<const EVec<Out>>(b);
+    Eigen::Map<EVec<Out>, Eigen::Aligned64> ey = eigen_view<EVec<Out>>(y_eigen);
+
+    explicit Gemv(std::mt19937& rng) {
+        fill(w, rng);
+        fill(x, rng);
+        fill(b, rng);
+    }
+    void run_ctnn() noexcept {
+        ctnn::simd::gemv_n<Out, In>(w.data(), x.data(), y_ctnn.data(), ctnn::simd::epilogue::bias<float>{b.data()});
+    }
+    void run_eigen() noexcept { ey.noalias() = ew * ex + eb; }
+    double error() const { return rel_error(y_ctnn, y_eigen); }
+};
+
+/// Dense forward at batch M: `Y[M,N] = X[M,K] · W[N,K]ᵀ`. Shape named MxKxN
+/// (batch x in -> out), like the layer.
+template <std::size_t M, std::size_t N, std::size_t K>
+struct GemmXwt {
+    static constexpr const char* kernel = "gemm_xwt";
+    static std::string shape() { return dims(M, K, N); }
+    static constexpr double flops = 2.0 * M * N * K;
+
+    ctnn::Tensor<float, M, K> x;
+    ctnn::Tensor<float, N, K> w;
+    ctnn::Tensor<float, M, N> y_ctnn, y_eigen;
+    Eigen::Map<const EMat<M, K>, Eigen::Aligned64> ex = eigen_view<const EMat<M, K>>(x);
+    Eigen::Map<const EMat<N, K>, Eigen::Aligned64> ew = eigen_view<const EMat<N, K>>(w);
+    Eigen::Map<EMat<M, N>, Eigen::Aligned64> ey = eigen_view<EMat<M, N>>(y_eigen);
+
+    explicit GemmXwt(std::mt19937& rng) {
+        fill(x, rng);
+        fill(w, rng);
+    }
+    void run_ctnn() noexcept { ctnn::simd::gemm_xwt_n<M, N, K>(x.data(), w.data(), y_ctnn.data()); }
+    void run_eigen() noexcept { ey.noalias() = ex * ew.transpose(); }
+    double error() const { return rel_error(y_ctnn, y_eigen); }
+};
+
+/// Dense backward, input gradient: `dX[M,K] = dY[M,N] · W[N,K]`.
+template <std::size_t M, std::size_t N, std::size_t K>
+struct GemmDyw {
+    static constexpr const char* kernel = "gemm_dyw";
+    static std::string shape() { return dims(M, K, N); }
+    static constexpr double flops = 2.0 * M * N * K;
+
+    ctnn::Tensor<float, M, N> dy;
+    ctnn::Tensor<float, N, K> w;
+    ctnn::Tensor<float, M, K> dx_ctnn, dx_eigen;
+    Eigen::Map<const EMat<M, N>, Eigen::Aligned64> edy = eigen_view<const EMat<M, N>>(dy);
+    Eigen::Map<const EMat<N, K>, Eigen::Aligned64> ew = eigen_view<const EMat<N, K>>(w);
+    Eigen::Map<EMat<M, K>, Eigen::Aligned64> edx = eigen_view<EMat<M, K>>(dx_eigen);
+
+    explicit GemmDyw(std::mt19937& rng) {
+        fill(dy, rng);
+        fill(w, rng);
+    }
+    void run_ctnn() noexcept { ctnn::simd::gemm_dyw_n<M, N, K>(dy.data(), w.data(), dx_ctnn.data()); }
+    void run_eigen() noexcept { edx.noalias() = edy * ew; }
+    double error() const { return rel_error(dx_ctnn, dx_eigen); }
+};
+
+/// Dense backward, weight gradient accumulated over the batch:
+/// `dW[N,K] += dY[M,N]ᵀ · X[M,K]`. Both sides start from the same dW.
+template <std::size_t M, std::size_t N, std::size_t K>
+struct GemmDytx {
+    static constexpr const char* kernel = "gemm_dytx";
+    static std::string shape() { return dims(M, K, N); }
+    static constexpr double flops = 2.0 * M * N * K;
+
+    ctnn::Tensor<float, M, N> dy;
+    ctnn::Tensor<float, M, K> x;
+    ctnn::Tensor<float, N, K> dw_ctnn, dw_eigen;
+    Eigen::Map<const EMat<M, N>, Eigen::Aligned64> edy = eigen_view<const EMat<M, N>>(dy);
+    Eigen::Map<const EMat<M, K>, Eigen::Aligned64> ex = eigen_view<const EMat<M, K>>(x);
+    Eigen::Map<EMat<N, K>, Eigen::Aligned64> edw = eigen_view<EMat<N, K>>(dw_eigen);
+
+    explicit GemmDytx(std::mt19937& rng) {
+        fill(dy, rng);
+        fill(x, rng);
+        fill(dw_ctnn, rng);
+        dw_eigen.assign(dw_ctnn);
+    }
+    void run_ctnn() noexcept { ctnn::simd::gemm_dytx_n<M, N, K, /*Accumulate=*/true>(dy.data(), x.data(), dw_ctnn.data()); }
+    void run_eigen() noexcept { edw.noalias() += edy.transpose() * ex; }
+    double error() const { return rel_error(dw_ctnn, dw_eigen); }
+};
+
+// ---- timing --------------------------------------------------------------------
+
+/// Times `run()`; the memory clobber after each call makes the compiler
+/// treat the inputs as changed and the outputs as read, so no iteration can
+/// be hoisted or dropped.
+template <class Run>
+void time_loop(benchmark::State& state, Run run, double flops) {
+    for (auto _ : state) {
+        run();
+        benchmark::ClobberMemory();
+    }
+    const double gflop = flops / 1e9;
+    state.counters["GFLOP/s"] = benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["pct_peak"] =
+        benchmark::Counter(gflop / peak_gflops * 100.0, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+/// The machine's own FP32 FMA ceiling, for judging `pct_peak`: 16 independent
+/// chains of packed FMAs (more than FMA latency x FMA pipes on current x86),
+/// no loads. Its GFLOP/s is the figure to give CTNN_PEAK_GFLOPS if the
+/// default is wrong for a machine.
+void fma_peak(benchmark::State& state) {
+    using V = ctnn::simd::pack<float>;
+    constexpr int chains = 16, rounds = 64;
+    V acc[chains];
+    for (int c = 0; c < chains; ++c) acc[c] = V(1.0f + 0.01f * float(c));
+    const V a(0.9999f), b(1e-4f);  // converges to 1: no overflow, no denormals
+    for (auto _ : state) {
+        for (int r = 0; r < rounds; ++r)
+            for (int c = 0; c < chains; ++c) acc[c] = xsimd::fma(acc[c], a, b);
+#if defined(__GNUC__) || defined(__clang__)
+        // Keep every chain in a register and opaque, without a memory round-trip.
+        for (int c = 0; c < chains; ++c) asm volatile("" : "+v"(acc[c].data));
+#endif
+    }
+    float sum = 0.0f;
+    for (int c = 0; c < chains; ++c) sum += xsimd::hadd(acc[c]);
+    benchmark::DoNotOptimize(sum);
+    const double gflop = 2.0 * chains * rounds * V::size / 1e9;
+    state.counters["GFLOP/s"] = benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["pct_peak"] =
+        benchmark::Counter(gflop / peak_gflops * 100.0, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+struct Check {
+    std::string name;
+    std::function<double()> run_once;  // runs both sides once, returns their relative error
+};
+
+/// Allocates workload `W` on the heap and registers its ctnn and Eigen benchmarks.
+template <class W>
+void add(std::vector<Check>& checks, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::shared_ptr<W> w = std::make_shared<W>(rng);
+    const std::string name = std::string(W::kernel) + "/" + W::shape();
+    checks.push_back({name, [w] {
+                          w->run_ctnn();
+                          w->run_eigen();
+                          return w->error();
+                      }});
+    benchmark::RegisterBenchmark((name + "/ctnn").c_str(), [w](benchmark::State& s) {
+        benchmark::DoNotOptimize(w.get());
+        time_loop(s, [&] { w->run_ctnn(); }, W::flops);
+    });
+    benchmark::RegisterBenchmark((name + "/eigen").c_str(), [w](benchmark::State& s) {
+        benchmark::DoNotOptimize(w.get());
+        time_loop(s, [&] { w->run_eigen(); }, W::flops);
+    });
+}
+
+/// The layers measured: batch M, in K, out N.
+template <template <std::size_t, std::size_t, std::size_t> class Gemm>
+void add_layers(std::vector<Check>& checks, unsigned& seed) {
+    add<Gemm<64, 100, 1000>>(checks, seed++);  // 64x1000 -> 100
+    add<Gemm<64, 10, 100>>(checks, seed++);    // 64x100 -> 10
+    add<Gemm<64, 128, 784>>(checks, seed++);   // 64x784 -> 128
+}
+
+/// Flush-to-zero and denormals-are-zero on; returns whether both are now set.
+bool enable_ftz() {
+    _MM_SET_FLUSH_ZERO_MODE(_MM_FLUSH_ZERO_ON);
+    _MM_SET_DENORMALS_ZERO_MODE(_MM_DENORMALS_ZERO_ON);
+    return _MM_GET_FLUSH_ZERO_MODE() == _MM_FLUSH_ZERO_ON && _MM_GET_DENORMALS_ZERO_MODE() == _MM_DENORMALS_ZERO_ON;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (const char* env = std::getenv("CTNN_PEAK_GFLOPS")) {
+        const double v = std::strtod(env, nullptr);
+        if (!(v > 0.0)) {
+            std::fprintf(stderr, "ctnn_bench_kernels: CTNN_PEAK_GFLOPS must be a positive number, got '%s'\n", env);
+            return 2;
+        }
+        peak_gflops = v;
+    }
+    const bool ftz = enable_ftz();
+
+    std::vector<Check> checks;
+    unsigned seed = 20240601;
+    add<Gemv<64, 64>>(checks, seed++);
+    add<Gemv<128, 784>>(checks, seed++);
+    add<Gemv<10, 128>>(checks, seed++);
+    add_layers<GemmXwt>(checks, seed);
+    add_layers<GemmDyw>(checks, seed);
+    add_layers<GemmDytx>(checks, seed);
+    benchmark::RegisterBenchmark("fma_peak", fma_peak);
+
+    // Agreement first: a kernel that disagrees with Eigen is not worth timing.
+    double worst = 0.0;
+    std::string worst_name;
+    int failures = 0;
+    for (const auto& c : checks) {
+        const double err = c.run_once();
+        if (!(err < max_rel_error)) {
+            std::fprintf(stderr, "ctnn_bench_kernels: %s: ctnn and Eigen disagree (relative error %.3g >= %.0e)\n",
+                         c.name.c_str(), err, max_rel_error);
+            ++failures;
+        }
+        if (!(err <= worst)) {
+            worst = err;
+            worst_name = c.name;
+        }
+    }
+    if (failures) {
+        std::fprintf(stderr, "ctnn_bench_kernels: %d of %zu workloads disagree; not benchmarking\n", failures,
+                     checks.size());
+        return 1;
+    }
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%zu workloads agree; worst relative error %.2e (%s)", checks.size(), worst,
+                  worst_name.c_str());
+    std::fprintf(stderr, "ctnn_bench_kernels: %s\n", buf);
+    benchmark::AddCustomContext("ctnn_agreement", buf);
+
+    benchmark::AddCustomContext("ctnn_ftz_daz", ftz ? "on" : "off");
+    std::snprintf(buf, sizeof buf, "%g", peak_gflops);
+    benchmark::AddCustomContext("ctnn_peak_gflops", buf);
+    benchmark::AddCustomContext("eigen_version", std::to_string(EIGEN_WORLD_VERSION) + "." +
+                                                     std::to_string(EIGEN_MAJOR_VERSION) + "." +
+                                                     std::to_string(EIGEN_MINOR_VERSION));
+    benchmark::AddCustomContext("eigen_simd", Eigen::SimdInstructionSetsInUse());
+    benchmark::AddCustomContext("ctnn_simd_arch", ctnn::simd::best_arch::name());
+#if defined(__clang__)
+    benchmark::AddCustomContext("compiler", "clang " __clang_version__);
+#elif defined(__GNUC__)
+    benchmark::AddCustomContext("compiler", "gcc " __VERSION__);
+#endif
+
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
