@@ -1,9 +1,10 @@
 #pragma once
 /// \file assign.hpp
 /// `assign(out, e)` and `evaluate(e)`: run an expression. The element-wise
-/// chain is one pass over the output; when it contains one matmul, the chain
-/// becomes that kernel's epilogue, so the product never goes to memory
-/// before the chain has been applied to it. No allocation.
+/// chain is one pass over the output; when it contains exactly one matmul of
+/// the output's shape, the chain becomes that kernel's epilogue, so the
+/// product never goes to memory before the chain has been applied to it
+/// (other matmuls are computed into their nodes first). No allocation.
 
 #include <type_traits>
 
@@ -64,8 +65,6 @@ CTNN_REALTIME void assign(X& out, const E& e) noexcept {
                   "ctnn: assign needs the expression and the tensor to have the same element type");
     static_assert(ctnn::detail::broadcasts_to<typename E::shape_type, Out>,
                   "ctnn: assign needs the expression's shape to broadcast to the tensor's");
-    static_assert(detail::matmul_count<E>::value <= 1,
-                  "ctnn: an element-wise expression can fuse one matmul; assign the others to tensors first");
     if constexpr (detail::fusable<Out, E>) {
         e.prepare(true);
         const auto& mm = detail::find_matmul(e);

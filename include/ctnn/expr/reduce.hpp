@@ -37,7 +37,7 @@ inline constexpr std::size_t all_axes = std::size_t(-1);
 
 template <class S, std::size_t Axis>
 struct reduce_shape {
-    using type = ctnn::detail::shape_from_t<drop_axis<S, Axis>>;
+    using type = ctnn::detail::shape_from_t<drop_axis<S, (Axis < S::rank ? Axis : 0)>>;
 };
 template <class S>
 struct reduce_shape<S, all_axes> {
