@@ -1,5 +1,5 @@
-// expect: ctnn: matmul needs the inner extents to match
-// expect: inner_extents_match<ctnn::Shape<4, 8>, ctnn::Shape<6, 16> ?>
+// expect: ctnn: gemm_dytx needs dY \[M, N\] and X \[M, K\] with the same M
+// expect: dytx_batch_extents_match<ctnn::Shape<8, 4>, ctnn::Shape<6, 16> ?>
 // expect: ctnn::simd::gemm_dytx
 #include <ctnn/simd/gemm.hpp>
 

@@ -1,5 +1,5 @@
-// expect: ctnn: matmul needs the inner extents to match
-// expect: inner_extents_match<ctnn::Shape<8, 4>, ctnn::Shape<5, 16> ?>
+// expect: ctnn: gemm_dyw needs dY \[M, N\] and W \[N, K\] with the same N
+// expect: dyw_inner_extents_match<ctnn::Shape<8, 4>, ctnn::Shape<5, 16> ?>
 // expect: ctnn::simd::gemm_dyw
 #include <ctnn/simd/gemm.hpp>
 

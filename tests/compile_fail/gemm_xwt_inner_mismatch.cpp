@@ -1,5 +1,5 @@
-// expect: ctnn: matmul needs the inner extents to match
-// expect: inner_extents_match<ctnn::Shape<8, 16>, ctnn::Shape<12, 4> ?>
+// expect: ctnn: gemm_xwt needs X \[M, K\] and W \[N, K\] with the same K
+// expect: xwt_inner_extents_match<ctnn::Shape<8, 16>, ctnn::Shape<4, 12> ?>
 // expect: ctnn::simd::gemm_xwt
 #include <ctnn/simd/gemm.hpp>
 

@@ -1,5 +1,5 @@
-// expect: ctnn: matmul needs the inner extents to match
-// expect: inner_extents_match<ctnn::Shape<10, 64>, ctnn::Shape<32> ?>
+// expect: ctnn: gemv needs W \[Out, In\] and x \[In\] with the same In
+// expect: gemv_inner_extents_match<ctnn::Shape<10, 64>, ctnn::Shape<32> ?>
 // expect: ctnn::simd::gemv
 #include <ctnn/simd/gemv.hpp>
 

@@ -114,7 +114,10 @@ inline constexpr bool has_rows = sizeof...(Dims) >= 2;
 /// an object on the heap (`std::make_unique`), not on the stack.
 template <class T, std::size_t... Dims>
 class Tensor : public detail::tensor_access<Tensor<T, Dims...>, T, Dims...> {
-    static constexpr bool valid = detail::tensor_checks<T, Shape<Dims...>>::ok;
+    // The checks report; the storage size must not depend on them (a failed
+    // check would leave it non-constant and add a second error).
+    static_assert(sizeof(detail::tensor_checks<T, Shape<Dims...>>) > 0);
+    static constexpr bool valid = detail::is_element<T> && ValidShape<Shape<Dims...>>;
 
 public:
     using detail::tensor_access<Tensor, T, Dims...>::size;
@@ -170,7 +173,7 @@ private:
 /// be const. Its alignment is whatever the viewed memory has.
 template <class T, std::size_t... Dims>
 class TensorView : public detail::tensor_access<TensorView<T, Dims...>, T, Dims...> {
-    static constexpr bool valid = detail::tensor_checks<T, Shape<Dims...>>::ok;
+    static_assert(sizeof(detail::tensor_checks<T, Shape<Dims...>>) > 0);
 
 public:
     using detail::tensor_access<TensorView, T, Dims...>::size;
@@ -178,9 +181,10 @@ public:
 
     constexpr explicit TensorView(T* p) noexcept : p_(p) {}
     /// A view of a whole tensor of the same shape.
-    template <class U>
-        requires std::is_same_v<std::remove_const_t<T>, U>
-    constexpr TensorView(std::conditional_t<std::is_const_v<T>, const Tensor<U, Dims...>&, Tensor<U, Dims...>&> t) noexcept
+    constexpr TensorView(Tensor<std::remove_const_t<T>, Dims...>& t) noexcept : p_(t.data()) {}
+    /// A const view of a whole tensor of the same shape.
+    constexpr TensorView(const Tensor<std::remove_const_t<T>, Dims...>& t) noexcept
+        requires std::is_const_v<T>
         : p_(t.data()) {}
 
     constexpr T* data() const noexcept { return p_; }

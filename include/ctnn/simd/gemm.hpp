@@ -153,18 +153,37 @@ CTNN_REALTIME CTNN_INLINE void gemm_dytx_n(const T* dy, const T* x, T* dw, Epi e
 }
 
 // ---- tensor forms: shapes checked at compile time --------------------------
+// Each check runs only when the ones before it passed, so one mistake gives
+// one error, stated in the shapes the caller wrote.
+
+namespace detail {
+template <class SX, class SW>
+inline constexpr bool xwt_inner_extents_match = SX::dims[1] == SW::dims[1];
+template <class SY, class SW>
+inline constexpr bool dyw_inner_extents_match = SY::dims[1] == SW::dims[0];
+template <class SY, class SX>
+inline constexpr bool dytx_batch_extents_match = SY::dims[0] == SX::dims[0];
+template <class X, class W>
+inline constexpr bool both_matrices = X::rank == 2 && W::rank == 2;
+}  // namespace detail
 
 /// `Y = epi(X Wᵀ)` with `X: [M, K]`, `W: [N, K]`, `Y: [M, N]`.
 template <TensorLike X, TensorLike W, TensorLike Y, class Epi = epilogue::none>
 CTNN_REALTIME CTNN_INLINE void gemm_xwt(const X& x, const W& w, Y& y, Epi epi = {}) noexcept {
     using SX = typename X::shape_type;
     using SW = typename W::shape_type;
-    static_assert(SX::rank == 2 && SW::rank == 2, "ctnn: gemm_xwt takes matrices X [M, K] and W [N, K]");
-    using R = matmul_shape_t<SX, transpose_shape_t<SW>>;
-    static_assert(detail::output_shape_matches<R, typename Y::shape_type>,
-                  "ctnn: the output tensor must have the product's shape [M, N]");
-    if constexpr (detail::output_shape_matches<R, typename Y::shape_type>)
-        gemm_xwt_n<SX::dims[0], SW::dims[0], SX::dims[1]>(x.data(), w.data(), y.data(), epi);
+    using SY = typename Y::shape_type;
+    static_assert(detail::both_matrices<SX, SW>, "ctnn: gemm_xwt takes matrices X [M, K] and W [N, K]");
+    if constexpr (detail::both_matrices<SX, SW>) {
+        static_assert(detail::xwt_inner_extents_match<SX, SW>, "ctnn: gemm_xwt needs X [M, K] and W [N, K] with the same K");
+        if constexpr (detail::xwt_inner_extents_match<SX, SW>) {
+            using R = Shape<SX::dims[0], SW::dims[0]>;
+            static_assert(detail::output_shape_matches<R, SY>,
+                          "ctnn: the output tensor must have the product's shape [M, N]");
+            if constexpr (detail::output_shape_matches<R, SY>)
+                gemm_xwt_n<SX::dims[0], SW::dims[0], SX::dims[1]>(x.data(), w.data(), y.data(), epi);
+        }
+    }
 }
 
 /// `dX = epi(dY W)` with `dY: [M, N]`, `W: [N, K]`, `dX: [M, K]`.
@@ -172,12 +191,18 @@ template <TensorLike DY, TensorLike W, TensorLike DX, class Epi = epilogue::none
 CTNN_REALTIME CTNN_INLINE void gemm_dyw(const DY& dy, const W& w, DX& dx, Epi epi = {}) noexcept {
     using SY = typename DY::shape_type;
     using SW = typename W::shape_type;
-    static_assert(SY::rank == 2 && SW::rank == 2, "ctnn: gemm_dyw takes matrices dY [M, N] and W [N, K]");
-    using R = matmul_shape_t<SY, SW>;
-    static_assert(detail::output_shape_matches<R, typename DX::shape_type>,
-                  "ctnn: the output tensor must have the product's shape [M, K]");
-    if constexpr (detail::output_shape_matches<R, typename DX::shape_type>)
-        gemm_dyw_n<SY::dims[0], SY::dims[1], SW::dims[1]>(dy.data(), w.data(), dx.data(), epi);
+    using SX = typename DX::shape_type;
+    static_assert(detail::both_matrices<SY, SW>, "ctnn: gemm_dyw takes matrices dY [M, N] and W [N, K]");
+    if constexpr (detail::both_matrices<SY, SW>) {
+        static_assert(detail::dyw_inner_extents_match<SY, SW>, "ctnn: gemm_dyw needs dY [M, N] and W [N, K] with the same N");
+        if constexpr (detail::dyw_inner_extents_match<SY, SW>) {
+            using R = Shape<SY::dims[0], SW::dims[1]>;
+            static_assert(detail::output_shape_matches<R, SX>,
+                          "ctnn: the output tensor must have the product's shape [M, K]");
+            if constexpr (detail::output_shape_matches<R, SX>)
+                gemm_dyw_n<SY::dims[0], SY::dims[1], SW::dims[1]>(dy.data(), w.data(), dx.data(), epi);
+        }
+    }
 }
 
 /// `dW (+)= dYᵀ X` with `dY: [M, N]`, `X: [M, K]`, `dW: [N, K]`.
@@ -185,12 +210,18 @@ template <bool Accumulate = true, TensorLike DY, TensorLike X, TensorLike DW>
 CTNN_REALTIME CTNN_INLINE void gemm_dytx(const DY& dy, const X& x, DW& dw) noexcept {
     using SY = typename DY::shape_type;
     using SX = typename X::shape_type;
-    static_assert(SY::rank == 2 && SX::rank == 2, "ctnn: gemm_dytx takes matrices dY [M, N] and X [M, K]");
-    using R = matmul_shape_t<transpose_shape_t<SY>, SX>;
-    static_assert(detail::output_shape_matches<R, typename DW::shape_type>,
-                  "ctnn: the output tensor must have the product's shape [N, K]");
-    if constexpr (detail::output_shape_matches<R, typename DW::shape_type>)
-        gemm_dytx_n<SY::dims[0], SY::dims[1], SX::dims[1], Accumulate>(dy.data(), x.data(), dw.data());
+    using SW = typename DW::shape_type;
+    static_assert(detail::both_matrices<SY, SX>, "ctnn: gemm_dytx takes matrices dY [M, N] and X [M, K]");
+    if constexpr (detail::both_matrices<SY, SX>) {
+        static_assert(detail::dytx_batch_extents_match<SY, SX>, "ctnn: gemm_dytx needs dY [M, N] and X [M, K] with the same M");
+        if constexpr (detail::dytx_batch_extents_match<SY, SX>) {
+            using R = Shape<SY::dims[1], SX::dims[1]>;
+            static_assert(detail::output_shape_matches<R, SW>,
+                          "ctnn: the output tensor must have the product's shape [N, K]");
+            if constexpr (detail::output_shape_matches<R, SW>)
+                gemm_dytx_n<SY::dims[0], SY::dims[1], SX::dims[1], Accumulate>(dy.data(), x.data(), dw.data());
+        }
+    }
 }
 
 }  // namespace ctnn::simd

@@ -17,17 +17,29 @@ CTNN_REALTIME CTNN_INLINE void gemv_n(const T* w, const T* x, T* y, Epi epi = {}
     gemm_xwt_n<1, Out, In>(x, w, y, epi);
 }
 
+namespace detail {
+template <class SW, class SX>
+inline constexpr bool gemv_ranks = SW::rank == 2 && SX::rank == 1;
+template <class SW, class SX>
+inline constexpr bool gemv_inner_extents_match = SW::dims[1] == SX::dims[0];
+}  // namespace detail
+
 /// `y = epi(W x)`, e.g. `gemv(W, x, y, epilogue::bias{b.data()})` for `W x + b`.
 template <TensorLike W, TensorLike X, TensorLike Y, class Epi = epilogue::none>
 CTNN_REALTIME CTNN_INLINE void gemv(const W& w, const X& x, Y& y, Epi epi = {}) noexcept {
     using SW = typename W::shape_type;
     using SX = typename X::shape_type;
-    static_assert(SW::rank == 2 && SX::rank == 1, "ctnn: gemv takes a matrix W [Out, In] and a vector x [In]");
-    using R = matmul_shape_t<SW, SX>;
-    static_assert(detail::output_shape_matches<R, typename Y::shape_type>,
-                  "ctnn: the output tensor must have the product's shape [Out]");
-    if constexpr (detail::output_shape_matches<R, typename Y::shape_type>)
-        gemv_n<SW::dims[0], SW::dims[1]>(w.data(), x.data(), y.data(), epi);
+    using SY = typename Y::shape_type;
+    static_assert(detail::gemv_ranks<SW, SX>, "ctnn: gemv takes a matrix W [Out, In] and a vector x [In]");
+    if constexpr (detail::gemv_ranks<SW, SX>) {
+        static_assert(detail::gemv_inner_extents_match<SW, SX>, "ctnn: gemv needs W [Out, In] and x [In] with the same In");
+        if constexpr (detail::gemv_inner_extents_match<SW, SX>) {
+            static_assert(detail::output_shape_matches<Shape<SW::dims[0]>, SY>,
+                          "ctnn: the output tensor must have the product's shape [Out]");
+            if constexpr (detail::output_shape_matches<Shape<SW::dims[0]>, SY>)
+                gemv_n<SW::dims[0], SW::dims[1]>(w.data(), x.data(), y.data(), epi);
+        }
+    }
 }
 
 }  // namespace ctnn::simd
