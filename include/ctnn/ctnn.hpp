@@ -5,3 +5,7 @@
 #include "simd.hpp"
 #include "expr.hpp"
 #include "autodiff.hpp"
+#include "net.hpp"
+#include "loss.hpp"
+#include "simd/denormals.hpp"
+#include "core/random.hpp"

@@ -1,0 +1,11 @@
+#pragma once
+/// \file layers.hpp
+/// Every layer: Dense, the activations, Softmax, PReLU, Dropout, Flatten.
+#include "layers/activation.hpp"
+#include "layers/dense.hpp"
+#include "layers/dropout.hpp"
+#include "layers/elementwise.hpp"
+#include "layers/flatten.hpp"
+#include "layers/layer_concepts.hpp"
+#include "layers/prelu.hpp"
+#include "layers/softmax.hpp"

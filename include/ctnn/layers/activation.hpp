@@ -1,0 +1,168 @@
+#pragma once
+/// \file activation.hpp
+/// Element-wise activations. Each is a layer of its own (`ReLU`, `Tanh`, ...)
+/// and, right after a `Dense`, is fused into the Dense kernel's epilogue
+/// (forward) and into its gradient (backward). An activation type has
+///  - `f(z)`: its value, for any pack type (xsimd batch or plain number);
+///  - `df(z, y)`: its derivative at z, given y = f(z);
+///  - `needs_z`: whether `df` reads z (otherwise backward keeps only y).
+/// `Activation<F>` makes one from a captureless generic lambda; its
+/// derivative comes from forward-mode dual numbers (autodiff/dual.hpp).
+
+#include <cstddef>
+#include <numbers>
+#include <string>
+
+#include "../autodiff/dual.hpp"
+#include "../expr/ops.hpp"
+#include "../simd/arch.hpp"
+
+namespace ctnn {
+
+namespace act_detail {
+template <class V>
+CTNN_INLINE V one(const V&) noexcept {
+    return V(1);
+}
+template <class V>
+CTNN_INLINE V zero(const V&) noexcept {
+    return V(0);
+}
+}  // namespace act_detail
+
+/// Tag base: element-wise activations (fusable after Dense).
+struct activation_tag {};
+
+/// f(z) = z.
+struct Identity : activation_tag {
+    static std::string name() { return "Identity"; }
+    static constexpr bool needs_z = false;
+    template <class V>
+    static CTNN_INLINE V f(V z) noexcept { return z; }
+    template <class V>
+    static CTNN_INLINE V df(V, V y) noexcept { return act_detail::one(y); }
+};
+
+/// f(z) = max(z, 0); f'(0) = 0.
+struct ReLU : activation_tag {
+    static std::string name() { return "ReLU"; }
+    static constexpr bool needs_z = false;
+    template <class V>
+    static CTNN_INLINE V f(V z) noexcept { return xsimd::max(z, act_detail::zero(z)); }
+    template <class V>
+    static CTNN_INLINE V df(V, V y) noexcept {
+        return simd::select(y > act_detail::zero(y), act_detail::one(y), act_detail::zero(y));
+    }
+};
+
+/// f(z) = z for z > 0, slope·z otherwise (slope > 0, as in PyTorch's default 0.01).
+template <float Slope = 0.01f>
+struct LeakyReLU : activation_tag {
+    static_assert(Slope > 0, "ctnn: LeakyReLU needs a positive slope");
+    static std::string name() { return "LeakyReLU"; }
+    static constexpr bool needs_z = false;
+    template <class V>
+    static CTNN_INLINE V f(V z) noexcept {
+        return simd::select(z > act_detail::zero(z), z, z * V(Slope));
+    }
+    template <class V>
+    static CTNN_INLINE V df(V, V y) noexcept {
+        return simd::select(y > act_detail::zero(y), act_detail::one(y), V(Slope));
+    }
+};
+
+/// f(z) = tanh(z); f' = 1 - y².
+struct Tanh : activation_tag {
+    static std::string name() { return "Tanh"; }
+    static constexpr bool needs_z = false;
+    template <class V>
+    static CTNN_INLINE V f(V z) noexcept { return xsimd::tanh(z); }
+    template <class V>
+    static CTNN_INLINE V df(V, V y) noexcept { return act_detail::one(y) - y * y; }
+};
+
+/// f(z) = 1 / (1 + e^-z); f' = y (1 - y).
+struct Sigmoid : activation_tag {
+    static std::string name() { return "Sigmoid"; }
+    static constexpr bool needs_z = false;
+    template <class V>
+    static CTNN_INLINE V f(V z) noexcept { return act_detail::one(z) / (act_detail::one(z) + xsimd::exp(-z)); }
+    template <class V>
+    static CTNN_INLINE V df(V, V y) noexcept { return y * (act_detail::one(y) - y); }
+};
+
+/// f(z) = z for z > 0, alpha (e^z - 1) otherwise; f' = 1 or y + alpha.
+template <float Alpha = 1.0f>
+struct ELU : activation_tag {
+    static_assert(Alpha > 0, "ctnn: ELU needs a positive alpha");
+    static std::string name() { return "ELU"; }
+    static constexpr bool needs_z = false;
+    template <class V>
+    static CTNN_INLINE V f(V z) noexcept {
+        return simd::select(z > act_detail::zero(z), z, V(Alpha) * (xsimd::exp(z) - act_detail::one(z)));
+    }
+    template <class V>
+    static CTNN_INLINE V df(V, V y) noexcept {
+        return simd::select(y > act_detail::zero(y), act_detail::one(y), y + V(Alpha));
+    }
+};
+
+/// f(z) = z Φ(z) = z (1 + erf(z/√2)) / 2 (PyTorch's exact GELU).
+struct GELU : activation_tag {
+    static std::string name() { return "GELU"; }
+    static constexpr bool needs_z = true;
+    template <class V>
+    static CTNN_INLINE V f(V z) noexcept {
+        return V(0.5) * z * (act_detail::one(z) + xsimd::erf(z * V(std::numbers::sqrt2 / 2)));
+    }
+    template <class V>
+    static CTNN_INLINE V df(V z, V) noexcept {
+        const V cdf = V(0.5) * (act_detail::one(z) + xsimd::erf(z * V(std::numbers::sqrt2 / 2)));
+        const V pdf = xsimd::exp(V(-0.5) * z * z) * V(0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2);
+        return cdf + z * pdf;
+    }
+};
+
+/// f(z) = z σ(z); f' = σ(z) (1 + z (1 - σ(z))).
+struct SiLU : activation_tag {
+    static std::string name() { return "SiLU"; }
+    static constexpr bool needs_z = true;
+    template <class V>
+    static CTNN_INLINE V f(V z) noexcept { return z / (act_detail::one(z) + xsimd::exp(-z)); }
+    template <class V>
+    static CTNN_INLINE V df(V z, V) noexcept {
+        const V s = act_detail::one(z) / (act_detail::one(z) + xsimd::exp(-z));
+        return s * (act_detail::one(z) + z * (act_detail::one(z) - s));
+    }
+};
+
+/// f(z) = log(1 + e^z), computed as max(z, 0) + log1p(e^-|z|); f' = σ(z) = 1 - e^-y.
+struct Softplus : activation_tag {
+    static std::string name() { return "Softplus"; }
+    static constexpr bool needs_z = false;
+    template <class V>
+    static CTNN_INLINE V f(V z) noexcept {
+        return xsimd::max(z, act_detail::zero(z)) + xsimd::log1p(xsimd::exp(-xsimd::abs(z)));
+    }
+    template <class V>
+    static CTNN_INLINE V df(V, V y) noexcept { return act_detail::one(y) - xsimd::exp(-y); }
+};
+
+/// An activation from a captureless generic lambda written once over values,
+/// e.g. `Activation<[](const auto& x) { return x * sigmoid(x); }>`-style via
+/// `Activation<decltype(silu)>`. Its derivative is derived by dual numbers.
+template <class F>
+struct Activation : activation_tag {
+    static std::string name() { return "Activation"; }
+    static constexpr bool needs_z = true;
+    template <class V>
+    static CTNN_INLINE V f(V z) noexcept { return F{}(z); }
+    template <class V>
+    static CTNN_INLINE V df(V z, V) noexcept { return autodiff::derivative(F{}, z).d; }
+};
+
+/// The type is an element-wise activation.
+template <class A>
+concept ElementwiseActivation = std::is_base_of_v<activation_tag, A>;
+
+}  // namespace ctnn

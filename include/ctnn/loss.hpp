@@ -1,0 +1,7 @@
+#pragma once
+/// \file loss.hpp
+/// Losses: MSE, SumSquares, BCEWithLogits, SoftmaxCrossEntropy.
+#include "loss/bce_logits.hpp"
+#include "loss/loss_common.hpp"
+#include "loss/mse.hpp"
+#include "loss/softmax_cross_entropy.hpp"

@@ -1,0 +1,40 @@
+#pragma once
+/// \file loss_common.hpp
+/// What every loss shares: `Labels<B>` (class indices), and the shape check
+/// of outputs against targets. A loss is a type with
+/// `static T compute(outputs, targets, doutputs, n)`: it returns the loss of
+/// the first `n` rows of the batch and writes ∂loss/∂outputs (rows `n..B`
+/// get zero, so a partial last batch contributes nothing from them).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "../core/tensor.hpp"
+
+namespace ctnn {
+
+/// The class index of each sample of a batch.
+template <std::size_t B>
+using Labels = std::array<std::int32_t, B>;
+
+namespace loss_detail {
+template <class Out, class Target>
+inline constexpr bool same_shape = std::is_same_v<typename Out::shape_type, typename Target::shape_type>;
+
+/// Rows of a batch and elements per row of a [B, ...] tensor.
+template <class X>
+struct rows {
+    using S = typename X::shape_type;
+    static constexpr std::size_t batch = S::dims[0];
+    static constexpr std::size_t width = S::size / S::dims[0];
+};
+
+template <class Out, class Target>
+CTNN_INLINE void check_shapes() noexcept {
+    static_assert(same_shape<Out, Target>, "ctnn: the loss needs targets of the same shape as the network's output");
+}
+}  // namespace loss_detail
+
+}  // namespace ctnn

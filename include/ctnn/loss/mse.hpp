@@ -1,0 +1,55 @@
+#pragma once
+/// \file mse.hpp
+/// `MSE`: mean over every element of (y - t)²; and `SumSquares`: the sum
+/// (the lecture's numpy example). Gradients 2(y - t)/count and 2(y - t).
+
+#include <cstddef>
+#include <string>
+
+#include "../simd/blas1.hpp"
+#include "../simd/map.hpp"
+#include "loss_common.hpp"
+
+namespace ctnn {
+
+namespace loss_detail {
+template <bool Mean, TensorLike Out, TensorLike Target, TensorLike DOut>
+CTNN_REALTIME typename Out::value_type squared_error(const Out& y, const Target& t, DOut&& dy, std::size_t n) noexcept {
+    check_shapes<Out, Target>();
+    check_shapes<Out, std::remove_cvref_t<DOut>>();
+    using T = typename Out::value_type;
+    constexpr std::size_t W = rows<Out>::width;
+    const std::size_t count = n * W;
+    const T scale = Mean ? T(2) / T(count) : T(2);
+    simd::map_n<W * rows<Out>::batch>([](auto a, auto b) CTNN_INLINE_LAMBDA { return a - b; }, dy.data(), y.data(),
+                                      t.data());
+    T total = 0;
+    for (std::size_t r = 0; r < n; ++r) total += simd::dot_n<W>(dy.data() + r * W, dy.data() + r * W);
+    simd::map_n<W * rows<Out>::batch>([scale](auto d) CTNN_INLINE_LAMBDA { return d * decltype(d)(scale); },
+                                      dy.data(), dy.data());
+    for (std::size_t i = n * W; i < W * rows<Out>::batch; ++i) dy.data()[i] = T(0);
+    return Mean ? total / T(count) : total;
+}
+}  // namespace loss_detail
+
+/// Mean squared error over all elements of the first `n` rows.
+struct MSE {
+    static std::string name() { return "MSE"; }
+    template <TensorLike Out, TensorLike Target, TensorLike DOut>
+    CTNN_REALTIME static auto compute(const Out& y, const Target& t, DOut&& dy,
+                                      std::size_t n = loss_detail::rows<Out>::batch) noexcept {
+        return loss_detail::squared_error<true>(y, t, dy, n);
+    }
+};
+
+/// Σ (y - t)² over all elements of the first `n` rows.
+struct SumSquares {
+    static std::string name() { return "SumSquares"; }
+    template <TensorLike Out, TensorLike Target, TensorLike DOut>
+    CTNN_REALTIME static auto compute(const Out& y, const Target& t, DOut&& dy,
+                                      std::size_t n = loss_detail::rows<Out>::batch) noexcept {
+        return loss_detail::squared_error<false>(y, t, dy, n);
+    }
+};
+
+}  // namespace ctnn

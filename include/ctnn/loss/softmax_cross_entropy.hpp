@@ -1,0 +1,89 @@
+#pragma once
+/// \file softmax_cross_entropy.hpp
+/// `SoftmaxCrossEntropy`: softmax over each row of logits fused with the
+/// cross-entropy, mean over the rows: -log softmax(x)[label], computed as
+/// logsumexp(x) - x[label] with the max subtracted (stable for any logits).
+/// Targets are class indices (`Labels<B>`) or probability rows (a tensor of
+/// the logits' shape). ∂/∂x = (softmax(x) - target)/n: the softmax's
+/// Jacobian never materialises.
+
+#include <cassert>
+#include <cmath>
+#include <cstddef>
+#include <string>
+
+#include "../simd/blas1.hpp"
+#include "../simd/map.hpp"
+#include "loss_common.hpp"
+
+namespace ctnn {
+
+struct SoftmaxCrossEntropy {
+    static std::string name() { return "SoftmaxCrossEntropy"; }
+
+    /// With class indices. A label outside [0, N) is a programming error
+    /// (checked with assert); readers of label files validate them.
+    template <TensorLike Out, std::size_t LB, TensorLike DOut>
+    CTNN_REALTIME static auto compute(const Out& x, const Labels<LB>& labels, DOut&& dx,
+                                      std::size_t n = loss_detail::rows<Out>::batch) noexcept {
+        using T = typename Out::value_type;
+        constexpr std::size_t W = loss_detail::rows<Out>::width;
+        constexpr std::size_t B = loss_detail::rows<Out>::batch;
+        static_assert(LB == B, "ctnn: the loss needs one label per sample of the batch");
+        loss_detail::check_shapes<Out, std::remove_cvref_t<DOut>>();
+        T total = 0;
+        const T inv = T(1) / T(n);
+        for (std::size_t r = 0; r < n; ++r) {
+            const std::size_t label = std::size_t(labels[r]);
+            assert(label < W);
+            const T lse = softmax_row<W>(x.data() + r * W, dx.data() + r * W);
+            total += lse - x.data()[r * W + label];
+            dx.data()[r * W + label] -= T(1);
+            simd::map_n<W>([inv](auto g) CTNN_INLINE_LAMBDA { return g * decltype(g)(inv); }, dx.data() + r * W,
+                           dx.data() + r * W);
+        }
+        for (std::size_t i = n * W; i < W * B; ++i) dx.data()[i] = T(0);
+        return total * inv;
+    }
+
+    /// With target probabilities (each row sums to 1).
+    template <TensorLike Out, TensorLike Target, TensorLike DOut>
+        requires TensorLike<Target>
+    CTNN_REALTIME static auto compute(const Out& x, const Target& t, DOut&& dx,
+                                      std::size_t n = loss_detail::rows<Out>::batch) noexcept {
+        using T = typename Out::value_type;
+        constexpr std::size_t W = loss_detail::rows<Out>::width;
+        constexpr std::size_t B = loss_detail::rows<Out>::batch;
+        loss_detail::check_shapes<Out, Target>();
+        loss_detail::check_shapes<Out, std::remove_cvref_t<DOut>>();
+        T total = 0;
+        const T inv = T(1) / T(n);
+        for (std::size_t r = 0; r < n; ++r) {
+            const T* xr = x.data() + r * W;
+            const T* tr = t.data() + r * W;
+            T* gr = dx.data() + r * W;
+            const T lse = softmax_row<W>(xr, gr);
+            // -Σ t log softmax = Σ t (lse - x) = lse Σt - Σ t x
+            total += lse * simd::sum_n<W>(tr) - simd::dot_n<W>(tr, xr);
+            simd::map_n<W>([inv](auto p, auto tv) CTNN_INLINE_LAMBDA { return (p - tv) * decltype(p)(inv); }, gr, gr,
+                           tr);
+        }
+        for (std::size_t i = n * W; i < W * B; ++i) dx.data()[i] = T(0);
+        return total * inv;
+    }
+
+private:
+    /// p = softmax(x) over one row; returns logsumexp(x).
+    template <std::size_t W, class T>
+    static CTNN_INLINE T softmax_row(const T* x, T* p) noexcept {
+        T m = x[0];
+        for (std::size_t i = 1; i < W; ++i) m = x[i] > m ? x[i] : m;
+        simd::map_n<W>([m](auto v) CTNN_INLINE_LAMBDA { return xsimd::exp(v - decltype(v)(m)); }, p, x);
+        const T s = simd::sum_n<W>(p);
+        const T inv = T(1) / s;
+        simd::map_n<W>([inv](auto v) CTNN_INLINE_LAMBDA { return v * decltype(v)(inv); }, p, p);
+        return m + std::log(s);
+    }
+};
+
+}  // namespace ctnn
