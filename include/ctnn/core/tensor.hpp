@@ -234,6 +234,10 @@ concept TensorLike = requires(const X& x) {
     { x.data() };
 };
 
+/// A tensor or view passed on to be written, by any kind of reference.
+template <class X>
+concept WritableTensor = TensorLike<std::remove_cvref_t<X>>;
+
 /// True when every element of `a` and `b` satisfies
 /// `|a - b| <= atol + rtol * |b|` (NumPy's `allclose`), for tests.
 template <TensorLike A, TensorLike B>

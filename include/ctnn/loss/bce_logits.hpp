@@ -15,7 +15,7 @@ namespace ctnn {
 
 struct BCEWithLogits {
     static std::string name() { return "BCEWithLogits"; }
-    template <TensorLike Out, TensorLike Target, TensorLike DOut>
+    template <TensorLike Out, TensorLike Target, WritableTensor DOut>
     CTNN_REALTIME static auto compute(const Out& x, const Target& t, DOut&& dx,
                                       std::size_t n = loss_detail::rows<Out>::batch) noexcept {
         loss_detail::check_shapes<Out, Target>();

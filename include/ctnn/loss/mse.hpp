@@ -13,7 +13,7 @@
 namespace ctnn {
 
 namespace loss_detail {
-template <bool Mean, TensorLike Out, TensorLike Target, TensorLike DOut>
+template <bool Mean, TensorLike Out, TensorLike Target, WritableTensor DOut>
 CTNN_REALTIME typename Out::value_type squared_error(const Out& y, const Target& t, DOut&& dy, std::size_t n) noexcept {
     check_shapes<Out, Target>();
     check_shapes<Out, std::remove_cvref_t<DOut>>();
@@ -35,7 +35,7 @@ CTNN_REALTIME typename Out::value_type squared_error(const Out& y, const Target&
 /// Mean squared error over all elements of the first `n` rows.
 struct MSE {
     static std::string name() { return "MSE"; }
-    template <TensorLike Out, TensorLike Target, TensorLike DOut>
+    template <TensorLike Out, TensorLike Target, WritableTensor DOut>
     CTNN_REALTIME static auto compute(const Out& y, const Target& t, DOut&& dy,
                                       std::size_t n = loss_detail::rows<Out>::batch) noexcept {
         return loss_detail::squared_error<true>(y, t, dy, n);
@@ -45,7 +45,7 @@ struct MSE {
 /// Σ (y - t)² over all elements of the first `n` rows.
 struct SumSquares {
     static std::string name() { return "SumSquares"; }
-    template <TensorLike Out, TensorLike Target, TensorLike DOut>
+    template <TensorLike Out, TensorLike Target, WritableTensor DOut>
     CTNN_REALTIME static auto compute(const Out& y, const Target& t, DOut&& dy,
                                       std::size_t n = loss_detail::rows<Out>::batch) noexcept {
         return loss_detail::squared_error<false>(y, t, dy, n);

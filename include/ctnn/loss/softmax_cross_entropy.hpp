@@ -4,8 +4,8 @@
 /// cross-entropy, mean over the rows: -log softmax(x)[label], computed as
 /// logsumexp(x) - x[label] with the max subtracted (stable for any logits).
 /// Targets are class indices (`Labels<B>`) or probability rows (a tensor of
-/// the logits' shape). ∂/∂x = (softmax(x) - target)/n: the softmax's
-/// Jacobian never materialises.
+/// the logits' shape). ∂/∂x = (softmax(x) - target)/n for a distribution
+/// target: the softmax's Jacobian never materialises.
 
 #include <cassert>
 #include <cmath>
@@ -23,7 +23,7 @@ struct SoftmaxCrossEntropy {
 
     /// With class indices. A label outside [0, N) is a programming error
     /// (checked with assert); readers of label files validate them.
-    template <TensorLike Out, std::size_t LB, TensorLike DOut>
+    template <TensorLike Out, std::size_t LB, WritableTensor DOut>
     CTNN_REALTIME static auto compute(const Out& x, const Labels<LB>& labels, DOut&& dx,
                                       std::size_t n = loss_detail::rows<Out>::batch) noexcept {
         using T = typename Out::value_type;
@@ -46,8 +46,9 @@ struct SoftmaxCrossEntropy {
         return total * inv;
     }
 
-    /// With target probabilities (each row sums to 1).
-    template <TensorLike Out, TensorLike Target, TensorLike DOut>
+    /// With target probabilities (rows of any non-negative weights are
+    /// accepted; the gradient is exact for them too).
+    template <TensorLike Out, TensorLike Target, WritableTensor DOut>
         requires TensorLike<Target>
     CTNN_REALTIME static auto compute(const Out& x, const Target& t, DOut&& dx,
                                       std::size_t n = loss_detail::rows<Out>::batch) noexcept {
@@ -63,10 +64,16 @@ struct SoftmaxCrossEntropy {
             const T* tr = t.data() + r * W;
             T* gr = dx.data() + r * W;
             const T lse = softmax_row<W>(xr, gr);
-            // -Σ t log softmax = Σ t (lse - x) = lse Σt - Σ t x
-            total += lse * simd::sum_n<W>(tr) - simd::dot_n<W>(tr, xr);
-            simd::map_n<W>([inv](auto p, auto tv) CTNN_INLINE_LAMBDA { return (p - tv) * decltype(p)(inv); }, gr, gr,
-                           tr);
+            // -Σ t log softmax = Σ t (lse - x) = lse Σt - Σ t x; its gradient
+            // (Σt) softmax - t is softmax - t for a distribution
+            const T mass = simd::sum_n<W>(tr);
+            total += lse * mass - simd::dot_n<W>(tr, xr);
+            simd::map_n<W>(
+                [inv, mass](auto p, auto tv) CTNN_INLINE_LAMBDA {
+                    using V = decltype(p);
+                    return (p * V(mass) - tv) * V(inv);
+                },
+                gr, gr, tr);
         }
         for (std::size_t i = n * W; i < W * B; ++i) dx.data()[i] = T(0);
         return total * inv;

@@ -1,0 +1,94 @@
+// Forward, backward and the loss never touch the heap: the global
+// allocation functions are replaced by counting ones for this test binary.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <new>
+
+#include <ctnn/ctnn.hpp>
+
+namespace {
+std::atomic<std::size_t> allocations{0};
+}
+
+void* operator new(std::size_t n) {
+    ++allocations;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n) { return ::operator new(n); }
+void* operator new(std::size_t n, std::align_val_t a) {
+    ++allocations;
+    const std::size_t al = std::size_t(a);
+    if (void* p = std::aligned_alloc(al, (n + al - 1) / al * al)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](std::size_t n, std::align_val_t a) { return ::operator new(n, a); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+    ++allocations;
+    return std::malloc(n ? n : 1);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return ::operator new(n, std::nothrow); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+
+using namespace ctnn;
+
+namespace {
+template <class F>
+std::size_t allocations_during(F&& f) {
+    const std::size_t before = allocations.load();
+    f();
+    return allocations.load() - before;
+}
+
+using Mlp = Sequential<Input<784>, Dense<128>, ReLU, Dropout<0.1f>, Dense<10>>;
+
+template <std::size_t B>
+void check_batch() {
+    auto net = std::make_unique<Mlp>();
+    init::he_uniform(*net, 1);
+    auto x = std::make_unique<Mlp::input_batch<B>>();
+    auto ws = std::make_unique<Mlp::workspace<B>>();
+    auto g = std::make_unique<Mlp::gradients>();
+    Labels<B> labels{};
+    for (std::size_t i = 0; i < B; ++i) labels[i] = std::int32_t(i % 10);
+    REQUIRE(allocations_during([&] { net->forward(*x, *ws); }) == 0);
+    REQUIRE(allocations_during([&] { net->template forward<true>(*x, *ws); }) == 0);
+    REQUIRE(allocations_during([&] { SoftmaxCrossEntropy::compute(ws->output(), labels, ws->output_grad()); }) == 0);
+    REQUIRE(allocations_during([&] { net->backward(*x, *ws, *g); }) == 0);
+}
+}  // namespace
+
+TEST_CASE("the counting allocator sees an allocation (the harness works)", "[net][alloc]") {
+    REQUIRE(allocations_during([] {
+                int* p = new int(3);
+                asm volatile("" : : "r"(p) : "memory");  // escapes: the allocation cannot be elided
+                delete p;
+            }) == 1);
+}
+
+TEST_CASE("no allocation in forward, loss and backward at batch 1 and 64", "[net][alloc]") {
+    check_batch<1>();
+    check_batch<64>();
+    auto net = std::make_unique<Mlp>();
+    Tensor<float, 784> x;
+    REQUIRE(allocations_during([&] { auto y = net->forward(x); (void)y; }) == 0);
+}
+
+TEST_CASE("no allocation in tensor expressions, grad and the kernels", "[expr][alloc]") {
+    auto W = std::make_unique<Tensor<float, 100, 1000>>();
+    auto dW = std::make_unique<Tensor<float, 100, 1000>>();
+    Tensor<float, 1000> x;
+    Tensor<float, 100> b, db, h;
+    REQUIRE(allocations_during([&] { assign(h, sigmoid(matmul(*W, x) + b)); }) == 0);
+    REQUIRE(allocations_during([&] { grad_into(sum(sigmoid(matmul(*W, x) + b)), wrt(*W, b), *dW, db); }) == 0);
+}
