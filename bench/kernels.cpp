@@ -10,14 +10,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
-#include <xmmintrin.h>  // MXCSR: flush-to-zero
-#include <pmmintrin.h>  // MXCSR: denormals-are-zero
+#include <immintrin.h>  // MXCSR flush-to-zero/denormals-are-zero; FMA intrinsics
 
 #include <benchmark/benchmark.h>
 #include <Eigen/Core>
@@ -198,25 +198,45 @@ void time_loop(benchmark::State& state, Run run, double flops) {
 /// The machine's own FP32 FMA ceiling, for judging `pct_peak`: 16 independent
 /// chains of packed FMAs (more than FMA latency x FMA pipes on current x86),
 /// no loads. Its GFLOP/s is the figure to give CTNN_PEAK_GFLOPS if the
-/// default is wrong for a machine.
+/// default is wrong for a machine. Written with intrinsics, not xsimd: xsimd
+/// 8's AVX-512 `fma` is a plain `x * y + z`, which clang (-ffp-contract=on)
+/// leaves as a multiply and an add.
+#if defined(__AVX512F__)
+using FmaPack = __m512;
+CTNN_INLINE FmaPack fma_pack(FmaPack a, FmaPack b, FmaPack c) noexcept { return _mm512_fmadd_ps(a, b, c); }
+CTNN_INLINE FmaPack fma_splat(float v) noexcept { return _mm512_set1_ps(v); }
+#elif defined(__AVX__) && defined(__FMA__)
+using FmaPack = __m256;
+CTNN_INLINE FmaPack fma_pack(FmaPack a, FmaPack b, FmaPack c) noexcept { return _mm256_fmadd_ps(a, b, c); }
+CTNN_INLINE FmaPack fma_splat(float v) noexcept { return _mm256_set1_ps(v); }
+#else
+using FmaPack = __m128;  // no FMA instruction: multiply and add
+CTNN_INLINE FmaPack fma_pack(FmaPack a, FmaPack b, FmaPack c) noexcept { return _mm_add_ps(_mm_mul_ps(a, b), c); }
+CTNN_INLINE FmaPack fma_splat(float v) noexcept { return _mm_set1_ps(v); }
+#endif
+
 void fma_peak(benchmark::State& state) {
-    using V = ctnn::simd::pack<float>;
     constexpr int chains = 16, rounds = 64;
-    V acc[chains];
-    for (int c = 0; c < chains; ++c) acc[c] = V(1.0f + 0.01f * float(c));
-    const V a(0.9999f), b(1e-4f);  // converges to 1: no overflow, no denormals
+    constexpr int lanes = sizeof(FmaPack) / sizeof(float);
+    FmaPack acc[chains];
+    for (int c = 0; c < chains; ++c) acc[c] = fma_splat(1.0f + 0.01f * float(c));
+    const FmaPack a = fma_splat(0.9999f), b = fma_splat(1e-4f);  // converges to 1: no overflow, no denormals
     for (auto _ : state) {
         for (int r = 0; r < rounds; ++r)
-            for (int c = 0; c < chains; ++c) acc[c] = xsimd::fma(acc[c], a, b);
+            for (int c = 0; c < chains; ++c) acc[c] = fma_pack(acc[c], a, b);
 #if defined(__GNUC__) || defined(__clang__)
         // Keep every chain in a register and opaque, without a memory round-trip.
-        for (int c = 0; c < chains; ++c) asm volatile("" : "+v"(acc[c].data));
+        for (int c = 0; c < chains; ++c) asm volatile("" : "+v"(acc[c]));
 #endif
     }
+    alignas(64) float out[lanes];
     float sum = 0.0f;
-    for (int c = 0; c < chains; ++c) sum += xsimd::hadd(acc[c]);
+    for (int c = 0; c < chains; ++c) {
+        std::memcpy(out, &acc[c], sizeof out);
+        for (float v : out) sum += v;
+    }
     benchmark::DoNotOptimize(sum);
-    const double gflop = 2.0 * chains * rounds * V::size / 1e9;
+    const double gflop = 2.0 * chains * rounds * lanes / 1e9;
     state.counters["GFLOP/s"] = benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
     state.counters["pct_peak"] =
         benchmark::Counter(gflop / peak_gflops * 100.0, benchmark::Counter::kIsIterationInvariantRate);

@@ -29,9 +29,10 @@ else
   echo "ctnn bench: not pinned (no taskset, or no core $cpu)"
 fi
 
-# The kernels measured: the commit, "+dirty" when include/ has local changes.
+# The kernels measured: the commit, "+dirty" when the kernels or tensors have
+# local changes.
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD -- include 2>/dev/null || commit="$commit+dirty"
+git diff --quiet HEAD -- include/ctnn/simd include/ctnn/core 2>/dev/null || commit="$commit+dirty"
 
 mkdir -p "$(dirname "$json")"
 "${pin[@]}" "$build/bench/ctnn_bench_kernels" \
