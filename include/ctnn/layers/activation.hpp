@@ -14,6 +14,7 @@
 #include <string>
 
 #include "../autodiff/dual.hpp"
+#include "../core/real.hpp"
 #include "../expr/ops.hpp"
 #include "../simd/arch.hpp"
 
@@ -56,18 +57,19 @@ struct ReLU : activation_tag {
 };
 
 /// f(z) = z for z > 0, slope·z otherwise (slope > 0, as in PyTorch's default 0.01).
-template <float Slope = 0.01f>
+template <real Slope = 0.01>
 struct LeakyReLU : activation_tag {
-    static_assert(Slope > 0, "ctnn: LeakyReLU needs a positive slope");
-    static std::string name() { return "LeakyReLU"; }
+    static_assert(Slope.value() > 0, "ctnn: LeakyReLU needs a positive slope");
+    static constexpr double slope = Slope.value();
+    static std::string name() { return "LeakyReLU<" + std::to_string(slope) + ">"; }
     static constexpr bool needs_z = false;
     template <class V>
     static CTNN_INLINE V f(V z) noexcept {
-        return simd::select(z > act_detail::zero(z), z, z * V(Slope));
+        return simd::select(z > act_detail::zero(z), z, z * V(slope));
     }
     template <class V>
     static CTNN_INLINE V df(V, V y) noexcept {
-        return simd::select(y > act_detail::zero(y), act_detail::one(y), V(Slope));
+        return simd::select(y > act_detail::zero(y), act_detail::one(y), V(slope));
     }
 };
 
@@ -92,18 +94,19 @@ struct Sigmoid : activation_tag {
 };
 
 /// f(z) = z for z > 0, alpha (e^z - 1) otherwise; f' = 1 or y + alpha.
-template <float Alpha = 1.0f>
+template <real Alpha = 1.0>
 struct ELU : activation_tag {
-    static_assert(Alpha > 0, "ctnn: ELU needs a positive alpha");
-    static std::string name() { return "ELU"; }
+    static_assert(Alpha.value() > 0, "ctnn: ELU needs a positive alpha");
+    static constexpr double alpha = Alpha.value();
+    static std::string name() { return "ELU<" + std::to_string(alpha) + ">"; }
     static constexpr bool needs_z = false;
     template <class V>
     static CTNN_INLINE V f(V z) noexcept {
-        return simd::select(z > act_detail::zero(z), z, V(Alpha) * (xsimd::exp(z) - act_detail::one(z)));
+        return simd::select(z > act_detail::zero(z), z, V(alpha) * (xsimd::exp(z) - act_detail::one(z)));
     }
     template <class V>
     static CTNN_INLINE V df(V, V y) noexcept {
-        return simd::select(y > act_detail::zero(y), act_detail::one(y), y + V(Alpha));
+        return simd::select(y > act_detail::zero(y), act_detail::one(y), y + V(alpha));
     }
 };
 

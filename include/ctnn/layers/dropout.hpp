@@ -7,21 +7,23 @@
 #include <cstddef>
 #include <string>
 
+#include "../core/real.hpp"
 #include "../simd/map.hpp"
 #include "layer_concepts.hpp"
 
 namespace ctnn {
 
 /// Drop probability P in [0, 1).
-template <float P>
+template <real P>
 struct Dropout {
-    static_assert(P >= 0.0f && P < 1.0f, "ctnn: Dropout needs a probability in [0, 1)");
-    static std::string name() { return "Dropout<" + std::to_string(P) + ">"; }
+    static constexpr double p = P.value();
+    static_assert(p >= 0.0 && p < 1.0, "ctnn: Dropout needs a probability in [0, 1)");
+    static std::string name() { return "Dropout<" + std::to_string(p) + ">"; }
 };
 
 namespace layers {
 
-template <class S, float P>
+template <class S, real P>
 struct dropout {
     using in_shape = S;
     using out_shape = S;
@@ -37,8 +39,8 @@ struct dropout {
     template <std::size_t B, bool Train, class T>
     static CTNN_INLINE void forward(const T*, const T* x, T* y, T* mask, Rng& rng) noexcept {
         if constexpr (Train) {
-            const T keep = T(1) / (T(1) - T(P));
-            for (std::size_t i = 0; i < B * S::size; ++i) mask[i] = rng.uniform() < double(P) ? T(0) : keep;
+            const T keep = T(1) / (T(1) - T(P.value()));
+            for (std::size_t i = 0; i < B * S::size; ++i) mask[i] = rng.uniform() < P.value() ? T(0) : keep;
             simd::map_n<B * S::size>([](auto v, auto m) CTNN_INLINE_LAMBDA { return v * m; }, y, x, mask);
         } else {
             simd::map_n<B * S::size>([](auto v) CTNN_INLINE_LAMBDA { return v; }, y, x);
@@ -50,7 +52,7 @@ struct dropout {
     }
 };
 
-template <float P>
+template <real P>
 struct binding<Dropout<P>> {
     template <class In>
     static constexpr bool flat_input = true;

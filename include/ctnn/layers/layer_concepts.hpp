@@ -72,6 +72,6 @@ concept Layer = requires {
 
 /// A layer spec `Sequential` can bind.
 template <class S>
-concept LayerSpec = requires { typename layers::binding<S>; };
+concept LayerSpec = requires { sizeof(layers::binding<S>); };
 
 }  // namespace ctnn

@@ -31,6 +31,10 @@ struct rows {
     static constexpr std::size_t width = S::size / S::dims[0];
 };
 
+/// `Labels` holds one label for each of the batch's samples.
+template <std::size_t Labels, std::size_t Batch>
+inline constexpr bool one_label_per_sample = Labels == Batch;
+
 template <class Out, class Target>
 CTNN_INLINE void check_shapes() noexcept {
     static_assert(same_shape<Out, Target>, "ctnn: the loss needs targets of the same shape as the network's output");

@@ -29,7 +29,7 @@ struct SoftmaxCrossEntropy {
         using T = typename Out::value_type;
         constexpr std::size_t W = loss_detail::rows<Out>::width;
         constexpr std::size_t B = loss_detail::rows<Out>::batch;
-        static_assert(LB == B, "ctnn: the loss needs one label per sample of the batch");
+        static_assert(loss_detail::one_label_per_sample<LB, B>, "ctnn: the loss needs one label per sample of the batch");
         loss_detail::check_shapes<Out, std::remove_cvref_t<DOut>>();
         T total = 0;
         const T inv = T(1) / T(n);

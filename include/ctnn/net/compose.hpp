@@ -106,42 +106,70 @@ struct bind<In, I, Prev> {
     using out_shape = In;
 };
 
-/// The checks every spec must pass against the shape reaching it.
-template <class In, int I, class Prev, class S>
-struct check_spec {
-    static_assert(check::layer<I, S>::is_a_layer_spec,
-                  "ctnn: not a layer: a Sequential holds Input<...> and then layer types such as Dense<N> or ReLU");
-    static constexpr bool known = LayerSpec<S>;
-    static constexpr bool flat_ok = [] {
-        if constexpr (known)
-            return layers::binding<S>::template flat_input<In>;
-        else
-            return true;
-    }();
-    static_assert(!known || check::layer<I, S>::template needs_a_flat_input_but_layer<I - 1, Prev>::template produces<In> ||
-                      layers::binding<S>::template flat_input<In>,
-                  "ctnn: this layer works on a flat sample (rank 1): put Flatten before it");
-    static constexpr bool features_ok = [] {
-        if constexpr (known && flat_ok && is_dense<S>)
-            return layers::binding<S>::template expected_features<In> == In::dims[0];
-        else
-            return true;
-    }();
+/// Whether spec S takes the shape In (no assertions: used to stop binding
+/// after the first failed check, so one mistake gives one error).
+template <bool Known, class S, class In>
+struct spec_takes {
+    static constexpr bool flat = false;
+    static constexpr bool features = false;
+    static constexpr std::size_t expected = 0;
+};
+template <class S, class In>
+struct spec_takes<true, S, In> {
+    static constexpr bool flat = layers::binding<S>::template flat_input<In>;
     static constexpr std::size_t expected = [] {
-        if constexpr (known && flat_ok && is_dense<S>)
+        if constexpr (flat && is_dense<S>)
             return layers::binding<S>::template expected_features<In>;
         else
             return std::size_t(0);
     }();
-    static_assert(features_ok || check::layer<I, S>::template expects_features<expected>::template but_layer<
-                                     I - 1, Prev>::template produces<In>,
-                  "ctnn: a layer expects other input features than the layer before it produces");
-    static constexpr bool ok = known && flat_ok && features_ok;
+    static constexpr bool features = !is_dense<S> || !flat || expected == In::dims[0];
 };
+
+template <class In, int I, class Prev, class S>
+struct spec_status {
+    static constexpr bool known = LayerSpec<S>;
+    using takes = spec_takes<known, S, In>;
+    static constexpr bool ok = known && takes::flat && takes::features;
+};
+
+// Each assertion sits in a template that is empty where it does not apply,
+// so the requirement the compiler prints is fully substituted.
+template <bool Applies, int I, class S, int J, class Prev, class In>
+struct flat_check {
+    static_assert(check::layer<I, S>::template needs_a_flat_input_but_layer<J, Prev>::template produces<In>,
+                  "ctnn: this layer works on a flat sample (rank 1): put Flatten before it");
+};
+template <int I, class S, int J, class Prev, class In>
+struct flat_check<false, I, S, J, Prev, In> {};
+
+template <bool Applies, int I, class S, std::size_t E, int J, class Prev, class In>
+struct features_check {
+    static_assert(check::layer<I, S>::template expects_features<E>::template but_layer<J, Prev>::template produces<In>,
+                  "ctnn: a layer expects other input features than the layer before it produces");
+};
+template <int I, class S, std::size_t E, int J, class Prev, class In>
+struct features_check<false, I, S, E, J, Prev, In> {};
+
+/// The checks every spec must pass against the shape reaching it.
+template <class In, int I, class Prev, class S>
+struct spec_checks {
+    using status = spec_status<In, I, Prev, S>;
+    static_assert(check::layer<I, S>::is_a_layer_spec,
+                  "ctnn: not a layer: a Sequential holds Input<...> and then layer types such as Dense<N> or ReLU");
+};
+/// Instantiates the checks as bases: a failed one reports once and the
+/// binding goes on from `spec_status` alone, with no follow-on errors.
+template <class In, int I, class Prev, class S, class Status = spec_status<In, I, Prev, S>>
+struct spec_assertions
+    : spec_checks<In, I, Prev, S>,
+      flat_check<Status::known && !Status::takes::flat, I, S, I - 1, Prev, In>,
+      features_check<Status::known && Status::takes::flat && !Status::takes::features, I, S, Status::takes::expected,
+                     I - 1, Prev, In> {};
 
 template <class In, int I, class Prev, class S, class... Rest>
 struct bind<In, I, Prev, S, Rest...> {
-    using checked = check_spec<In, I, Prev, S>;
+    static constexpr bool ok = spec_status<In, I, Prev, S>::ok;
     static constexpr bool fuse = is_dense<S> && first_is_activation<Rest...>::value;
 
     template <bool Fuse, class... R>
@@ -162,16 +190,31 @@ struct bind<In, I, Prev, S, Rest...> {
     struct result {  // a failed check: stop here, no cascade of errors
         using units = type_list<>;
         using out_shape = In;
+        using next = bind<In, I, Prev>;
     };
     template <class Dummy>
     struct result<true, Dummy> {
         using s = step<fuse, Rest...>;
         using units = typename push_front<typename s::next::units, typename s::u>::type;
         using out_shape = typename s::next::out_shape;
+        using next = typename s::next;
     };
-    using units = typename result<checked::ok>::units;
-    using out_shape = typename result<checked::ok>::out_shape;
+    using units = typename result<ok>::units;
+    using out_shape = typename result<ok>::out_shape;
+    using next = typename result<ok>::next;
 };
+
+/// The assertions along a binding, up to the first that fails. Instantiated
+/// by `Sequential` inside a `static_assert(sizeof(...))`, where a failed
+/// check is reported once and stops there (as a base of the binding itself
+/// it would make clang report every use of the network as well).
+template <class Bind>
+struct assert_chain {};
+template <class In, int I, class Prev, class S, class... Rest>
+struct assert_chain<bind<In, I, Prev, S, Rest...>>
+    : spec_assertions<In, I, Prev, S>,
+      assert_chain<std::conditional_t<bind<In, I, Prev, S, Rest...>::ok, typename bind<In, I, Prev, S, Rest...>::next,
+                                      bind<In, I, Prev>>> {};
 
 }  // namespace net_detail
 }  // namespace ctnn

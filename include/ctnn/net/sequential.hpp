@@ -43,6 +43,17 @@ template <std::size_t B, std::size_t... D>
 struct batched<B, Shape<D...>> {
     using type = Shape<B, D...>;
 };
+/// The sample shape of an `Input<...>` (a placeholder after the error
+/// that reports a missing one).
+template <class I>
+struct input_shape_of {
+    using type = Shape<1>;
+};
+template <std::size_t... D>
+struct input_shape_of<Input<D...>> {
+    using type = Shape<D...>;
+};
+
 /// The tensor given has the shape the network takes.
 template <class Given, class Wanted>
 inline constexpr bool input_matches = std::is_same_v<Given, Wanted>;
@@ -64,12 +75,13 @@ class BasicSequential {
                   "ctnn: a Sequential starts with Input<...>, the shape of one sample");
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "ctnn: a network computes in float or double");
-    using binder = net_detail::bind<typename InputSpec::shape, 0, InputSpec, Specs...>;
+    using binder = net_detail::bind<typename net_detail::input_shape_of<InputSpec>::type, 0, InputSpec, Specs...>;
+    static_assert(sizeof(net_detail::assert_chain<binder>) > 0);
 
 public:
     using value_type = T;
     using units = typename binder::units;
-    using in_shape = typename InputSpec::shape;
+    using in_shape = typename net_detail::input_shape_of<InputSpec>::type;
     using out_shape = typename binder::out_shape;
     static constexpr std::size_t unit_count = units::size;
 

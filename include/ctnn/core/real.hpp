@@ -1,0 +1,21 @@
+#pragma once
+/// \file real.hpp
+/// `real`: a number usable as a template argument on every supported
+/// compiler (clang 14 does not take `float`/`double` template parameters).
+/// It converts implicitly from a floating literal, so `Dropout<0.5>` and
+/// `LeakyReLU<0.01f>` read naturally; the value is kept to 1e-9.
+
+#include <cstdint>
+
+namespace ctnn {
+
+struct real {
+    std::int64_t nano;  ///< the value times 1e9, rounded to nearest
+
+    constexpr real(double v) : nano(static_cast<std::int64_t>(v * 1e9 + (v >= 0 ? 0.5 : -0.5))) {}
+    constexpr real(float v) : real(double(v)) {}
+    constexpr double value() const noexcept { return double(nano) / 1e9; }
+    friend constexpr bool operator==(real, real) = default;
+};
+
+}  // namespace ctnn
