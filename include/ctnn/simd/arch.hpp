@@ -9,6 +9,9 @@
 #include <type_traits>
 
 #include <xsimd/xsimd.hpp>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #include "../core/config.hpp"
 
@@ -25,6 +28,33 @@ struct scalar_arch {
     static constexpr const char* name() noexcept { return "scalar"; }
 };
 
+/// a·b + c in one rounding. xsimd 8.1 has no AVX-512 FMA kernel and falls
+/// back to a·b + c, which clang (-ffp-contract=on) leaves as two
+/// instructions; the intrinsics make every compiler emit vfmadd.
+template <class T, class A>
+CTNN_INLINE xsimd::batch<T, A> fused_multiply_add(const xsimd::batch<T, A>& a, const xsimd::batch<T, A>& b,
+                                                  const xsimd::batch<T, A>& c) noexcept {
+#if defined(__AVX512F__)
+    if constexpr (A::alignment() == 64 && std::is_same_v<T, float>)
+        return _mm512_fmadd_ps(a, b, c);
+    else if constexpr (A::alignment() == 64 && std::is_same_v<T, double>)
+        return _mm512_fmadd_pd(a, b, c);
+    else
+#endif
+#if defined(__FMA__)
+        if constexpr (A::alignment() == 32 && std::is_same_v<T, float>)
+        return _mm256_fmadd_ps(a, b, c);
+    else if constexpr (A::alignment() == 32 && std::is_same_v<T, double>)
+        return _mm256_fmadd_pd(a, b, c);
+    else if constexpr (A::alignment() == 16 && std::is_same_v<T, float>)
+        return _mm_fmadd_ps(a, b, c);
+    else if constexpr (A::alignment() == 16 && std::is_same_v<T, double>)
+        return _mm_fmadd_pd(a, b, c);
+    else
+#endif
+        return xsimd::fma(a, b, c);
+}
+
 template <class T, class A>
 struct pack_traits {
     using type = xsimd::batch<T, A>;
@@ -32,7 +62,7 @@ struct pack_traits {
     static CTNN_INLINE type load(const T* p) noexcept { return type::load_unaligned(p); }
     static CTNN_INLINE void store(T* p, const type& v) noexcept { v.store_unaligned(p); }
     static CTNN_INLINE type splat(T v) noexcept { return type(v); }
-    static CTNN_INLINE type fma(const type& a, const type& b, const type& c) noexcept { return xsimd::fma(a, b, c); }
+    static CTNN_INLINE type fma(const type& a, const type& b, const type& c) noexcept { return fused_multiply_add(a, b, c); }
     static CTNN_INLINE T sum(const type& v) noexcept { return xsimd::hadd(v); }
 };
 

@@ -55,7 +55,7 @@ CTNN_INLINE void dot_tile(const T* a, const T* b, T* r) noexcept {
             CTNN_UNROLL for (std::size_t i = 0; i < Mr; ++i) av[i] = load_a(a + i * LdA + k);
             CTNN_UNROLL for (std::size_t j = 0; j < Nr; ++j) {
                 const V bv = P::load(b + j * LdB + k);
-                CTNN_UNROLL for (std::size_t i = 0; i < Mr; ++i) acc[i * Nr + j] = xsimd::fma(av[i], bv, acc[i * Nr + j]);
+                CTNN_UNROLL for (std::size_t i = 0; i < Mr; ++i) acc[i * Nr + j] = P::fma(av[i], bv, acc[i * Nr + j]);
             }
         };
         auto plain = [](const T* p) CTNN_INLINE_LAMBDA { return P::load(p); };
