@@ -121,9 +121,11 @@ constexpr void describe(const Node&, position<I, false>, std::array<TraceStep<V>
 /// Fills in each step's name, input and operands, in list order.
 template <class Node, std::size_t I, class... Cs, class V, std::size_t N>
 constexpr void describe(const Node& n, position<I, true, Cs...>, std::array<TraceStep<V>, N>& steps) noexcept {
-    [&]<std::size_t... K>(std::index_sequence<K...>) {
-        (describe(n.template child<K>(), Cs{}, steps), ...);
-    }(std::index_sequence_for<Cs...>{});
+    if constexpr (sizeof...(Cs) > 0) {
+        [&]<std::size_t... K>(std::index_sequence<K...>) {
+            (describe(n.template child<K>(), Cs{}, steps), ...);
+        }(std::index_sequence_for<Cs...>{});
+    }
     constexpr std::size_t operand[] = {Cs::index..., no_index, no_index};
     TraceStep<V>& s = steps[I];
     s.name = Node::name;

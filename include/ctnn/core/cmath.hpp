@@ -3,35 +3,51 @@
 /// `constexpr` elementary functions for `float` and `double`: `exp`, `expm1`,
 /// `log`, `log1p`, `sqrt`, `pow` (integer and real exponent), `tanh`,
 /// `sigmoid`, `abs`. They let scalar expressions be differentiated inside
-/// `static_assert`, and at run time they agree with the standard library:
+/// `static_assert`, and at run time they agree with the standard library.
+/// Measured over millions of samples (tests/unit/core/cmath.cpp; g++ and
+/// clang++, with and without FMA), for double:
 ///
-/// | function (double)         | measured distance to glibc | to a long double reference |
-/// |---------------------------|----------------------------|----------------------------|
-/// | sqrt                      | 0 ulp (correctly rounded)  | 0 ulp                      |
-/// | log, log1p, pow(x, int)   | <= 1 ulp                   | < 0.51 ulp                 |
-/// | exp, expm1, pow, tanh     | <= 1 ulp                   | < 0.75 ulp                 |
-/// | sigmoid (no std function) |                            | < 0.75 ulp                 |
+/// | function        | distance to glibc 2.36 | error against a long double reference |
+/// |-----------------|------------------------|----------------------------------------|
+/// | sqrt            | 0 ulp                  | correctly rounded                      |
+/// | log             | <= 1 ulp               | 0.50 ulp                               |
+/// | log1p           | <= 1 ulp               | 0.66 ulp                               |
+/// | exp, expm1      | <= 1 ulp               | 0.62 ulp (0.75 for subnormal results)  |
+/// | pow(x, y)       | <= 1 ulp               | 0.74 ulp (subnormal results)           |
+/// | pow(x, int)     | <= 1 ulp               | 0.52 ulp                               |
+/// | tanh            | <= 2 ulp (glibc's own error is ~1.5) | 0.57 ulp                 |
+/// | sigmoid         | (none in std)          | 0.60 ulp (0.76 for subnormal results)  |
 ///
-/// `float` versions evaluate the `double` algorithm and round once, so they
-/// are correctly rounded except in rare double-rounding cases (<= 1 ulp).
+/// The `float` versions evaluate the `double` algorithm and round once, so
+/// they are correctly rounded but for rare double roundings: <= 1 ulp from
+/// glibc (tanh <= 2), sqrt exact.
+///
 /// Edges follow C99 Annex F: `exp` overflows to `+inf` above 709.78 (88.72
-/// for float) and underflows through the subnormals to `+0`; `log(0)` is
-/// `-inf`, `log(x < 0)` NaN; `pow` has the full special-case table; `tanh`
-/// saturates to ±1; `sigmoid(±1000)` is 1 and 0; NaN propagates.
+/// for float) and underflows through the subnormals to `+0` below -745.13;
+/// `log(±0)` is `-inf`, `log(x < 0)` NaN, subnormal arguments are exact;
+/// `log1p(-1)` is `-inf`; `pow` has the full special-case table; `tanh`
+/// saturates to ±1 and returns tiny x as is; `sigmoid(±1000)` is 1 and 0;
+/// NaN propagates. (Under `FlushDenormals` subnormals read and round to 0,
+/// as in any arithmetic.)
 ///
 /// How: range reduction with a two-part ln 2 (the high part has 32
 /// significant bits so `k * ln2_hi` is exact), Taylor polynomials with enough
 /// terms on the reduced range, and double-double arithmetic (error-free sums
 /// and products) where the last bits matter: `log` and `pow` carry about 64
 /// bits through the reduction, `sqrt` is rounded exactly with integer
-/// arithmetic. All of it is plain IEEE arithmetic, so the same code runs in a
+/// arithmetic. It is all plain IEEE arithmetic, so the same code runs in a
 /// constant expression and at run time; it needs round-to-nearest and no
-/// `-ffast-math`. Costs: tens of nanoseconds a call; no allocation, no errno.
+/// `-ffast-math`, and it stays correct when the compiler contracts into FMA.
+/// Costs: 10 to 80 ns a call on the reference machine (exp 11, log 50, pow
+/// 80; glibc's take 5 to 13), no allocation, no errno, no lookup tables: they
+/// are for constant expressions and scalar code; packs go through xsimd.
 
 #include <bit>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <type_traits>
 
 namespace ctnn::cmath {
 
