@@ -26,7 +26,7 @@
 #include <cstddef>
 #include <type_traits>
 
-#include "ops.hpp"
+#include "../expr/ops.hpp"
 
 namespace ctnn::ad {
 

@@ -75,23 +75,23 @@ constexpr auto make_map(const X&... x) noexcept {
         return make_map<op_type>(x);                                                    \
     }
 
-CTNN_EXPR_BINARY(operator+, ops::add)
-CTNN_EXPR_BINARY(operator-, ops::sub)
-CTNN_EXPR_BINARY(operator*, ops::mul)
-CTNN_EXPR_BINARY(operator/, ops::div)
-CTNN_EXPR_BINARY(min, ops::min)
-CTNN_EXPR_BINARY(max, ops::max)
-CTNN_EXPR_BINARY(pow, ops::pow)
-CTNN_EXPR_UNARY(operator-, ops::neg)
-CTNN_EXPR_UNARY(exp, ops::exp)
-CTNN_EXPR_UNARY(log, ops::log)
-CTNN_EXPR_UNARY(log1p, ops::log1p)
-CTNN_EXPR_UNARY(sqrt, ops::sqrt)
-CTNN_EXPR_UNARY(square, ops::square)
-CTNN_EXPR_UNARY(tanh, ops::tanh)
-CTNN_EXPR_UNARY(sigmoid, ops::sigmoid)
-CTNN_EXPR_UNARY(relu, ops::relu)
-CTNN_EXPR_UNARY(abs, ops::abs)
+CTNN_EXPR_BINARY(operator+, ops::add_op)
+CTNN_EXPR_BINARY(operator-, ops::sub_op)
+CTNN_EXPR_BINARY(operator*, ops::mul_op)
+CTNN_EXPR_BINARY(operator/, ops::div_op)
+CTNN_EXPR_BINARY(min, ops::min_op)
+CTNN_EXPR_BINARY(max, ops::max_op)
+CTNN_EXPR_BINARY(pow, ops::pow_op)
+CTNN_EXPR_UNARY(operator-, ops::neg_op)
+CTNN_EXPR_UNARY(exp, ops::exp_op)
+CTNN_EXPR_UNARY(log, ops::log_op)
+CTNN_EXPR_UNARY(log1p, ops::log1p_op)
+CTNN_EXPR_UNARY(sqrt, ops::sqrt_op)
+CTNN_EXPR_UNARY(square, ops::square_op)
+CTNN_EXPR_UNARY(tanh, ops::tanh_op)
+CTNN_EXPR_UNARY(sigmoid, ops::sigmoid_op)
+CTNN_EXPR_UNARY(relu, ops::relu_op)
+CTNN_EXPR_UNARY(abs, ops::abs_op)
 
 #undef CTNN_EXPR_BINARY
 #undef CTNN_EXPR_UNARY
@@ -108,23 +108,23 @@ template <class V>
 concept Numeric = std::is_floating_point_v<V> || xsimd::is_batch<V>::value;
 
 template <Numeric V>
-CTNN_INLINE V sigmoid(V x) noexcept { return ops::sigmoid::value(x); }
+CTNN_INLINE V sigmoid(V x) noexcept { return ops::sigmoid_op::value(x); }
 template <Numeric V>
-CTNN_INLINE V relu(V x) noexcept { return ops::relu::value(x); }
+CTNN_INLINE V relu(V x) noexcept { return ops::relu_op::value(x); }
 template <Numeric V>
-CTNN_INLINE V square(V x) noexcept { return ops::square::value(x); }
+CTNN_INLINE V square(V x) noexcept { return ops::square_op::value(x); }
 template <Numeric V>
-CTNN_INLINE V exp(V x) noexcept { return ops::exp::value(x); }
+CTNN_INLINE V exp(V x) noexcept { return ops::exp_op::value(x); }
 template <Numeric V>
-CTNN_INLINE V log(V x) noexcept { return ops::log::value(x); }
+CTNN_INLINE V log(V x) noexcept { return ops::log_op::value(x); }
 template <Numeric V>
-CTNN_INLINE V log1p(V x) noexcept { return ops::log1p::value(x); }
+CTNN_INLINE V log1p(V x) noexcept { return ops::log1p_op::value(x); }
 template <Numeric V>
-CTNN_INLINE V sqrt(V x) noexcept { return ops::sqrt::value(x); }
+CTNN_INLINE V sqrt(V x) noexcept { return ops::sqrt_op::value(x); }
 template <Numeric V>
-CTNN_INLINE V tanh(V x) noexcept { return ops::tanh::value(x); }
+CTNN_INLINE V tanh(V x) noexcept { return ops::tanh_op::value(x); }
 template <Numeric V>
-CTNN_INLINE V abs(V x) noexcept { return ops::abs::value(x); }
+CTNN_INLINE V abs(V x) noexcept { return ops::abs_op::value(x); }
 
 }  // namespace ctnn
 

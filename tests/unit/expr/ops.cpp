@@ -2,7 +2,7 @@
 // packs, every derivative against central finite differences, and the
 // conventions at the kinks.
 #include <catch2/catch.hpp>
-#include <ctnn/autodiff/ops.hpp>
+#include <ctnn/expr/ops.hpp>
 
 #include <algorithm>
 #include <cmath>
