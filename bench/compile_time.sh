@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Compile time as a performance figure: wall time and peak memory of compiling
-# one translation unit that instantiates every GEMV/GEMM shape of the kernel
-# benchmarks (bench/compile_unit_kernels.cpp), and of its Eigen peer
-# (bench/compile_unit_eigen.cpp), with g++ and clang++-14 at -O2 -march=native.
-# Each unit is also compiled with its includes only, so the table separates
-# parsing the headers from instantiating the kernels. Prints a Markdown table.
-#   CTNN_COMPILE_RUNS  compiles per cell; the median wall time is reported (default 3)
-#   CTNN_COMPILERS     compilers to measure (default "g++ clang++-14")
-#   EIGEN_INCLUDE      Eigen's include directory (default /usr/include/eigen3)
+# Compile time as a performance figure: wall time, CPU time and peak memory
+# of compiling one translation unit, with g++ and clang++-14 at -O2
+# -march=native. The units (bench/compile_unit_<name>.cpp):
+#   kernels  every GEMV/GEMM shape of the kernel benchmarks through ctnn
+#   eigen    the same products through Eigen
+#   mnist    mlp_mnist: forward at batch 1 and 64, a training step at batch 64
+#   mlp32    a 32 x (Dense<64>, ReLU) network: forward, training step
+#   expr100  a 100-node tensor expression and its generated gradient
+# Each unit is also compiled with its includes only (where the headers
+# differ from the unit before), so the table separates parsing the headers
+# from instantiating the code. A unit that does not compile is reported as
+# such, with the compiler's first error; a template-depth failure is then
+# measured again with -ftemplate-depth=4096. Prints a Markdown table.
+#   CTNN_COMPILE_RUNS   compiles per cell; the median wall time is reported (default 3)
+#   CTNN_COMPILERS      compilers to measure (default "g++ clang++-14")
+#   CTNN_COMPILE_UNITS  units to measure (default "kernels eigen mnist mlp32 expr100")
+#   EIGEN_INCLUDE       Eigen's include directory (default /usr/include/eigen3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=${CTNN_COMPILE_RUNS:-3}
 read -r -a compilers <<<"${CTNN_COMPILERS:-g++ clang++-14}"
+read -r -a units <<<"${CTNN_COMPILE_UNITS:-kernels eigen mnist mlp32 expr100}"
 eigen_inc=${EIGEN_INCLUDE:-/usr/include/eigen3}
 flags=(-std=c++20 -O2 -march=native -DNDEBUG -Iinclude -I"$eigen_inc" -c)
 out=$(mktemp -d)
@@ -23,7 +32,7 @@ trap 'rm -rf "$out"' EXIT
 # (ru_maxrss covers the compiler driver's own children, e.g. cc1plus).
 measure() {
   if [ -x /usr/bin/time ]; then
-    /usr/bin/time -f "%e %U %S %M" -o "$out/time" "$@" >/dev/null 2>"$out/log" || { cat "$out/log" >&2; return 1; }
+    /usr/bin/time -f "%e %U %S %M" -o "$out/time" "$@" >/dev/null 2>"$out/log" || return 1
     awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$out/time"
   else
     /usr/bin/python3 - "$@" <<'EOF'
@@ -41,13 +50,18 @@ EOF
 }
 
 # cell COMPILER SOURCE [extra flags...]: median wall and CPU time over $runs
-# compiles, the largest peak RSS, and the object's size.
+# compiles, the largest peak RSS, and the object's size; "FAIL <first error>"
+# when the unit does not compile.
 cell() {
   local cxx=$1 src=$2
   shift 2
-  local walls=() cpus=() rss=0 w c m
+  local walls=() cpus=() rss=0 w c m line
   for ((i = 0; i < runs; i++)); do
-    read -r w c m < <(measure "$cxx" "${flags[@]}" "$@" "$src" -o "$out/unit.o")
+    if ! line=$(measure "$cxx" "${flags[@]}" "$@" "$src" -o "$out/unit.o" 2>"$out/err"); then
+      echo "FAIL $(grep -h -m1 -E 'error' "$out/log" "$out/err" 2>/dev/null | head -n1 | sed -E 's/^[^ ]*:[0-9]+:[0-9]+: //' | cut -c1-120)"
+      return 0
+    fi
+    read -r w c m <<<"$line"
     walls+=("$w")
     cpus+=("$c")
     ((m > rss)) && rss=$m
@@ -59,6 +73,14 @@ cell() {
 median() {
   printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {printf "%.2f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
+
+declare -A labels=(
+  [kernels]="ctnn: 3 GEMV + 9 GEMM shapes"
+  [eigen]="Eigen: 3 GEMV + 9 GEMM shapes"
+  [mnist]="ctnn: mlp_mnist forward (batch 1, 64) + training step (batch 64)"
+  [mlp32]="ctnn: 32 x (Dense<64>, ReLU) forward + training step"
+  [expr100]="ctnn: 100-node expression + its gradient"
+)
 
 echo "ctnn compile time: ${runs} compile(s) per cell, medians; flags: ${flags[*]}"
 if [ -x /usr/bin/time ]; then echo "measured with GNU time"; else echo "measured with python3 getrusage"; fi
@@ -72,11 +94,28 @@ for cxx in "${compilers[@]}"; do
     continue
   fi
   version=$("$cxx" --version | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1)
-  for unit in kernels eigen; do
-    label=$([ "$unit" = kernels ] && echo ctnn || echo Eigen)
-    read -r hw hc hm ho < <(cell "$cxx" "bench/compile_unit_$unit.cpp" -DCTNN_COMPILE_UNIT_HEADERS_ONLY)
-    read -r kw kc km ko < <(cell "$cxx" "bench/compile_unit_$unit.cpp")
-    echo "| $cxx $version | $label: includes only | ${hw} s | ${hc} s | ${hm} MiB | ${ho} KiB |"
-    echo "| $cxx $version | $label: 3 GEMV + 9 GEMM shapes | ${kw} s | ${kc} s | ${km} MiB | ${ko} KiB |"
+  prev_headers=""
+  for unit in "${units[@]}"; do
+    src="bench/compile_unit_$unit.cpp"
+    label=${labels[$unit]:-$unit}
+    # includes-only row when the unit's includes differ from the previous unit's
+    headers=$(grep -E '^#include' "$src" | sort | tr '\n' ' ')
+    if [ "$headers" != "$prev_headers" ]; then
+      read -r hw hc hm ho < <(cell "$cxx" "$src" -DCTNN_COMPILE_UNIT_HEADERS_ONLY)
+      echo "| $cxx $version | ${label%%:*}: includes only ($(grep -E '^#include' "$src" | sed -E 's/#include <(.*)>/\1/' | paste -sd, - | sed 's/,/, /g')) | ${hw} s | ${hc} s | ${hm} MiB | ${ho} KiB |"
+      prev_headers=$headers
+    fi
+    result=$(cell "$cxx" "$src")
+    if [[ $result == FAIL* ]]; then
+      echo "| $cxx $version | $label | does not compile: ${result#FAIL } | | | |"
+      if [[ $result == *"template instantiation depth"* || $result == *"recursive template instantiation"* ]]; then
+        result=$(cell "$cxx" "$src" -ftemplate-depth=4096)
+        label="$label, -ftemplate-depth=4096"
+      fi
+    fi
+    if [[ $result != FAIL* ]]; then
+      read -r kw kc km ko <<<"$result"
+      echo "| $cxx $version | $label | ${kw} s | ${kc} s | ${km} MiB | ${ko} KiB |"
+    fi
   done
 done

@@ -1,11 +1,17 @@
 #!/usr/bin/python3
-"""Summarises ctnn_bench_kernels' JSON output as a Markdown table.
+"""Summarises the JSON output of ctnn's benchmark binaries as Markdown tables.
 
-One row per workload: median CPU time of ctnn and of Eigen, the ratio
-eigen/ctnn (above 1: ctnn is faster), GFLOP/s and % of peak of each, and the
-run-to-run spread (coefficient of variation) of each side's time. Expects a
-run with --benchmark_repetitions=N (N >= 2) so that medians exist; with a
-single repetition the plain result is used instead.
+Benchmarks are named `<workload>/<impl>`. For every workload with a `ctnn`
+run, one row per peer (`eigen`, `eigen_rowmajor`, `xsimd`, ...): median CPU
+time of ctnn and of the peer, the ratio ctnn/peer (ctnn's time as a
+fraction of the peer's: below 1, ctnn is faster) and its inverse peer/ctnn,
+GFLOP/s and % of peak of each side (or Gelem/s for element-wise workloads
+without a flop count), and the run-to-run spread (coefficient of variation)
+of each side's time. Workloads named `<name>_noftz/...` are also compared
+with `<name>/...` (the effect of flush-to-zero). Runs without a ctnn side
+(`fma_peak`, `denormal_fma/...`) are listed after the table. Expects runs
+with --benchmark_repetitions=N (N >= 2) so that medians exist; with a single
+repetition the plain result is used instead.
 
 Usage: bench/report.py kernels.json [more.json ...]   (stdlib only)
 """
@@ -27,7 +33,7 @@ def to_ns(value, unit):
 
 
 def load(path):
-    """run_name -> {aggregate name ('median', 'cv', ... or 'single'): entry}."""
+    """run_name -> {aggregate name ('median', 'cv', ... or 'single'): entry}, in file order."""
     with open(path) as f:
         doc = json.load(f)
     runs = {}
@@ -43,6 +49,24 @@ def central(entry):
     return entry.get("median") or entry.get("single")
 
 
+def cpu_ns(entry):
+    return to_ns(entry["cpu_time"], entry["time_unit"])
+
+
+def rate(entry):
+    """GFLOP/s and % peak, or Gelem/s when the workload has no flop count."""
+    if "GFLOP/s" in entry:
+        return f"{entry['GFLOP/s']:.1f}", f"{entry['pct_peak']:.0f}%"
+    if "Gelem/s" in entry:
+        return f"{entry['Gelem/s']:.2f} Gelem/s", "—"
+    return "—", "—"
+
+
+def split(name):
+    workload, _, impl = name.rpartition("/")
+    return workload, impl
+
+
 def report(path):
     context, runs = load(path)
     print(f"### {path}")
@@ -50,28 +74,36 @@ def report(path):
     keys = ("date", "ctnn_commit", "compiler", "ctnn_ftz_daz", "ctnn_peak_gflops", "ctnn_simd_arch", "eigen_version", "load_avg")
     print(", ".join(f"{k}: {context[k]}" for k in keys if k in context))
     print()
-    print("| workload | ctnn | eigen | eigen/ctnn | ctnn GFLOP/s | ctnn % peak | eigen GFLOP/s | eigen % peak | cv ctnn / eigen |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    ratios = []
+
+    # workload -> [impl, ...] in the order the binary ran them
+    impls = {}
     for name in runs:
-        if not name.endswith("/ctnn"):
-            continue
-        workload = name[: -len("/ctnn")]
-        c, e = central(runs[name]), central(runs.get(workload + "/eigen", {}))
+        workload, impl = split(name)
+        impls.setdefault(workload, []).append(impl)
+    pairs = [(w, p) for w, names in impls.items() if "ctnn" in names for p in names if p != "ctnn"]
+    only_eigen = all(p == "eigen" for _, p in pairs)
+    peer = "eigen" if only_eigen else "peer"
+
+    def cv(name):
+        entry = runs[name].get("cv")
+        return f"{100 * entry['cpu_time']:.1f}%" if entry else "-"
+
+    if pairs:
+        print(f"| workload | ctnn | {peer} | ctnn/{peer} | {peer}/ctnn | ctnn GFLOP/s | ctnn % peak | "
+              f"{peer} GFLOP/s | {peer} % peak | cv ctnn / {peer} |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    ratios = []
+    for workload, p in pairs:
+        c, e = central(runs[workload + "/ctnn"]), central(runs[workload + "/" + p])
         if not c or not e:
             continue
-        tc, te = to_ns(c["cpu_time"], c["time_unit"]), to_ns(e["cpu_time"], e["time_unit"])
-        ratios.append(te / tc)
-
-        def cv(side):
-            entry = runs[workload + side].get("cv")
-            return f"{100 * entry['cpu_time']:.1f}%" if entry else "-"
-
-        print(
-            f"| {workload} | {fmt_time(tc)} | {fmt_time(te)} | {te / tc:.2f} | "
-            f"{c['GFLOP/s']:.1f} | {c['pct_peak']:.0f}% | {e['GFLOP/s']:.1f} | {e['pct_peak']:.0f}% | "
-            f"{cv('/ctnn')} / {cv('/eigen')} |"
-        )
+        tc, te = cpu_ns(c), cpu_ns(e)
+        if p == "eigen":
+            ratios.append(te / tc)
+        label = workload if only_eigen else f"{workload} vs {p}"
+        (cg, cp), (eg, ep) = rate(c), rate(e)
+        print(f"| {label} | {fmt_time(tc)} | {fmt_time(te)} | {tc / te:.2f} | {te / tc:.2f} | {cg} | {cp} | {eg} | {ep} | "
+              f"{cv(workload + '/ctnn')} / {cv(workload + '/' + p)} |")
     if ratios:
         geo = 1.0
         for r in ratios:
@@ -79,12 +111,35 @@ def report(path):
         geo **= 1.0 / len(ratios)
         print()
         print(f"geometric mean of eigen/ctnn over {len(ratios)} workloads: {geo:.2f}")
-    peak = central(runs.get("fma_peak", {}))
-    if peak:
-        print(
-            f"measured FMA ceiling (fma_peak): {peak['GFLOP/s']:.1f} GFLOP/s = {peak['pct_peak']:.0f}% of the "
-            f"assumed peak {context.get('ctnn_peak_gflops', '?')} GFLOP/s"
-        )
+
+    ftz = []
+    for workload, names in impls.items():
+        base, sep, rest = workload.partition("_noftz/")
+        if not sep or base + "/" + rest not in impls:
+            continue
+        for impl in names:
+            on, off = runs.get(f"{base}/{rest}/{impl}"), runs.get(f"{workload}/{impl}")
+            if on and off and central(on) and central(off):
+                ftz.append(f"{impl} {fmt_time(cpu_ns(central(off)))} / {fmt_time(cpu_ns(central(on)))} = "
+                           f"{cpu_ns(central(off)) / cpu_ns(central(on)):.2f}")
+    if ftz:
+        print()
+        print("flush-to-zero effect (time with FTZ/DAZ off / on): " + "; ".join(ftz))
+
+    others = [name for name in runs if "ctnn" not in impls[split(name)[0]]]
+    if others:
+        print()
+        for name in others:
+            entry = central(runs[name])
+            if not entry:
+                continue
+            extra = ""
+            if "GFLOP/s" in entry:
+                extra = (f": {entry['GFLOP/s']:.1f} GFLOP/s = {entry['pct_peak']:.0f}% of the assumed peak "
+                         f"{context.get('ctnn_peak_gflops', '?')} GFLOP/s")
+            elif "Gelem/s" in entry:
+                extra = f": {entry['Gelem/s']:.2f} Gelem/s"
+            print(f"- `{name}`: {fmt_time(cpu_ns(entry))}{extra} (cv {cv(name)})")
     print()
 
 

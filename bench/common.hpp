@@ -1,0 +1,195 @@
+#pragma once
+/// \file common.hpp
+/// What the expression and network benchmarks (expr.cpp, net.cpp) share
+/// with the conventions of kernels.cpp: the agreement check that runs
+/// before anything is timed, the timing loop with `GFLOP/s` and `pct_peak`
+/// counters, flush-to-zero/denormals-are-zero on at start-up, and the
+/// context lines of the JSON. Names are `<workload>/<impl>`.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <immintrin.h>  // MXCSR flush-to-zero/denormals-are-zero
+
+#include <benchmark/benchmark.h>
+#include <Eigen/Core>
+
+#include <ctnn/simd/arch.hpp>
+
+namespace ctnn_bench {
+
+/// Single-core FP32 peak of the reference machine (see kernels.cpp);
+/// CTNN_PEAK_GFLOPS overrides.
+inline double peak_gflops = 246.0;
+
+/// Largest relative difference ctnn and a peer may show on a workload.
+inline constexpr double max_rel_error = 1e-4;
+
+/// Fills `n` values at `p` uniform in [lo, hi].
+inline void fill_uniform(float* p, std::size_t n, std::mt19937& rng, float lo = -1.0f, float hi = 1.0f) {
+    std::uniform_real_distribution<float> dist(lo, hi);
+    for (std::size_t i = 0; i < n; ++i) p[i] = dist(rng);
+}
+/// Fills `n` values at `p` with standard normal values (numpy's randn).
+inline void fill_normal(float* p, std::size_t n, std::mt19937& rng) {
+    std::normal_distribution<float> dist(0.0f, 1.0f);
+    for (std::size_t i = 0; i < n; ++i) p[i] = dist(rng);
+}
+
+/// max |a - b| / max |b| over n values: a norm-wise relative error, so
+/// values that cancel to near zero do not count as failures.
+inline double rel_error(const float* a, const float* b, std::size_t n) {
+    double diff = 0.0, scale = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double x = a[i], y = b[i];
+        if (!std::isfinite(x) || !std::isfinite(y)) return INFINITY;
+        diff = std::max(diff, std::abs(x - y));
+        scale = std::max(scale, std::abs(y));
+    }
+    return scale > 0.0 ? diff / scale : diff;
+}
+/// The same for two scalars.
+inline double rel_error(double a, double b) {
+    if (!std::isfinite(a) || !std::isfinite(b)) return INFINITY;
+    return std::abs(b) > 0.0 ? std::abs(a - b) / std::abs(b) : std::abs(a - b);
+}
+
+/// Sets the counters of a finished timing loop: `GFLOP/s` and `pct_peak`
+/// from `flops` per iteration (nothing when 0), and, when given, elements
+/// and bytes per iteration as `Gelem/s` and `GB/s`.
+inline void set_counters(benchmark::State& state, double flops, double elems = 0, double bytes = 0) {
+    using C = benchmark::Counter;
+    if (flops > 0) {
+        const double gflop = flops / 1e9;
+        state.counters["GFLOP/s"] = C(gflop, C::kIsIterationInvariantRate);
+        state.counters["pct_peak"] = C(gflop / peak_gflops * 100.0, C::kIsIterationInvariantRate);
+    }
+    if (elems > 0) state.counters["Gelem/s"] = C(elems / 1e9, C::kIsIterationInvariantRate);
+    if (bytes > 0) state.counters["GB/s"] = C(bytes / 1e9, C::kIsIterationInvariantRate);
+}
+
+/// Times `run()`; the memory clobber after each call makes the compiler
+/// treat the inputs as changed and the outputs as read, so no iteration can
+/// be hoisted or dropped.
+template <class Run>
+void time_loop(benchmark::State& state, Run run, double flops, double elems = 0, double bytes = 0) {
+    for (auto _ : state) {
+        run();
+        benchmark::ClobberMemory();
+    }
+    set_counters(state, flops, elems, bytes);
+}
+
+/// MXCSR's flush-to-zero and denormals-are-zero bits.
+inline constexpr unsigned mxcsr_ftz_daz = 0x8040;
+
+/// While alive, FTZ and DAZ are off (for measuring what they save); the
+/// previous mode comes back at the end of the scope.
+class KeepDenormals {
+public:
+    KeepDenormals() noexcept : saved_(_mm_getcsr()) { _mm_setcsr(saved_ & ~mxcsr_ftz_daz); }
+    ~KeepDenormals() { _mm_setcsr(saved_); }
+    KeepDenormals(const KeepDenormals&) = delete;
+    KeepDenormals& operator=(const KeepDenormals&) = delete;
+
+private:
+    unsigned saved_;
+};
+
+/// One agreement check: runs both sides once, returns their relative error.
+struct Check {
+    std::string name;
+    std::function<double()> run_once;
+};
+
+/// The checks registered so far (run by `run_main` before any timing).
+inline std::vector<Check>& checks() {
+    static std::vector<Check> all;
+    return all;
+}
+
+/// Flush-to-zero and denormals-are-zero on; returns whether both are now set.
+inline bool enable_ftz() {
+    _MM_SET_FLUSH_ZERO_MODE(_MM_FLUSH_ZERO_ON);
+    _MM_SET_DENORMALS_ZERO_MODE(_MM_DENORMALS_ZERO_ON);
+    return _MM_GET_FLUSH_ZERO_MODE() == _MM_FLUSH_ZERO_ON && _MM_GET_DENORMALS_ZERO_MODE() == _MM_DENORMALS_ZERO_ON;
+}
+
+/// Reads CTNN_PEAK_GFLOPS; false (after a message) when it is not a positive number.
+inline bool read_peak(const char* prog) {
+    if (const char* env = std::getenv("CTNN_PEAK_GFLOPS")) {
+        const double v = std::strtod(env, nullptr);
+        if (!(v > 0.0)) {
+            std::fprintf(stderr, "%s: CTNN_PEAK_GFLOPS must be a positive number, got '%s'\n", prog, env);
+            return false;
+        }
+        peak_gflops = v;
+    }
+    return true;
+}
+
+/// The main of a benchmark binary: FTZ/DAZ on, `register_all()` registers
+/// the workloads and their checks, every check runs (a disagreement exits
+/// 1 before anything is timed), the context is recorded, then Google
+/// Benchmark runs.
+template <class Register>
+int run_main(const char* prog, int argc, char** argv, Register register_all) {
+    if (!read_peak(prog)) return 2;
+    const bool ftz = enable_ftz();
+    register_all();
+
+    // Agreement first: a workload whose sides disagree is not worth timing.
+    double worst = 0.0;
+    std::string worst_name;
+    int failures = 0;
+    for (const auto& c : checks()) {
+        const double err = c.run_once();
+        if (!(err < max_rel_error)) {
+            std::fprintf(stderr, "%s: %s: ctnn and its peer disagree (relative error %.3g >= %.0e)\n", prog,
+                         c.name.c_str(), err, max_rel_error);
+            ++failures;
+        }
+        if (!(err <= worst)) {
+            worst = err;
+            worst_name = c.name;
+        }
+    }
+    if (failures) {
+        std::fprintf(stderr, "%s: %d of %zu checks disagree; not benchmarking\n", prog, failures, checks().size());
+        return 1;
+    }
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%zu checks agree; worst relative error %.2e (%s)", checks().size(), worst,
+                  worst_name.c_str());
+    std::fprintf(stderr, "%s: %s\n", prog, buf);
+    benchmark::AddCustomContext("ctnn_agreement", buf);
+
+    benchmark::AddCustomContext("ctnn_ftz_daz", ftz ? "on" : "off");
+    std::snprintf(buf, sizeof buf, "%g", peak_gflops);
+    benchmark::AddCustomContext("ctnn_peak_gflops", buf);
+    benchmark::AddCustomContext("eigen_version", std::to_string(EIGEN_WORLD_VERSION) + "." +
+                                                     std::to_string(EIGEN_MAJOR_VERSION) + "." +
+                                                     std::to_string(EIGEN_MINOR_VERSION));
+    benchmark::AddCustomContext("eigen_simd", Eigen::SimdInstructionSetsInUse());
+    benchmark::AddCustomContext("ctnn_simd_arch", ctnn::simd::best_arch::name());
+#if defined(__clang__)
+    benchmark::AddCustomContext("compiler", "clang " __clang_version__);
+#elif defined(__GNUC__)
+    benchmark::AddCustomContext("compiler", "gcc " __VERSION__);
+#endif
+
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
+
+}  // namespace ctnn_bench
