@@ -50,17 +50,19 @@ CTNN_INLINE void dot_tile(const T* a, const T* b, T* r) noexcept {
         constexpr std::size_t full = K / w * w;
         V acc[Mr * Nr];
         CTNN_UNROLL for (std::size_t t = 0; t < Mr * Nr; ++t) acc[t] = V(T(0));
-        auto step = [&](std::size_t k, auto load_a) CTNN_INLINE_LAMBDA {
+        auto step = [&](std::size_t k, auto load) CTNN_INLINE_LAMBDA {
             V av[Mr];
-            CTNN_UNROLL for (std::size_t i = 0; i < Mr; ++i) av[i] = load_a(a + i * LdA + k);
+            CTNN_UNROLL for (std::size_t i = 0; i < Mr; ++i) av[i] = load(a + i * LdA + k);
             CTNN_UNROLL for (std::size_t j = 0; j < Nr; ++j) {
-                const V bv = P::load(b + j * LdB + k);
+                const V bv = load(b + j * LdB + k);
                 CTNN_UNROLL for (std::size_t i = 0; i < Mr; ++i) acc[i * Nr + j] = P::fma(av[i], bv, acc[i * Nr + j]);
             }
         };
         auto plain = [](const T* p) CTNN_INLINE_LAMBDA { return P::load(p); };
         for (std::size_t k = 0; k < full; k += w) step(k, plain);
         if constexpr (full != K) {
+            // both operands masked: a lane repeated from the previous pack must
+            // add nothing, even where it holds an inf (0 · inf would be NaN)
             const auto mask = tail_mask<T, A, K - full>();
             step(K - w, [&](const T* p) CTNN_INLINE_LAMBDA { return xsimd::select(mask, P::load(p), V(T(0))); });
         }
