@@ -431,7 +431,7 @@ TEMPLATE_TEST_CASE("gemm_xwt_n with epilogue::accumulate adds the product to the
 
 // With K cut into L1 blocks the kernel keeps partial sums in y, so the
 // epilogue reads a partial sum instead of y's old value.
-TEMPLATE_TEST_CASE("gemm_xwt_n with epilogue::accumulate and K longer than an L1 block", "[simd][gemm][known-bug]",
+TEMPLATE_TEST_CASE("gemm_xwt_n with epilogue::accumulate and K longer than an L1 block", "[simd][gemm]",
                    float, double) {
     check_xwt_accumulate(accumulate_kernel<TestType, 9, 7, 7000>());
     check_xwt_accumulate(accumulate_kernel<TestType, 4, 3, 1568>());
@@ -470,7 +470,7 @@ void check_infinite_weight() {
 
 // The masked tail re-reads the last pack's overlap and zeroes x there, but
 // not w, so an inf weight among those lanes becomes inf * 0 = NaN.
-TEMPLATE_TEST_CASE("gemm_xwt_n turns an infinite weight into an infinite output, not NaN", "[simd][gemm][known-bug]",
+TEMPLATE_TEST_CASE("gemm_xwt_n turns an infinite weight into an infinite output, not NaN", "[simd][gemm]",
                    float, double) {
     check_infinite_weight<TestType, 7>();
     check_infinite_weight<TestType, 17>();
