@@ -8,4 +8,3 @@
 #include "net.hpp"
 #include "loss.hpp"
 #include "simd/denormals.hpp"
-#include "core/random.hpp"
