@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "../core/config.hpp"
 #include "../core/tensor.hpp"
 
 namespace ctnn {
