@@ -289,6 +289,14 @@ TEMPLATE_TEST_CASE("gemv_n at the layer shapes", "[simd][gemv]", float, double) 
     check_gemv(kernels<TestType, 100, 10>());
 }
 
+// A W far beyond L1: rows of W may be streamed one after another, over
+// several chunks of outputs and several blocks of a long row.
+TEMPLATE_TEST_CASE("gemv_n with a large W", "[simd][gemv]", float, double) {
+    check_gemv(kernels<TestType, 5, 7000>());
+    check_gemv(kernels<TestType, 257, 100>());
+    check_gemv(kernels<TestType, 600, 65>());
+}
+
 TEMPLATE_TEST_CASE("gemv (tensor form) computes W x + b like the raw form", "[simd][gemv]", float, double) {
     using T = TestType;
     // 2x3 by hand: [1 2 3; 4 5 6] [1 1 2] + [10 20] = [19 41].
