@@ -7,4 +7,5 @@
 #include "autodiff.hpp"
 #include "net.hpp"
 #include "loss.hpp"
+#include "optim.hpp"
 #include "simd/denormals.hpp"

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <numeric>
+#include <utility>
 
 #include "../core/tensor.hpp"
 #include "arch.hpp"
@@ -18,6 +19,23 @@ CTNN_INLINE void map_n(F&& f, T* out, const In*... in) noexcept {
     for_each_pack<T, N>([&]<class A>(std::size_t i) {
         using P = pack_traits<T, A>;
         P::store(out + i, f(pack_traits<In, A>::load(in + i)...));
+    });
+}
+
+/// In-place fused update of several buffers of `N` elements in one pass:
+/// at each position, loads a pack from every buffer and calls
+/// `f(b0, ..., b{M-1}, in...)` with the first `M` packs by reference, then
+/// stores those `M` back; the others are read only. An optimizer step is
+/// one call: `update_n<N, 3>(adam, params, m, v, grads)`. No allocation.
+template <std::size_t N, std::size_t M, class T, class F, class... In>
+CTNN_INLINE void update_n(F&& f, T* const (&out)[M], const In*... in) noexcept {
+    for_each_pack<T, N>([&]<class A>(std::size_t i) {
+        using P = pack_traits<T, A>;
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+            typename P::type v[M] = {P::load(out[J] + i)...};
+            f(v[J]..., pack_traits<In, A>::load(in + i)...);
+            (P::store(out[J] + i, v[J]), ...);
+        }(std::make_index_sequence<M>{});
     });
 }
 

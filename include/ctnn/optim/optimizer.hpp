@@ -1,0 +1,146 @@
+#pragma once
+/// \file optimizer.hpp
+/// The one mechanism behind every optimizer. `Optimizer<Params, Rule>` owns
+/// the rule's state buffers (momentum, moments, accumulators), each laid out
+/// like the parameters and 64-byte aligned, and the step count; `step` runs
+/// the rule's update as one fused SIMD pass over the flat parameter,
+/// gradient and state buffers (`simd::update_n`). Nothing is allocated: the
+/// state lives inside the object, so an optimizer for a big network goes on
+/// the heap with the network (`std::make_unique`).
+///
+/// `Params` is a network type (its flat parameter buffer and its
+/// `gradients`) or a tensor type (the tensor is the parameter and its own
+/// gradient type), so the lecture's 2-D functions and a 100k-parameter MLP
+/// use the same optimizers:
+///
+/// ```cpp
+/// optim::Adam<Mlp> adam({.lr = 1e-3});
+/// adam.step(net, grads);                        // one fused pass
+/// optim::Momentum<Tensor<double, 2>> sgd({.lr = 0.1, .momentum = 0.9});
+/// ```
+///
+/// A rule is a type with a `config` (hyper-parameters, `lr` first), a
+/// `state_count`, the `state_names` a checkpoint stores them under, and
+/// `update<N>(config, t, p, g, state)` for step `t` (1-based). The rules
+/// (sgd.hpp, adam.hpp, rmsprop.hpp, adagrad.hpp) state their formulas,
+/// which are `torch.optim`'s for the same hyper-parameters.
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+
+#include "../core/config.hpp"
+#include "../core/tensor.hpp"
+#include "../simd/map.hpp"
+
+namespace ctnn::optim {
+
+/// Where the parameters of `P` live, and their gradients.
+template <class P>
+struct param_space;
+
+/// A network: its flat parameter buffer, gradients of the same layout.
+template <class P>
+    requires requires(P& p) {
+        typename P::gradients;
+        P::param_storage;
+        p.params();
+    }
+struct param_space<P> {
+    using value_type = typename P::value_type;
+    using gradients = typename P::gradients;
+    static constexpr std::size_t size = P::param_storage;
+    static value_type* data(P& p) noexcept { return p.params(); }
+    static const value_type* grad_data(const gradients& g) noexcept { return g.data; }
+};
+
+/// A tensor: the parameters themselves; its gradient is a tensor of its type.
+template <class P>
+    requires(TensorLike<P> && !requires { typename P::gradients; })
+struct param_space<P> {
+    using value_type = typename P::value_type;
+    using gradients = P;
+    static constexpr std::size_t size = P::size;
+    static value_type* data(P& p) noexcept { return p.data(); }
+    static const value_type* grad_data(const gradients& g) noexcept { return g.data(); }
+};
+
+template <class P, class Rule>
+class Optimizer {
+    using space = param_space<P>;
+
+public:
+    using value_type = typename space::value_type;
+    using gradients = typename space::gradients;
+    using config_type = typename Rule::config;
+    using rule = Rule;
+    /// Parameters updated per step.
+    static constexpr std::size_t size = space::size;
+    static constexpr std::size_t state_count = Rule::state_count;
+    static constexpr auto state_names = Rule::state_names;
+
+    explicit Optimizer(const config_type& c = {}) noexcept : config(c), base_lr_(c.lr) { reset(); }
+
+    /// The hyper-parameters; a schedule changes `config.lr` between steps.
+    config_type config;
+    /// The learning rate given at construction (schedules scale from it).
+    double base_lr() const noexcept { return base_lr_; }
+
+    /// One update of `params` from the gradients `g`.
+    CTNN_REALTIME void step(P& params, const gradients& g) noexcept {
+        step(space::data(params), space::grad_data(g));
+    }
+    /// The same on raw buffers of `size` values.
+    CTNN_REALTIME void step(value_type* p, const value_type* g) noexcept {
+        ++t_;
+        value_type* const* s = states_;
+        Rule::template update<size>(config, t_, p, g, s);
+    }
+
+    /// Steps taken so far (bias corrections and Adagrad's decay depend on it).
+    std::size_t steps() const noexcept { return t_; }
+    void set_steps(std::size_t t) noexcept { t_ = t; }
+    /// Back to the state before the first step.
+    void reset() noexcept {
+        t_ = 0;
+        for (std::size_t k = 0; k < state_count; ++k) {
+            states_[k] = storage_ + k * stride;
+            for (std::size_t i = 0; i < stride; ++i) states_[k][i] = value_type(0);
+        }
+        if constexpr (requires { Rule::template initialize<size>(config, states_); })
+            Rule::template initialize<size>(config, states_);
+    }
+    /// State buffer `k` (`size` values, named `state_names[k]`), for checkpoints.
+    value_type* state(std::size_t k) noexcept { return states_[k]; }
+    const value_type* state(std::size_t k) const noexcept { return states_[k]; }
+
+    Optimizer(const Optimizer& o) noexcept : config(o.config), base_lr_(o.base_lr_) { *this = o; }
+    Optimizer& operator=(const Optimizer& o) noexcept {
+        config = o.config;
+        base_lr_ = o.base_lr_;
+        t_ = o.t_;
+        for (std::size_t i = 0; i < sizeof storage_ / sizeof(value_type); ++i) storage_[i] = o.storage_[i];
+        for (std::size_t k = 0; k < state_count; ++k) states_[k] = storage_ + k * stride;
+        return *this;
+    }
+
+private:
+    static constexpr std::size_t stride = (size * sizeof(value_type) + 63) / 64 * 64 / sizeof(value_type);
+    double base_lr_;
+    std::size_t t_ = 0;
+    value_type* states_[state_count > 0 ? state_count : 1]{};
+    alignas(64) value_type storage_[state_count * stride > 0 ? state_count * stride : 1]{};
+};
+
+namespace detail {
+/// √x for packs and plain numbers alike.
+template <class V>
+CTNN_INLINE V sqrt(const V& x) noexcept {
+    using std::sqrt;
+    return sqrt(x);
+}
+}  // namespace detail
+
+}  // namespace ctnn::optim
