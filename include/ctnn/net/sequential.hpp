@@ -276,7 +276,7 @@ public:
     /// the training forward kept in `ws`. With `dx`, also ∂L/∂input.
     template <TensorLike X, std::size_t B>
     CTNN_REALTIME void backward(const X& x, workspace<B>& ws, gradients& g,
-                                input_batch<B>* dx = nullptr) noexcept {
+                                input_batch<B>* dx = nullptr) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, typename net_detail::batched<B, in_shape>::type>,
                       "ctnn: the input batch must have the workspace's batch size and the network's input shape");
         T* dy = ws.grad_a();
