@@ -7,6 +7,7 @@ packages=(
   cmake ninja-build g++ clang-14
   libboost1.81-dev libxsimd-dev catch2 libbenchmark-dev libeigen3-dev
   nlohmann-json3-dev zlib1g-dev gnuplot-nox
+  dataset-fashion-mnist
 )
 
 missing=()
