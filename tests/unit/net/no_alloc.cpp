@@ -8,6 +8,7 @@
 #include <new>
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/train/step.hpp>
 
 namespace {
 std::atomic<std::size_t> allocations{0};
@@ -91,4 +92,39 @@ TEST_CASE("no allocation in tensor expressions, grad and the kernels", "[expr][a
     Tensor<float, 100> b, db, h;
     REQUIRE(allocations_during([&] { assign(h, sigmoid(matmul(*W, x) + b)); }) == 0);
     REQUIRE(allocations_during([&] { grad_into(sum(sigmoid(matmul(*W, x) + b)), wrt(*W, b), *dW, db); }) == 0);
+}
+
+namespace {
+template <template <class> class Opt>
+void check_optimizer(const char* name) {
+    INFO(name);
+    auto net = std::make_unique<Mlp>();
+    init::he_uniform(*net, 2);
+    auto g = std::make_unique<Mlp::gradients>();
+    for (std::size_t i = 0; i < Mlp::param_storage; ++i) g->data[i] = 1e-3f * float(i % 7);
+    auto opt = std::make_unique<Opt<Mlp>>();
+    REQUIRE(allocations_during([&] { opt->step(*net, *g); }) == 0);
+    REQUIRE(allocations_during([&] { opt->step(*net, *g); }) == 0);
+}
+}  // namespace
+
+TEST_CASE("no allocation in any optimizer's step, clipping or the training step", "[optim][alloc]") {
+    check_optimizer<optim::SGD>("SGD");
+    check_optimizer<optim::Momentum>("Momentum");
+    check_optimizer<optim::Nesterov>("Nesterov");
+    check_optimizer<optim::Adam>("Adam");
+    check_optimizer<optim::AdamW>("AdamW");
+    check_optimizer<optim::RMSProp>("RMSProp");
+    check_optimizer<optim::Adagrad>("Adagrad");
+    auto net = std::make_unique<Mlp>();
+    init::he_uniform(*net, 3);
+    auto x = std::make_unique<Mlp::input_batch<64>>();
+    auto ws = std::make_unique<Mlp::workspace<64>>();
+    auto g = std::make_unique<Mlp::gradients>();
+    auto adam = std::make_unique<optim::Adam<Mlp>>();
+    Labels<64> labels{};
+    for (std::size_t i = 0; i < 64; ++i) labels[i] = std::int32_t(i % 10);
+    REQUIRE(allocations_during([&] { train::step<SoftmaxCrossEntropy>(*net, *ws, *g, *adam, *x, labels, 50); }) == 0);
+    REQUIRE(allocations_during([&] { optim::clip_grad_norm(*g, 0.1); }) == 0);
+    CHECK(adam->steps() == 1);
 }
