@@ -41,6 +41,7 @@
 #include <ctnn/net.hpp>
 
 #include "common.hpp"
+#include "eigen_peers.hpp"
 
 namespace {
 
@@ -56,27 +57,6 @@ using SmallNet = ctnn::Sequential<Input<16>, Dense<64>, ctnn::ReLU, Dense<64>, c
 using MnistNet = ctnn::Sequential<Input<784>, Dense<128>, ctnn::ReLU, Dense<10>, ctnn::Softmax>;
 using MnistLogits = ctnn::Sequential<Input<784>, Dense<128>, ctnn::ReLU, Dense<10>>;
 using SeedNet = ctnn::Sequential<Input<1000>, Dense<100, false>, ctnn::Sigmoid, Dense<10, false>>;
-
-/// Unit I's weight [out, in] (row-major) and bias in a network's parameter
-/// (or gradient) buffer.
-template <class Net, std::size_t I>
-float* weight_in(float* base) {
-    return base + Net::template param_offset<I>;
-}
-template <class Net, std::size_t I>
-float* bias_in(float* base) {
-    return base + Net::template param_offset<I> + Net::template layer<I>::template bias_at<float>;
-}
-
-/// The flops one training step performs per sample: forward, and backward
-/// without the input gradient of the first layer (Sequential::backward
-/// skips it when no dx is asked for; `flops_backward` counts it).
-template <class Net>
-constexpr double train_flops_per_sample() {
-    using L0 = typename Net::template layer<0>;
-    return double(Net::flops_forward + Net::flops_backward) -
-           2.0 * double(L0::in_shape::size) * double(L0::out_shape::size);
-}
 
 /// Random parameters: He-uniform weights, biases uniform in [-0.1, 0.1].
 template <class Net>
@@ -342,17 +322,7 @@ struct MnistTrain {
     using XMat = Eigen::Matrix<float, B, 784>;
     std::unique_ptr<ctnn::Tensor<float, B * 784>> xcm = std::make_unique<ctnn::Tensor<float, B * 784>>();
     Eigen::Map<const XMat, Eigen::Aligned64> ex{xcm->data()};
-    Eigen::Map<const Eigen::Matrix<float, 784, 128>, Eigen::Aligned64> w1{weight_in<Net, 0>(net->params())};
-    Eigen::Map<const Eigen::Matrix<float, 1, 128>, Eigen::Aligned64> b1{bias_in<Net, 0>(net->params())};
-    Eigen::Map<const Eigen::Matrix<float, 128, 10>, Eigen::Aligned64> w2{weight_in<Net, 1>(net->params())};
-    Eigen::Map<const Eigen::Matrix<float, 1, 10>, Eigen::Aligned64> b2{bias_in<Net, 1>(net->params())};
-    Eigen::Map<Eigen::Matrix<float, 784, 128>, Eigen::Aligned64> dw1{weight_in<Net, 0>(g_eigen->data)};
-    Eigen::Map<Eigen::Matrix<float, 1, 128>, Eigen::Aligned64> db1{bias_in<Net, 0>(g_eigen->data)};
-    Eigen::Map<Eigen::Matrix<float, 128, 10>, Eigen::Aligned64> dw2{weight_in<Net, 1>(g_eigen->data)};
-    Eigen::Map<Eigen::Matrix<float, 1, 10>, Eigen::Aligned64> db2{bias_in<Net, 1>(g_eigen->data)};
-    std::unique_ptr<Eigen::Matrix<float, B, 128>> h = std::make_unique<Eigen::Matrix<float, B, 128>>();
-    std::unique_ptr<Eigen::Matrix<float, B, 128>> dh = std::make_unique<Eigen::Matrix<float, B, 128>>();
-    Eigen::Matrix<float, B, 10> z, dz;
+    std::unique_ptr<MnistScratch<int(B)>> scratch = std::make_unique<MnistScratch<int(B)>>();
 
     explicit MnistTrain(std::uint64_t seed, std::mt19937& rng) {
         init_params(*net, seed);
@@ -369,28 +339,9 @@ struct MnistTrain {
         net->backward(*x, *ws, *g);
     }
     void run_eigen() noexcept {
-        // forward
-        h->noalias() = ex * w1;
-        *h = (h->rowwise() + b1).cwiseMax(0.0f);
-        z.noalias() = *h * w2;
-        z.rowwise() += b2;
-        // softmax cross-entropy: loss = mean(logsumexp(z) - z[label]), dz = (softmax - onehot) / B
-        const Eigen::Matrix<float, B, 1> m = z.rowwise().maxCoeff();
-        dz = (z.colwise() - m).array().exp().matrix();
-        const Eigen::Matrix<float, B, 1> s = dz.rowwise().sum();
-        float total = 0;
-        for (std::size_t r = 0; r < B; ++r) total += m[r] + std::log(s[r]) - z(r, labels[r]);
-        loss_eigen = total / float(B);
-        dz.array().colwise() /= s.array();
-        for (std::size_t r = 0; r < B; ++r) dz(r, labels[r]) -= 1.0f;
-        dz *= 1.0f / float(B);
-        // backward
-        dw2.noalias() = h->transpose() * dz;
-        db2 = dz.colwise().sum();
-        dh->noalias() = dz * w2.transpose();
-        *dh = dh->cwiseProduct((h->array() > 0.0f).template cast<float>().matrix());
-        dw1.noalias() = ex.transpose() * *dh;
-        db1 = dh->colwise().sum();
+        MnistMaps<Net, const float> p(net->params());
+        MnistMaps<Net, float> grads(g_eigen->data);
+        loss_eigen = mnist_forward_backward<int(B)>(ex, p, grads, labels, *scratch);
     }
     double error() const {
         double e = rel_error(loss_ctnn, loss_eigen);
@@ -459,13 +410,7 @@ struct Seed {
         net->backward(*x, *ws, *g);
     }
     void run_eigen() noexcept {
-        *h = (1.0f + (-(ex * w1).array()).exp()).inverse().matrix();
-        y_pred.noalias() = *h * w2;
-        loss_eigen = (y_pred - ey).squaredNorm();
-        grad_y_pred = 2.0f * (y_pred - ey);
-        grad_w2.noalias() = h->transpose() * grad_y_pred;
-        grad_h->noalias() = grad_y_pred * w2.transpose();
-        grad_w1.noalias() = ex.transpose() * (grad_h->array() * h->array() * (1.0f - h->array())).matrix();
+        loss_eigen = seed_forward_backward(ex, ey, w1, w2, *h, *grad_h, y_pred, grad_y_pred, grad_w1, grad_w2);
     }
     /// How many values of one ctnn step are subnormal with FTZ/DAZ off
     /// (activations and gradients flowing back, parameter gradients).
