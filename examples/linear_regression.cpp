@@ -54,11 +54,9 @@ Vec solve_spd(std::array<Vec, P> a, Vec b) {
 
 /// θ of the network: its weights, then its bias.
 Vec theta_of(const Net& net) {
-    Vec th{};
-    std::size_t i = 0;
-    net.for_each_param([&](const auto&, const auto& info, const double* p) {
-        for (std::size_t k = 0; k < info.size(); ++k) th[i++] = p[k];
-    });
+    const auto p = examples::flat_params(net);
+    Vec th;
+    std::copy(p.begin(), p.end(), th.begin());
     return th;
 }
 

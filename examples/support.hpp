@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <ctnn/core/random.hpp>
 
@@ -75,9 +76,10 @@ private:
 /// Writes `<name>.gp` (the script, run from the output directory, so it names
 /// its CSV files without a directory) and renders `<name>.png` with gnuplot,
 /// if it is installed. Skipped under --quick.
-inline void plot(const Options& o, const std::string& name, const std::string& script) {
+inline void plot(const Options& o, const std::string& name, const std::string& script,
+                 const char* size = "1000,480") {
     if (o.quick) return;
-    std::ofstream(o.out / (name + ".gp")) << "set terminal pngcairo size 1000,480 font ',10'\n"
+    std::ofstream(o.out / (name + ".gp")) << "set terminal pngcairo size " << size << " font ',10'\n"
                                            << "set output '" << name << ".png'\n"
                                            << "set datafile separator ','\n"
                                            << script;
@@ -118,6 +120,15 @@ void init_normal(Net& net, std::uint64_t seed, double sigma) {
     net.for_each_param([&](const auto&, const auto& info, T* data) {
         for (std::size_t i = 0; i < info.size(); ++i) data[i] = T(sigma * rng.normal());
     });
+}
+
+/// Every parameter in PyTorch's order ("0.weight", "0.bias", ...), without
+/// the padding of the network's buffer.
+template <class Net>
+std::vector<double> flat_params(const Net& net) {
+    std::vector<double> v;
+    net.for_each_param([&](const auto&, const auto& info, const auto* data) { v.insert(v.end(), data, data + info.size()); });
+    return v;
 }
 
 }  // namespace examples
