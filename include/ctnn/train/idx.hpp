@@ -10,9 +10,9 @@
 /// Data d = train::load_idx<Data>(dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz");
 /// ```
 /// Bad files throw `ctnn::error` naming the file and what was expected. No
-/// allocation is sized from a header before the header is checked against
-/// the data that can actually be there (the file's size; for gzip, the most
-/// a deflate stream of that size can expand to).
+/// allocation is sized from a header alone: a plain file's header is checked
+/// against the file's size, and a gzip stream's output buffer grows with the
+/// data that actually comes out (at most what the header declares, 4 GiB).
 
 #include <algorithm>
 #include <climits>
@@ -92,6 +92,7 @@ public:
     std::uint64_t bound() const { return bytes_.size() - pos_; }
     std::string bound_text() const { return "the file has " + std::to_string(bound()) + " after the header"; }
     static constexpr const char* kind = "the file";
+    static constexpr bool exact_bound = true;
 
 private:
     std::span<const std::uint8_t> bytes_;
@@ -146,6 +147,7 @@ public:
         return "the " + std::to_string(left()) + " compressed bytes left can hold at most " + std::to_string(bound());
     }
     static constexpr const char* kind = "the decompressed file";
+    static constexpr bool exact_bound = false;
 
 private:
     std::size_t left() const { return std::size_t(zs_.avail_in) + (bytes_.size() - fed_); }
@@ -215,8 +217,22 @@ train::idx_array parse_idx(Source& src, const std::string& name, std::optional<i
         throw error(name + ": truncated data: the header declares " + shape + " = " + std::to_string(payload) +
                     " bytes, " + src.bound_text());
 
-    a.data.resize(static_cast<std::size_t>(payload));
-    const std::size_t got_data = src.read(a.data.data(), a.data.size());
+    std::size_t got_data = 0;
+    if constexpr (Source::exact_bound) {
+        a.data.resize(static_cast<std::size_t>(payload));  // checked against the file's size above
+        got_data = src.read(a.data.data(), a.data.size());
+    } else {
+        // Grows with the data that actually arrives (doubling from 1 MiB), so a
+        // small stream whose header lies costs no more than what it inflates to.
+        while (got_data < payload) {
+            const std::uint64_t want = std::max<std::size_t>(got_data, std::size_t{1} << 20);
+            const auto step = static_cast<std::size_t>(std::min(payload - got_data, want));
+            a.data.resize(got_data + step);
+            const std::size_t k = src.read(a.data.data() + got_data, step);
+            got_data += k;
+            if (k < step) break;
+        }
+    }
     if (got_data < payload)
         throw error(name + ": truncated data: the header declares " + shape + " = " + std::to_string(payload) +
                     " bytes, " + src.kind + " has " + std::to_string(got_data));
@@ -247,7 +263,7 @@ namespace train {
 /// magic 1F 8B); `name` names it in error messages. Only unsigned-byte
 /// arrays (type 0x08). Throws `ctnn::error` on anything malformed: wrong
 /// magic, truncated header or data, trailing bytes, a corrupted gzip stream.
-/// Allocates the array's size once, after checking it against the input.
+/// Allocates the array once (plain) or grows it as the data inflates (gzip).
 inline idx_array parse_idx(std::span<const std::uint8_t> bytes, const std::string& name) {
     return train_detail::parse_idx(bytes, name, std::nullopt);
 }

@@ -190,6 +190,15 @@ TEST_CASE("IDX errors: sizes a header claims but the file cannot hold", "[train]
     REQUIRE_THROWS_WITH(train::parse_idx(gzip(huge), "huge.idx.gz"),
                         Contains("huge.idx.gz: truncated data: the header declares 65535x65535") &&
                             Contains("compressed bytes left can hold at most"));
+    // A stream that passes that bound but ends early: the buffer grows step by step, then the count is reported.
+    Bytes noise(1536 * 1024);
+    std::mt19937 gen(5);
+    for (auto& b : noise) b = std::uint8_t(gen());
+    REQUIRE_THROWS_WITH(train::parse_idx(gzip(idx({4096, 1024}, noise)), "short.idx.gz"),
+                        Contains("short.idx.gz: truncated data: the header declares 4096x1024 = 4194304 bytes, "
+                                 "the decompressed file has 1572864"));
+    noise.resize(4096 * 1024);
+    CHECK(train::parse_idx(gzip(idx({4096, 1024}, noise)), "full.idx.gz").data == noise);
     const Bytes absurd = idx({0xFFFFFFFF, 0xFFFFFFFF, 0xFFFFFFFF}, {});
     REQUIRE_THROWS_WITH(train::parse_idx(absurd, "absurd.idx"),
                         Contains("absurd.idx: IDX header declares 4294967295x4294967295x4294967295 values, more than"));
