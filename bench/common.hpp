@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <random>
 #include <string>
 #include <utility>
@@ -133,6 +134,36 @@ inline bool read_peak(const char* prog) {
         peak_gflops = v;
     }
     return true;
+}
+
+/// Registers `<name>/ctnn` and `<name>/eigen` for a workload with
+/// `run_ctnn`, `run_eigen` and `error` (and its agreement check);
+/// `KeepDenormalsOn` turns FTZ/DAZ off while timing. A workload with a
+/// `samples` member (samples per run) also gets a `samples/s` counter.
+template <bool KeepDenormalsOn = false, class W>
+void add_pair(const std::string& name, std::shared_ptr<W> w) {
+    checks().push_back({name, [w] {
+                            w->run_ctnn();
+                            w->run_eigen();
+                            return w->error();
+                        }});
+    auto reg = [&](const std::string& impl, auto run) {
+        benchmark::RegisterBenchmark((name + "/" + impl).c_str(), [w, run](benchmark::State& s) {
+            auto timed = [&] {
+                time_loop(s, [&] { run(*w); }, W::flops);
+                if constexpr (requires { W::samples; })
+                    s.counters["samples/s"] = benchmark::Counter(double(W::samples), benchmark::Counter::kIsIterationInvariantRate);
+            };
+            if constexpr (KeepDenormalsOn) {
+                KeepDenormals guard;
+                timed();
+            } else {
+                timed();
+            }
+        });
+    };
+    reg("ctnn", [](W& v) { v.run_ctnn(); });
+    reg("eigen", [](W& v) { v.run_eigen(); });
 }
 
 /// The main of a benchmark binary: FTZ/DAZ on, `register_all()` registers

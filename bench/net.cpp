@@ -481,30 +481,6 @@ void add_denormal_fma() {
     reg("denormal_fma/4096/subnormal_noftz", 1e-39f, false);
 }
 
-/// Registers `<name>/ctnn` and `<name>/eigen` for a workload with
-/// `run_ctnn`, `run_eigen` and `error`; `KeepDenormalsOn` turns FTZ/DAZ
-/// off while timing.
-template <bool KeepDenormalsOn = false, class W>
-void add_pair(const std::string& name, std::shared_ptr<W> w) {
-    checks().push_back({name, [w] {
-                            w->run_ctnn();
-                            w->run_eigen();
-                            return w->error();
-                        }});
-    auto reg = [&](const std::string& impl, auto run) {
-        benchmark::RegisterBenchmark((name + "/" + impl).c_str(), [w, run](benchmark::State& s) {
-            if constexpr (KeepDenormalsOn) {
-                KeepDenormals guard;
-                time_loop(s, [&] { run(*w); }, W::flops);
-            } else {
-                time_loop(s, [&] { run(*w); }, W::flops);
-            }
-        });
-    };
-    reg("ctnn", [](W& v) { v.run_ctnn(); });
-    reg("eigen", [](W& v) { v.run_eigen(); });
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {

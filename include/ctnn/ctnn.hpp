@@ -8,4 +8,5 @@
 #include "net.hpp"
 #include "loss.hpp"
 #include "optim.hpp"
+#include "train.hpp"
 #include "simd/denormals.hpp"

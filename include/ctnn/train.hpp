@@ -1,6 +1,11 @@
 #pragma once
 /// \file train.hpp
-/// Training: datasets and their readers (IDX, CSV). Only includes.
+/// Training: datasets and their readers (IDX, CSV), the step, the loop,
+/// metrics and progress. Only includes.
 #include "train/dataset.hpp"
 #include "train/idx.hpp"
 #include "train/csv.hpp"
+#include "train/step.hpp"
+#include "train/metrics.hpp"
+#include "train/progress.hpp"
+#include "train/fit.hpp"

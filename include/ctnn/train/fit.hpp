@@ -1,0 +1,250 @@
+#pragma once
+/// \file fit.hpp
+/// The training loop: epochs of shuffled batches, each a `train::step`;
+/// metrics on the training and validation sets; a learning-rate schedule;
+/// gradient clipping; early stopping when the validation loss stops
+/// improving (the lecture: "stop when the error stops decreasing"),
+/// restoring the best epoch's weights; a progress line (progress.hpp); and
+/// the loss curve as CSV.
+///
+/// ```cpp
+/// auto adam = std::make_unique<optim::Adam<Mlp>>();
+/// train::history h = train::fit<SoftmaxCrossEntropy, 64>(*net, *adam, train_set, &val_set,
+///                                                         {.epochs = 10, .seed = 1, .patience = 3});
+/// train::metrics m = train::evaluate<SoftmaxCrossEntropy, 256>(*net, test_set);
+/// ```
+///
+/// Everything a run needs (workspace, gradients, batch buffers, the copy of
+/// the best weights) is allocated once before the first batch; the batches
+/// themselves never allocate. The same seed and data give bitwise the same
+/// trained weights, run after run: the shuffling and dropout draw from
+/// ctnn's own RNG, and every kernel sums in a fixed order.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "../core/error.hpp"
+#include "../loss/loss_common.hpp"
+#include "../net/sequential.hpp"
+#include "../optim/clip.hpp"
+#include "dataset.hpp"
+#include "metrics.hpp"
+#include "progress.hpp"
+#include "step.hpp"
+
+namespace ctnn::train {
+
+struct fit_options {
+    std::size_t epochs = 10;
+    /// Seeds the shuffling and the dropout masks.
+    std::uint64_t seed = 0;
+    bool shuffle = true;
+    /// Drop a last partial batch (kept by default).
+    bool drop_last = false;
+    /// Early stopping: stop after this many epochs without the validation
+    /// loss (the training loss without a validation set) improving by more
+    /// than `min_delta`; 0 never stops early.
+    std::size_t patience = 0;
+    double min_delta = 0;
+    /// With early stopping, end with the weights of the best epoch.
+    bool restore_best = true;
+    /// The learning rate of each epoch from the optimizer's base rate
+    /// (e.g. `optim::cosine_lr{.t_max = 10}`); empty keeps it constant.
+    std::function<double(std::size_t epoch, double base_lr)> schedule{};
+    /// Clip gradients to this global norm before each update; 0 = off.
+    double clip_norm = 0;
+    progress_mode progress = progress_mode::automatic;
+    std::ostream* out = &std::cerr;
+    /// Write the loss curve here (one row per epoch); empty = no file.
+    std::string csv{};
+};
+
+/// Loss (mean per sample) and accuracy (classification only, else NaN).
+struct metrics {
+    double loss = std::numeric_limits<double>::quiet_NaN();
+    double accuracy = std::numeric_limits<double>::quiet_NaN();
+};
+
+struct epoch_stats {
+    std::size_t epoch = 0;  ///< 0-based
+    double lr = 0;
+    metrics train{};
+    metrics validation{};  ///< NaN without a validation set
+    double seconds = 0;    ///< training time of the epoch (not evaluation)
+    double samples_per_second = 0;
+};
+
+struct history {
+    std::vector<epoch_stats> epochs;
+    std::size_t best_epoch = 0;
+    bool stopped_early = false;
+};
+
+namespace detail {
+template <class Ds, std::size_t B>
+struct batch_targets {
+    using type = Labels<B>;
+};
+template <class Ds, std::size_t B>
+    requires(!Ds::classification)
+struct batch_targets<Ds, B> {
+    using type = tensor_for_t<typename Ds::value_type, typename net_detail::batched<B, typename Ds::target_type>::type>;
+};
+
+/// The buffers of one batch: inputs and targets, gathered from a dataset.
+template <class Net, class Ds, std::size_t B>
+struct batch_buffers {
+    typename Net::template input_batch<B> x;
+    typename batch_targets<Ds, B>::type t;
+};
+
+template <class Net, class Ds>
+inline constexpr bool sample_fits = Ds::sample_size == Net::in_shape::size;
+
+template <class Net, class Ds>
+constexpr void check_dataset() noexcept {
+    static_assert(sample_fits<Net, Ds>, "ctnn: the dataset's samples must have the network's input size");
+    static_assert(std::is_same_v<typename Net::value_type, typename Ds::value_type>,
+                  "ctnn: the dataset must hold the network's value type");
+}
+
+inline std::string format_metrics(const char* label, const metrics& m) {
+    char buf[96];
+    if (std::isnan(m.loss)) return {};
+    if (std::isnan(m.accuracy))
+        std::snprintf(buf, sizeof buf, "  %s loss %.4f", label, m.loss);
+    else
+        std::snprintf(buf, sizeof buf, "  %s loss %.4f acc %.2f%%", label, m.loss, 100 * m.accuracy);
+    return buf;
+}
+
+inline std::string csv_number(double v) {
+    if (std::isnan(v)) return "";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9g", v);
+    return buf;
+}
+}  // namespace detail
+
+/// Loss and accuracy of `net` over all of `data`, in batches of `B`
+/// (inference mode: no dropout).
+template <class Loss, std::size_t B, class Net, class Ds>
+metrics evaluate(const Net& net, const Ds& data) {
+    detail::check_dataset<Net, Ds>();
+    auto ws = std::make_unique<typename Net::template workspace<B>>();
+    auto buf = std::make_unique<detail::batch_buffers<Net, Ds, B>>();
+    std::vector<std::size_t> idx(B);
+    running_mean acc;
+    for (std::size_t first = 0; first < data.size(); first += B) {
+        const std::size_t n = std::min(B, data.size() - first);
+        for (std::size_t i = 0; i < n; ++i) idx[i] = first + i;
+        gather(data, std::span<const std::size_t>(idx.data(), n), buf->x, buf->t);
+        net.forward(buf->x, *ws);
+        const double loss = double(Loss::compute(ws->output(), buf->t, ws->output_grad(), n));
+        std::size_t hits = 0;
+        if constexpr (Ds::classification) hits = correct(ws->output(), buf->t, n);
+        acc.add(loss, n, hits);
+    }
+    metrics m;
+    if (acc.rows == 0) return m;
+    m.loss = acc.loss();
+    if constexpr (Ds::classification) m.accuracy = acc.accuracy();
+    return m;
+}
+
+/// Trains `net` with `opt` on `train_set` in batches of `B`; evaluates on
+/// `validation` (may be null) after each epoch. Returns the per-epoch
+/// statistics. Throws `ctnn::error` if the CSV file cannot be written (before
+/// any training) or the training set is empty.
+template <class Loss, std::size_t B, class Net, class Opt, class Ds>
+history fit(Net& net, Opt& opt, const Ds& train_set, std::type_identity_t<const Ds*> validation,
+            const fit_options& o = {}) {
+    detail::check_dataset<Net, Ds>();
+    using T = typename Net::value_type;
+    if (train_set.empty()) throw error("fit: the training set is empty");
+    std::ofstream csv;
+    if (!o.csv.empty()) {
+        csv.open(o.csv, std::ios::trunc);
+        if (!csv) throw error(o.csv + ": cannot open the loss-curve file for writing");
+        csv << "epoch,lr,train_loss,train_accuracy,val_loss,val_accuracy,seconds,samples_per_second\n";
+    }
+    auto ws = std::make_unique<typename Net::template workspace<B>>();
+    ws->rng.reseed(o.seed ^ 0x9E3779B97F4A7C15ull);
+    auto g = std::make_unique<typename Net::gradients>();
+    auto buf = std::make_unique<detail::batch_buffers<Net, Ds, B>>();
+    std::vector<T> best;
+    if (o.patience > 0 && o.restore_best) best.assign(net.params(), net.params() + Net::param_storage);
+
+    Sampler sampler(train_set.size(), B, o.seed, o.shuffle, o.drop_last);
+    progress bar(*o.out, o.progress, o.epochs);
+    history h;
+    double best_value = std::numeric_limits<double>::infinity();
+    std::size_t since_best = 0;
+    for (std::size_t epoch = 0; epoch < o.epochs; ++epoch) {
+        if (o.schedule) opt.config.lr = o.schedule(epoch, opt.base_lr());
+        sampler.new_epoch();
+        bar.start_epoch(epoch, sampler.batches());
+        running_mean run;
+        for (std::size_t k = 0; k < sampler.batches(); ++k) {
+            const auto idx = sampler.batch(k);
+            const std::size_t n = gather(train_set, idx, buf->x, buf->t);
+            const double loss = double(gradients<Loss>(net, *ws, *g, buf->x, buf->t, n));
+            std::size_t hits = 0;
+            if constexpr (Ds::classification) hits = correct(ws->output(), buf->t, n);
+            if (o.clip_norm > 0) optim::clip_grad_norm(*g, o.clip_norm);
+            opt.step(net, *g);
+            run.add(loss, n, hits);
+            bar.batch(k, run.rows, run.loss());
+        }
+        epoch_stats s;
+        s.epoch = epoch;
+        s.lr = opt.config.lr;
+        s.seconds = bar.seconds();
+        s.samples_per_second = s.seconds > 0 ? double(run.rows) / s.seconds : 0;
+        s.train.loss = run.loss();
+        if constexpr (Ds::classification) s.train.accuracy = run.accuracy();
+        if (validation && !validation->empty()) s.validation = evaluate<Loss, B>(net, *validation);
+        h.epochs.push_back(s);
+
+        char head[96];
+        std::snprintf(head, sizeof head, "epoch %zu/%zu", epoch + 1, o.epochs);
+        char tail[96];
+        std::snprintf(tail, sizeof tail, "  lr %.3g  %.2f s  %.0f samples/s", s.lr, s.seconds, s.samples_per_second);
+        bar.end_epoch(head + detail::format_metrics("train", s.train) + detail::format_metrics("val", s.validation) +
+                      tail);
+        if (csv.is_open()) {
+            csv << epoch + 1 << ',' << detail::csv_number(s.lr) << ',' << detail::csv_number(s.train.loss) << ','
+                << detail::csv_number(s.train.accuracy) << ',' << detail::csv_number(s.validation.loss) << ','
+                << detail::csv_number(s.validation.accuracy) << ',' << detail::csv_number(s.seconds) << ','
+                << detail::csv_number(s.samples_per_second) << '\n'
+                << std::flush;
+            if (!csv) throw error(o.csv + ": writing the loss curve failed");
+        }
+
+        const double value = std::isnan(s.validation.loss) ? s.train.loss : s.validation.loss;
+        if (value < best_value - o.min_delta) {
+            best_value = value;
+            h.best_epoch = epoch;
+            since_best = 0;
+            if (!best.empty()) std::copy(net.params(), net.params() + Net::param_storage, best.begin());
+        } else if (o.patience > 0 && ++since_best >= o.patience) {
+            h.stopped_early = true;
+            break;
+        }
+    }
+    if (h.stopped_early && !best.empty()) std::copy(best.begin(), best.end(), net.params());
+    return h;
+}
+
+}  // namespace ctnn::train

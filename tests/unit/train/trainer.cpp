@@ -1,0 +1,210 @@
+// The training step and the training loop: equal to their parts, partial
+// batches, bitwise reproducibility, learning, early stopping, the CSV loss
+// curve, the progress output, and errors that leave the network untouched.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include <ctnn/ctnn.hpp>
+#include <ctnn/train/fit.hpp>
+
+using namespace ctnn;
+
+namespace {
+using Net = Sequential<Input<2>, Dense<16>, Tanh, Dropout<0.1f>, Dense<3>>;
+using Blobs = train::Dataset<float, Shape<2>>;
+
+/// Three Gaussian blobs in the plane, one per class.
+Blobs blobs(std::size_t n, std::uint64_t seed) {
+    Rng rng(seed);
+    Blobs ds;
+    const float cx[3] = {-2, 2, 0}, cy[3] = {0, 0, 2.5f};
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto c = std::int32_t(rng.below(3));
+        const float x[2] = {cx[c] + float(rng.normal()) * 0.7f, cy[c] + float(rng.normal()) * 0.7f};
+        ds.push_back(x, c);
+    }
+    return ds;
+}
+
+std::unique_ptr<Net> fresh_net(std::uint64_t seed = 5) {
+    auto net = std::make_unique<Net>();
+    init::xavier_uniform(*net, seed);
+    return net;
+}
+
+train::fit_options quiet(std::size_t epochs, std::uint64_t seed) {
+    train::fit_options o;
+    o.epochs = epochs;
+    o.seed = seed;
+    o.progress = train::progress_mode::silent;
+    return o;
+}
+
+bool same_params(const Net& a, const Net& b) {
+    for (std::size_t i = 0; i < Net::param_storage; ++i)
+        if (a.params()[i] != b.params()[i]) return false;
+    return true;
+}
+}  // namespace
+
+TEST_CASE("train::step is forward, loss, backward and the update, bit for bit", "[train]") {
+    using Small = Sequential<Input<4>, Dense<5>, Sigmoid, Dense<2>>;
+    Small a, b;
+    init::xavier_uniform(a, 1);
+    init::xavier_uniform(b, 1);
+    Small::input_batch<8> x;
+    Tensor<float, 8, 2> y;
+    Rng rng(2);
+    for (auto& v : x) v = float(rng.normal());
+    for (auto& v : y) v = float(rng.normal());
+    Small::workspace<8> wa, wb;
+    Small::gradients ga, gb;
+    optim::Momentum<Small> oa({.lr = 0.05}), ob({.lr = 0.05});
+    for (int i = 0; i < 5; ++i) {
+        const float la = train::step<MSE>(a, wa, ga, oa, x, y);
+        b.forward<true>(x, wb);
+        const float lb = MSE::compute(wb.output(), y, wb.output_grad());
+        b.backward(x, wb, gb);
+        ob.step(b, gb);
+        CHECK(la == lb);
+    }
+    for (std::size_t i = 0; i < Small::param_storage; ++i) REQUIRE(a.params()[i] == b.params()[i]);
+}
+
+TEST_CASE("A partial batch trains on its first rows only", "[train]") {
+    using Small = Sequential<Input<3>, Dense<4>, ReLU, Dense<3>>;
+    Small net;
+    init::he_uniform(net, 3);
+    Small::input_batch<8> x8;
+    Small::input_batch<5> x5;
+    Labels<8> l8{};
+    Labels<5> l5{};
+    Rng rng(4);
+    for (std::size_t r = 0; r < 8; ++r) {
+        for (std::size_t j = 0; j < 3; ++j) x8(r, j) = float(rng.normal()) * (r < 5 ? 1.0f : 100.0f);
+        l8[r] = std::int32_t(rng.below(3));
+        if (r < 5) {
+            for (std::size_t j = 0; j < 3; ++j) x5(r, j) = x8(r, j);
+            l5[r] = l8[r];
+        }
+    }
+    auto w8 = std::make_unique<Small::workspace<8>>();
+    auto w5 = std::make_unique<Small::workspace<5>>();
+    Small::gradients g8, g5;
+    const float loss8 = train::gradients<SoftmaxCrossEntropy>(net, *w8, g8, x8, l8, 5);
+    const float loss5 = train::gradients<SoftmaxCrossEntropy>(net, *w5, g5, x5, l5);
+    CHECK(loss8 == Approx(loss5).epsilon(1e-6));
+    for (std::size_t i = 0; i < Small::param_storage; ++i)
+        REQUIRE(g8.data[i] == Approx(g5.data[i]).epsilon(1e-5).margin(1e-7));
+}
+
+TEST_CASE("fit learns three blobs and evaluate measures it", "[train]") {
+    const Blobs train_set = blobs(600, 1), val = blobs(300, 2);
+    auto net = fresh_net();
+    const auto before = train::evaluate<SoftmaxCrossEntropy, 32>(*net, val);
+    auto adam = std::make_unique<optim::Adam<Net>>(optim::adam_config<false>{.lr = 0.01});
+    const train::history h = train::fit<SoftmaxCrossEntropy, 32>(*net, *adam, train_set, &val, quiet(15, 7));
+    REQUIRE(h.epochs.size() == 15);
+    const auto after = train::evaluate<SoftmaxCrossEntropy, 32>(*net, val);
+    INFO("validation before: loss " << before.loss << " acc " << before.accuracy << "; after: loss " << after.loss
+                                    << " acc " << after.accuracy);
+    CHECK(after.accuracy > 0.93);  // the blobs overlap a little: ~96% is the best possible
+    CHECK(after.loss < before.loss / 3);
+    CHECK(h.epochs.back().validation.loss == Approx(after.loss).epsilon(1e-6));
+    CHECK(h.epochs.back().train.loss < h.epochs.front().train.loss);
+    // 600 samples in batches of 32: 18 full and a last partial batch of 24, kept
+    CHECK(adam->steps() == 15 * 19);
+}
+
+TEST_CASE("fit drops the last partial batch only when asked", "[train]") {
+    const Blobs train_set = blobs(100, 1);
+    auto net = fresh_net();
+    optim::SGD<Net> sgd({.lr = 0.1});
+    auto o = quiet(2, 1);
+    o.drop_last = true;
+    train::fit<SoftmaxCrossEntropy, 32>(*net, sgd, train_set, nullptr, o);
+    CHECK(sgd.steps() == 2 * 3);
+}
+
+TEST_CASE("The same seed and data give bitwise the same trained weights", "[train]") {
+    const Blobs train_set = blobs(300, 3);
+    auto run = [&](std::uint64_t seed) {
+        auto net = fresh_net();
+        auto adam = std::make_unique<optim::Adam<Net>>();
+        train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, train_set, nullptr, quiet(3, seed));
+        return net;
+    };
+    const auto a = run(11), b = run(11), c = run(12);
+    CHECK(same_params(*a, *b));
+    CHECK_FALSE(same_params(*a, *c));  // another shuffle and other dropout masks
+}
+
+TEST_CASE("Early stopping ends when the validation loss stops improving and restores the best weights", "[train]") {
+    const Blobs train_set = blobs(200, 4), val = blobs(200, 5);
+    auto net = fresh_net();
+    optim::SGD<Net> sgd({.lr = 0.05});
+    auto o = quiet(30, 2);
+    o.patience = 2;
+    // the rate grows tenfold each epoch: the loss soon stops improving
+    o.schedule = [](std::size_t epoch, double base) { return base * std::pow(10.0, double(epoch)); };
+    const train::history h = train::fit<SoftmaxCrossEntropy, 20>(*net, sgd, train_set, &val, o);
+    CHECK(h.stopped_early);
+    REQUIRE(h.epochs.size() < 30);
+    CHECK(h.epochs.size() == h.best_epoch + 1 + 2);
+    for (const auto& e : h.epochs) CHECK(e.validation.loss >= h.epochs[h.best_epoch].validation.loss);
+    const auto now = train::evaluate<SoftmaxCrossEntropy, 20>(*net, val);
+    CHECK(now.loss == Approx(h.epochs[h.best_epoch].validation.loss).epsilon(1e-6));
+    CHECK(h.epochs[1].lr == Approx(0.5));
+}
+
+TEST_CASE("fit writes the loss curve as CSV and one progress line per epoch off a terminal", "[train]") {
+    const auto path = std::filesystem::temp_directory_path() / "ctnn_fit_curve.csv";
+    const Blobs train_set = blobs(64, 6), val = blobs(32, 7);
+    auto net = fresh_net();
+    optim::Adam<Net> adam;
+    std::ostringstream log;
+    train::fit_options o;
+    o.epochs = 4;
+    o.out = &log;
+    o.csv = path.string();
+    const train::history h = train::fit<SoftmaxCrossEntropy, 16>(*net, adam, train_set, &val, o);
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    CHECK(line == "epoch,lr,train_loss,train_accuracy,val_loss,val_accuracy,seconds,samples_per_second");
+    int rows = 0;
+    while (std::getline(in, line)) {
+        ++rows;
+        CHECK(line.rfind(std::to_string(rows) + ",0.001,", 0) == 0);
+        double loss = std::stod(line.substr(line.find(',', line.find(',') + 1) + 1));
+        CHECK(loss == Approx(h.epochs[std::size_t(rows - 1)].train.loss).epsilon(1e-6));
+    }
+    CHECK(rows == 4);
+    const std::string text = log.str();
+    CHECK(std::count(text.begin(), text.end(), '\n') == 4);
+    CHECK(text.find('\r') == std::string::npos);
+    CHECK(text.find("epoch 4/4  train loss ") != std::string::npos);
+    CHECK(text.find(" val loss ") != std::string::npos);
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("fit refuses an empty training set or an unwritable loss file and leaves the network as it was", "[train]") {
+    auto net = fresh_net();
+    const auto before = *net;
+    optim::Adam<Net> adam;
+    auto o = quiet(2, 1);
+    CHECK_THROWS_WITH((train::fit<SoftmaxCrossEntropy, 8>(*net, adam, Blobs{}, nullptr, o)),
+                      Catch::Contains("ctnn: fit: the training set is empty"));
+    o.csv = "/nonexistent-dir/curve.csv";
+    CHECK_THROWS_WITH((train::fit<SoftmaxCrossEntropy, 8>(*net, adam, blobs(16, 1), nullptr, o)),
+                      Catch::Contains("/nonexistent-dir/curve.csv: cannot open"));
+    CHECK(same_params(*net, before));
+    CHECK(adam.steps() == 0);
+}
