@@ -124,9 +124,9 @@ set size ratio -1
 set linetype 1 lc rgb '#1f77b4'
 set linetype 2 lc rgb '#d62728'
 set title 'the input grid'
-plot 'space_warping.csv' using 3:4:($2 + 1) every ::1 with lines lw 1.5 lc variable notitle
+plot 'space_warping.csv' using 3:4:($2 + 1) every ::1 with lines lw 1 lc variable notitle
 set title 'after 5 random tanh layers'
-plot 'space_warping.csv' using 5:6:($2 + 1) every ::1 with lines lw 1.5 lc variable notitle
+plot 'space_warping.csv' using 5:6:($2 + 1) every ::1 with lines lw 1 lc variable notitle
 unset multiplot
 )gp");
     return check.exit_code();
@@ -135,5 +135,5 @@ unset multiplot
 
 int main(int argc, char** argv) {
     const auto opt = examples::parse_options(argc, argv);
-    return opt.quick ? run<11, 51>(opt) : run<21, 401>(opt);
+    return opt.quick ? run<11, 51>(opt) : run<21, 201>(opt);
 }
