@@ -7,7 +7,7 @@
 //
 // The features are a cubic's, φ(x) = [x, x², x³] (plus the bias), for noisy
 // samples of t = 1 + 2x − 3x² + 0.5x³ on [-1, 1]. They are correlated, so
-// ΦᵀΦ is ill-conditioned and gradient descent needs thousands of steps for
+// ΦᵀΦ is ill-conditioned and gradient descent needs over a thousand steps for
 // the last digits: the lecture's question, "why do gradient descent if we can
 // find the minimum analytically?", in numbers. Both must end on the same θ.
 #include <algorithm>

@@ -112,12 +112,6 @@ int run(const examples::Options& opt) {
     std::printf("largest step between neighbours: %.3f of the bound; largest |output|: %.6f\n", worst_ratio, max_abs);
     std::printf("batched vs one sample: %.2g; float net vs double by hand: %.2g\n", vs_single, vs_hand);
 
-    examples::Checks check;
-    check.expect(max_abs <= 1, "every output is in tanh's range [-1, 1]");
-    check.expect(vs_single <= 1e-5, "the batched forward (GEMM) equals the one-sample forward (GEMV) to 1e-5");
-    check.expect(vs_hand <= 1e-5, "the network computes tanh(W5 ... tanh(W1 x + b1) ... + b5) (to 1e-5)");
-    check.expect(worst_ratio <= 1 + 1e-3, "neighbouring grid points stay within the Lipschitz bound");
-
     examples::plot(opt, "space_warping", R"gp(
 set multiplot layout 1,2
 set size ratio -1
@@ -129,6 +123,12 @@ set title 'after 5 random tanh layers'
 plot 'space_warping.csv' using 5:6:($2 + 1) every ::1 with lines lw 1 lc variable notitle
 unset multiplot
 )gp");
+
+    examples::Checks check;
+    check.expect(max_abs <= 1, "every output is in tanh's range [-1, 1]");
+    check.expect(vs_single <= 1e-5, "the batched forward (GEMM) equals the one-sample forward (GEMV) to 1e-5");
+    check.expect(vs_hand <= 1e-5, "the network computes tanh(W5 ... tanh(W1 x + b1) ... + b5) (to 1e-5)");
+    check.expect(worst_ratio <= 1 + 1e-3, "neighbouring grid points stay within the Lipschitz bound");
     return check.exit_code();
 }
 }  // namespace
