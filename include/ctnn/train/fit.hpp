@@ -45,6 +45,21 @@
 
 namespace ctnn::train {
 
+/// Loss (mean per sample) and accuracy (classification only, else NaN).
+struct metrics {
+    double loss = std::numeric_limits<double>::quiet_NaN();
+    double accuracy = std::numeric_limits<double>::quiet_NaN();
+};
+
+struct epoch_stats {
+    std::size_t epoch = 0;  ///< 0-based
+    double lr = 0;
+    metrics train{};
+    metrics validation{};  ///< NaN without a validation set
+    double seconds = 0;    ///< training time of the epoch (not evaluation)
+    double samples_per_second = 0;
+};
+
 struct fit_options {
     std::size_t epochs = 10;
     /// Seeds the shuffling and the dropout masks.
@@ -68,21 +83,9 @@ struct fit_options {
     std::ostream* out = &std::cerr;
     /// Write the loss curve here (one row per epoch); empty = no file.
     std::string csv{};
-};
-
-/// Loss (mean per sample) and accuracy (classification only, else NaN).
-struct metrics {
-    double loss = std::numeric_limits<double>::quiet_NaN();
-    double accuracy = std::numeric_limits<double>::quiet_NaN();
-};
-
-struct epoch_stats {
-    std::size_t epoch = 0;  ///< 0-based
-    double lr = 0;
-    metrics train{};
-    metrics validation{};  ///< NaN without a validation set
-    double seconds = 0;    ///< training time of the epoch (not evaluation)
-    double samples_per_second = 0;
+    /// Called after each epoch with its statistics (e.g. to evaluate a test
+    /// set); its time is not counted in the epoch's.
+    std::function<void(const epoch_stats&)> on_epoch{};
 };
 
 struct history {
@@ -231,6 +234,7 @@ history fit(Net& net, Opt& opt, const Ds& train_set, std::type_identity_t<const 
                 << std::flush;
             if (!csv) throw error(o.csv + ": writing the loss curve failed");
         }
+        if (o.on_epoch) o.on_epoch(s);
 
         const double value = std::isnan(s.validation.loss) ? s.train.loss : s.validation.loss;
         if (value < best_value - o.min_delta) {
