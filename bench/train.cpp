@@ -7,6 +7,7 @@
 /// | `seed_train_step/64x1000x100x10` | the lecture's numpy program, one iteration: forward, sum of squares, backward, SGD update (rate 1e-4) |
 /// | `fmnist_step/batch64` | 784 → 128 ReLU → 10, softmax cross-entropy, Adam (1e-3): one step on a gathered batch |
 /// | `fmnist_epoch` | the same, one epoch: 937 shuffled batches of 64 (59,968 samples; the partial batch dropped on both sides), gathered from Fashion-MNIST |
+/// | `fmnist_step`, `fmnist_epoch` `/libtorch` | the same recipe in LibTorch (one thread), when CMake finds Debian's libtorch-dev |
 /// | `adam_step/1048576` | Adam over 2²⁰ parameters; `copy` is memcpy of the same four buffers (θ, g, m, v) once: the memory-bound floor |
 ///
 /// Counters: `GFLOP/s` and `pct_peak` (matrix and element-wise flops of
@@ -33,6 +34,9 @@
 
 #include "common.hpp"
 #include "eigen_peers.hpp"
+#if CTNN_BENCH_LIBTORCH
+#include "libtorch_peer.hpp"
+#endif
 
 namespace {
 
@@ -158,6 +162,30 @@ struct Fmnist {
     EigenAdam peer_adam{FmNet::param_storage};
     float loss_ctnn = 0, loss_eigen = 0;
     std::size_t next_ctnn = 0, next_peer = 0;
+#if CTNN_BENCH_LIBTORCH
+    ctnn::train::Sampler sampler_torch{1, 1, 0};  // set to the peer's in the constructor
+    std::unique_ptr<LibtorchMlp> torch_net;
+    std::unique_ptr<ctnn::Tensor<float, fm_batch * 784>> xt = std::make_unique<ctnn::Tensor<float, fm_batch * 784>>();
+    std::int64_t labels_torch[fm_batch] = {};
+    float loss_torch = 0;
+    std::size_t next_torch = 0;
+    void step_torch(std::size_t k) {
+        const auto idx = sampler_torch.batch(k);
+        for (std::size_t r = 0; r < fm_batch; ++r) {
+            std::memcpy(xt->data() + r * 784, data->input(idx[r]), 784 * sizeof(float));
+            labels_torch[r] = data->label(idx[r]);
+        }
+        loss_torch = torch_net->step(xt->data(), labels_torch);
+    }
+    /// LibTorch's parameters against ctnn's (after both took the same steps).
+    double torch_error() const {
+        auto theirs = std::make_unique<FmNet>();
+        float* p = theirs->params();
+        torch_net->parameters(weight_in<FmNet, 0>(p), bias_in<FmNet, 0>(p), weight_in<FmNet, 1>(p),
+                              bias_in<FmNet, 1>(p));
+        return param_error(*net, *theirs);
+    }
+#endif
 
     Fmnist(std::shared_ptr<const FmData> d, std::uint64_t seed)
         : data(std::move(d)), sampler(data->size(), fm_batch, seed, true, true),
@@ -166,6 +194,12 @@ struct Fmnist {
         *peer = *net;
         sampler.new_epoch();
         sampler_peer.new_epoch();
+#if CTNN_BENCH_LIBTORCH
+        sampler_torch = sampler_peer;
+        float* p = net->params();
+        torch_net = std::make_unique<LibtorchMlp>(weight_in<FmNet, 0>(p), bias_in<FmNet, 0>(p),
+                                                  weight_in<FmNet, 1>(p), bias_in<FmNet, 1>(p));
+#endif
     }
 
     void step_ctnn(std::size_t k) noexcept {
@@ -201,6 +235,13 @@ struct FmnistStep : Fmnist {
         next_peer = (next_peer + 1) % sampler.batches();
     }
     double error() const { return std::max(rel_error(loss_ctnn, loss_eigen), param_error(*net, *peer)); }
+#if CTNN_BENCH_LIBTORCH
+    void run_torch() {
+        step_torch(next_torch);
+        next_torch = (next_torch + 1) % sampler_torch.batches();
+    }
+    double error_torch() const { return std::max(rel_error(loss_ctnn, loss_torch), torch_error()); }
+#endif
 };
 
 /// One epoch: a reshuffle and every full batch.
@@ -227,6 +268,22 @@ struct FmnistEpoch : Fmnist {
         }
         mean_eigen = sum / double(sampler_peer.batches());
     }
+#if CTNN_BENCH_LIBTORCH
+    double mean_torch = 0;
+    void run_torch() {
+        sampler_torch.new_epoch();
+        double sum = 0;
+        for (std::size_t k = 0; k < sampler_torch.batches(); ++k) {
+            step_torch(k);
+            sum += loss_torch;
+        }
+        mean_torch = sum / double(sampler_torch.batches());
+    }
+    double error_torch() const {
+        const double e = rel_error(mean_ctnn, mean_torch);
+        return e < 1e-2 ? 0.0 : e;
+    }
+#endif
     /// 937 Adam steps amplify rounding differences (one step agrees to
     /// ~1e-5, see fmnist_step), so the epoch's check is that both sides
     /// learn alike: their mean training losses agree within 1%.
@@ -277,6 +334,22 @@ void add_adam(std::mt19937& rng) {
     });
 }
 
+/// `<name>/libtorch` beside a pair, with its own agreement check (it runs
+/// after the pair's, so ctnn has taken the same steps by then).
+template <class W>
+void add_libtorch([[maybe_unused]] const std::string& name, [[maybe_unused]] std::shared_ptr<W> w) {
+#if CTNN_BENCH_LIBTORCH
+    checks().push_back({name + "/libtorch", [w] {
+                            w->run_torch();
+                            return w->error_torch();
+                        }});
+    benchmark::RegisterBenchmark((name + "/libtorch").c_str(), [w](benchmark::State& s) {
+        time_loop(s, [&] { w->run_torch(); }, W::flops);
+        s.counters["samples/s"] = benchmark::Counter(W::samples, benchmark::Counter::kIsIterationInvariantRate);
+    });
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -284,8 +357,17 @@ int main(int argc, char** argv) {
         std::mt19937 rng(20241125);
         add_pair("seed_train_step/64x1000x100x10", std::make_shared<SeedStep>(rng));
         auto data = fashion_mnist(rng);
-        add_pair("fmnist_step/batch64", std::make_shared<FmnistStep>(data, 1));
-        add_pair("fmnist_epoch", std::make_shared<FmnistEpoch>(data, 2));
+        auto step = std::make_shared<FmnistStep>(data, 1);
+        add_pair("fmnist_step/batch64", step);
+        add_libtorch("fmnist_step/batch64", step);
+        auto epoch = std::make_shared<FmnistEpoch>(data, 2);
+        add_pair("fmnist_epoch", epoch);
+        add_libtorch("fmnist_epoch", epoch);
+#if CTNN_BENCH_LIBTORCH
+        benchmark::AddCustomContext("libtorch_peer", "on (one thread)");
+#else
+        benchmark::AddCustomContext("libtorch_peer", "off (libtorch-dev not found at configure time)");
+#endif
         add_adam(rng);
     });
 }
