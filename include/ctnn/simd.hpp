@@ -7,3 +7,4 @@
 #include "simd/gemm.hpp"
 #include "simd/gemv.hpp"
 #include "simd/map.hpp"
+#include "simd/prefetch.hpp"

@@ -42,6 +42,7 @@
 #include "../core/shape.hpp"
 #include "../core/tensor.hpp"
 #include "../loss/loss_common.hpp"
+#include "../simd/prefetch.hpp"
 
 namespace ctnn {
 
@@ -287,8 +288,12 @@ std::size_t gather(const Ds& ds, std::span<const std::size_t> idx, XB& X, TB& t)
     const std::size_t n = std::min(idx.size(), B);
 
     In* x = X.data();
+    // shuffled rows defeat the hardware prefetcher: ask for a few rows ahead
+    constexpr std::size_t ahead = 4, row_bytes = Ds::sample_size * sizeof(typename Ds::value_type);
+    for (std::size_t r = 0; r < std::min(n, ahead); ++r) simd::prefetch(ds.input(idx[r]), row_bytes);
     for (std::size_t r = 0; r < n; ++r) {
         assert(idx[r] < ds.size());
+        if (r + ahead < n) simd::prefetch(ds.input(idx[r + ahead]), row_bytes);
         const auto* s = ds.input(idx[r]);
         for (std::size_t j = 0; j < Ds::sample_size; ++j) x[r * Ds::sample_size + j] = static_cast<In>(s[j]);
     }
