@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ clang-14
+  cmake ninja-build g++ clang-14 libclang-rt-14-dev
   libboost1.81-dev libxsimd-dev catch2 libbenchmark-dev libeigen3-dev
   nlohmann-json3-dev zlib1g-dev gnuplot-nox
   dataset-fashion-mnist
