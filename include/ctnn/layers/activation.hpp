@@ -22,11 +22,11 @@ namespace ctnn {
 
 namespace act_detail {
 template <class V>
-CTNN_INLINE V one(const V&) noexcept {
+CTNN_INLINE constexpr V one(const V&) noexcept {
     return V(1);
 }
 template <class V>
-CTNN_INLINE V zero(const V&) noexcept {
+CTNN_INLINE constexpr V zero(const V&) noexcept {
     return V(0);
 }
 }  // namespace act_detail
@@ -39,9 +39,9 @@ struct Identity : activation_tag {
     static std::string name() { return "Identity"; }
     static constexpr bool needs_z = false;
     template <class V>
-    static CTNN_INLINE V f(V z) noexcept { return z; }
+    static CTNN_INLINE constexpr V f(V z) noexcept { return z; }
     template <class V>
-    static CTNN_INLINE V df(V, V y) noexcept { return act_detail::one(y); }
+    static CTNN_INLINE constexpr V df(V, V y) noexcept { return act_detail::one(y); }
 };
 
 /// f(z) = max(z, 0); f'(0) = 0.
@@ -49,9 +49,9 @@ struct ReLU : activation_tag {
     static std::string name() { return "ReLU"; }
     static constexpr bool needs_z = false;
     template <class V>
-    static CTNN_INLINE V f(V z) noexcept { return xsimd::max(z, act_detail::zero(z)); }
+    static CTNN_INLINE constexpr V f(V z) noexcept { return simd::max(z, act_detail::zero(z)); }
     template <class V>
-    static CTNN_INLINE V df(V, V y) noexcept {
+    static CTNN_INLINE constexpr V df(V, V y) noexcept {
         return simd::select(y > act_detail::zero(y), act_detail::one(y), act_detail::zero(y));
     }
 };
@@ -64,11 +64,11 @@ struct LeakyReLU : activation_tag {
     static std::string name() { return "LeakyReLU<" + std::to_string(slope) + ">"; }
     static constexpr bool needs_z = false;
     template <class V>
-    static CTNN_INLINE V f(V z) noexcept {
+    static CTNN_INLINE constexpr V f(V z) noexcept {
         return simd::select(z > act_detail::zero(z), z, z * V(slope));
     }
     template <class V>
-    static CTNN_INLINE V df(V, V y) noexcept {
+    static CTNN_INLINE constexpr V df(V, V y) noexcept {
         return simd::select(y > act_detail::zero(y), act_detail::one(y), V(slope));
     }
 };
@@ -78,9 +78,9 @@ struct Tanh : activation_tag {
     static std::string name() { return "Tanh"; }
     static constexpr bool needs_z = false;
     template <class V>
-    static CTNN_INLINE V f(V z) noexcept { return xsimd::tanh(z); }
+    static CTNN_INLINE constexpr V f(V z) noexcept { return simd::tanh(z); }
     template <class V>
-    static CTNN_INLINE V df(V, V y) noexcept { return act_detail::one(y) - y * y; }
+    static CTNN_INLINE constexpr V df(V, V y) noexcept { return act_detail::one(y) - y * y; }
 };
 
 /// f(z) = 1 / (1 + e^-z); f' = y (1 - y).
@@ -88,9 +88,9 @@ struct Sigmoid : activation_tag {
     static std::string name() { return "Sigmoid"; }
     static constexpr bool needs_z = false;
     template <class V>
-    static CTNN_INLINE V f(V z) noexcept { return act_detail::one(z) / (act_detail::one(z) + xsimd::exp(-z)); }
+    static CTNN_INLINE constexpr V f(V z) noexcept { return act_detail::one(z) / (act_detail::one(z) + simd::exp(-z)); }
     template <class V>
-    static CTNN_INLINE V df(V, V y) noexcept { return y * (act_detail::one(y) - y); }
+    static CTNN_INLINE constexpr V df(V, V y) noexcept { return y * (act_detail::one(y) - y); }
 };
 
 /// f(z) = z for z > 0, alpha (e^z - 1) otherwise; f' = 1 or y + alpha.
@@ -101,11 +101,11 @@ struct ELU : activation_tag {
     static std::string name() { return "ELU<" + std::to_string(alpha) + ">"; }
     static constexpr bool needs_z = false;
     template <class V>
-    static CTNN_INLINE V f(V z) noexcept {
-        return simd::select(z > act_detail::zero(z), z, V(alpha) * (xsimd::exp(z) - act_detail::one(z)));
+    static CTNN_INLINE constexpr V f(V z) noexcept {
+        return simd::select(z > act_detail::zero(z), z, V(alpha) * (simd::exp(z) - act_detail::one(z)));
     }
     template <class V>
-    static CTNN_INLINE V df(V, V y) noexcept {
+    static CTNN_INLINE constexpr V df(V, V y) noexcept {
         return simd::select(y > act_detail::zero(y), act_detail::one(y), y + V(alpha));
     }
 };
@@ -115,13 +115,13 @@ struct GELU : activation_tag {
     static std::string name() { return "GELU"; }
     static constexpr bool needs_z = true;
     template <class V>
-    static CTNN_INLINE V f(V z) noexcept {
+    static CTNN_INLINE constexpr V f(V z) noexcept {
         return V(0.5) * z * (act_detail::one(z) + xsimd::erf(z * V(std::numbers::sqrt2 / 2)));
     }
     template <class V>
-    static CTNN_INLINE V df(V z, V) noexcept {
+    static CTNN_INLINE constexpr V df(V z, V) noexcept {
         const V cdf = V(0.5) * (act_detail::one(z) + xsimd::erf(z * V(std::numbers::sqrt2 / 2)));
-        const V pdf = xsimd::exp(V(-0.5) * z * z) * V(0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2);
+        const V pdf = simd::exp(V(-0.5) * z * z) * V(0.5 * std::numbers::inv_sqrtpi * std::numbers::sqrt2);
         return cdf + z * pdf;
     }
 };
@@ -131,10 +131,10 @@ struct SiLU : activation_tag {
     static std::string name() { return "SiLU"; }
     static constexpr bool needs_z = true;
     template <class V>
-    static CTNN_INLINE V f(V z) noexcept { return z / (act_detail::one(z) + xsimd::exp(-z)); }
+    static CTNN_INLINE constexpr V f(V z) noexcept { return z / (act_detail::one(z) + simd::exp(-z)); }
     template <class V>
-    static CTNN_INLINE V df(V z, V) noexcept {
-        const V s = act_detail::one(z) / (act_detail::one(z) + xsimd::exp(-z));
+    static CTNN_INLINE constexpr V df(V z, V) noexcept {
+        const V s = act_detail::one(z) / (act_detail::one(z) + simd::exp(-z));
         return s * (act_detail::one(z) + z * (act_detail::one(z) - s));
     }
 };
@@ -144,11 +144,11 @@ struct Softplus : activation_tag {
     static std::string name() { return "Softplus"; }
     static constexpr bool needs_z = false;
     template <class V>
-    static CTNN_INLINE V f(V z) noexcept {
-        return xsimd::max(z, act_detail::zero(z)) + xsimd::log1p(xsimd::exp(-xsimd::abs(z)));
+    static CTNN_INLINE constexpr V f(V z) noexcept {
+        return simd::max(z, act_detail::zero(z)) + simd::log1p(simd::exp(-simd::abs(z)));
     }
     template <class V>
-    static CTNN_INLINE V df(V, V y) noexcept { return act_detail::one(y) - xsimd::exp(-y); }
+    static CTNN_INLINE constexpr V df(V, V y) noexcept { return act_detail::one(y) - simd::exp(-y); }
 };
 
 /// An activation from a captureless generic lambda written once over values,
@@ -159,9 +159,9 @@ struct Activation : activation_tag {
     static std::string name() { return "Activation"; }
     static constexpr bool needs_z = true;
     template <class V>
-    static CTNN_INLINE V f(V z) noexcept { return F{}(z); }
+    static CTNN_INLINE constexpr V f(V z) noexcept { return F{}(z); }
     template <class V>
-    static CTNN_INLINE V df(V z, V) noexcept { return autodiff::derivative(F{}, z).d; }
+    static CTNN_INLINE constexpr V df(V z, V) noexcept { return autodiff::derivative(F{}, z).d; }
 };
 
 /// The type is an element-wise activation.

@@ -60,7 +60,7 @@ struct dense {
     }();
 
     template <std::size_t B, bool Train, class T>
-    static CTNN_INLINE void forward(const T* p, const T* x, T* y, T* extra, Rng&) noexcept {
+    static CTNN_INLINE constexpr void forward(const T* p, const T* x, T* y, T* extra, Rng&) noexcept {
         const T* w = p;
         const T* b = p + bias_at<T>;
         auto epi = [=](auto v, std::size_t row, std::size_t col) CTNN_INLINE_LAMBDA {

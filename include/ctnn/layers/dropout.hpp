@@ -37,7 +37,7 @@ struct dropout {
     static constexpr std::array<param_info, 0> params{};
 
     template <std::size_t B, bool Train, class T>
-    static CTNN_INLINE void forward(const T*, const T* x, T* y, T* mask, Rng& rng) noexcept {
+    static CTNN_INLINE constexpr void forward(const T*, const T* x, T* y, T* mask, Rng& rng) noexcept {
         if constexpr (Train) {
             const T keep = T(1) / (T(1) - T(P.value()));
             for (std::size_t i = 0; i < B * S::size; ++i) mask[i] = rng.uniform() < P.value() ? T(0) : keep;

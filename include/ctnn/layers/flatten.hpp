@@ -31,7 +31,7 @@ struct flatten {
     static constexpr std::array<param_info, 0> params{};
 
     template <std::size_t B, bool Train, class T>
-    static CTNN_INLINE void forward(const T*, const T* x, T* y, T*, Rng&) noexcept {
+    static CTNN_INLINE constexpr void forward(const T*, const T* x, T* y, T*, Rng&) noexcept {
         simd::map_n<B * S::size>([](auto v) CTNN_INLINE_LAMBDA { return v; }, y, x);
     }
     template <std::size_t B, class T>

@@ -35,7 +35,7 @@ struct prelu {
     static constexpr std::array<param_info, 1> params{param_info{"weight", 0, 1, {1, 0, 0, 0}}};
 
     template <std::size_t B, bool Train, class T>
-    static CTNN_INLINE void forward(const T* p, const T* x, T* y, T*, Rng&) noexcept {
+    static CTNN_INLINE constexpr void forward(const T* p, const T* x, T* y, T*, Rng&) noexcept {
         const T a = p[0];
         simd::map_n<B * S::size>(
             [a](auto v) CTNN_INLINE_LAMBDA {

@@ -205,12 +205,12 @@ public:
     BasicSequential() noexcept = default;
 
     // ---- parameters ---------------------------------------------------------
-    T* params() noexcept { return params_; }
-    const T* params() const noexcept { return params_; }
+    constexpr T* params() noexcept { return params_; }
+    constexpr const T* params() const noexcept { return params_; }
     template <std::size_t I>
-    T* params_of() noexcept { return params_ + param_offset<I>; }
+    constexpr T* params_of() noexcept { return params_ + param_offset<I>; }
     template <std::size_t I>
-    const T* params_of() const noexcept { return params_ + param_offset<I>; }
+    constexpr const T* params_of() const noexcept { return params_ + param_offset<I>; }
 
     /// Calls `f(name, info, data)` for every parameter tensor in PyTorch's
     /// order, `name` as in `nn.Sequential`'s state_dict (`"0.weight"`).
@@ -230,9 +230,11 @@ public:
 
     // ---- forward ------------------------------------------------------------
     /// One sample, for inference: no workspace, nothing allocated; the
-    /// activations live in two buffers of `max_width` on the stack.
+    /// activations live in two buffers of `max_width` on the stack. Also
+    /// usable in a constant expression (scalar loops, ctnn::cmath's math),
+    /// for every layer but GELU (no constexpr erf) and training-mode dropout.
     template <TensorLike X>
-    CTNN_REALTIME output_type forward(const X& x) const noexcept {
+    CTNN_REALTIME constexpr output_type forward(const X& x) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, in_shape>,
                       "ctnn: the input tensor must have the network's input shape (one sample)");
         output_type y;
@@ -241,7 +243,7 @@ public:
     }
 
 private:
-    CTNN_INLINE void run_single(const T* x, T* out) const noexcept {
+    CTNN_INLINE constexpr void run_single(const T* x, T* out) const noexcept {
         alignas(64) T ping[layers::aligned_size<T>(max_width)];
         alignas(64) T pong[layers::aligned_size<T>(max_width)];
         Rng rng{0};
@@ -322,7 +324,7 @@ private:
     }
 
     template <std::size_t I, std::size_t B, bool Train>
-    CTNN_INLINE void run_forward(const T* in, T* out, T* extra, Rng& rng) const noexcept {
+    CTNN_INLINE constexpr void run_forward(const T* in, T* out, T* extra, Rng& rng) const noexcept {
         layer<I>::template forward<B, Train>(params_ + param_offset<I>, in, out, extra, rng);
     }
 

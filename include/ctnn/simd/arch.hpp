@@ -13,6 +13,7 @@
 #include <immintrin.h>
 #endif
 
+#include "../core/cmath.hpp"
 #include "../core/config.hpp"
 
 namespace ctnn::simd {
@@ -70,11 +71,11 @@ template <class T>
 struct pack_traits<T, scalar_arch> {
     using type = T;
     static constexpr std::size_t width = 1;
-    static CTNN_INLINE T load(const T* p) noexcept { return *p; }
-    static CTNN_INLINE void store(T* p, T v) noexcept { *p = v; }
-    static CTNN_INLINE T splat(T v) noexcept { return v; }
-    static CTNN_INLINE T fma(T a, T b, T c) noexcept { return a * b + c; }
-    static CTNN_INLINE T sum(T v) noexcept { return v; }
+    static CTNN_INLINE constexpr T load(const T* p) noexcept { return *p; }
+    static CTNN_INLINE constexpr void store(T* p, T v) noexcept { *p = v; }
+    static CTNN_INLINE constexpr T splat(T v) noexcept { return v; }
+    static CTNN_INLINE constexpr T fma(T a, T b, T c) noexcept { return a * b + c; }
+    static CTNN_INLINE constexpr T sum(T v) noexcept { return v; }
 };
 
 /// The pack of `T` on architecture `A`.
@@ -135,7 +136,7 @@ CTNN_INLINE xsimd::batch<T, A> load_like(const xsimd::batch<T, A>&, const T* p) 
 }
 template <class T>
     requires std::is_arithmetic_v<T>
-CTNN_INLINE T load_like(T, const T* p) noexcept {
+CTNN_INLINE constexpr T load_like(T, const T* p) noexcept {
     return *p;
 }
 
@@ -163,8 +164,34 @@ CTNN_INLINE xsimd::batch<T, A> select(const xsimd::batch_bool<T, A>& c, const xs
 }
 template <class T>
     requires std::is_arithmetic_v<T>
-CTNN_INLINE T select(bool c, T a, T b) noexcept {
+CTNN_INLINE constexpr T select(bool c, T a, T b) noexcept {
     return c ? a : b;
+}
+
+// ---- element-wise math for packs and scalars --------------------------------
+// xsimd's functions, except for a plain number in a constant expression,
+// which takes ctnn::cmath's constexpr version (so a network's forward pass
+// runs inside a static_assert). At run time the branch folds away: the code
+// is xsimd's, unchanged. erf has no constexpr version (GELU is run time only).
+#define CTNN_SIMD_CX_UNARY(fn)                                                   \
+    template <class V>                                                           \
+    CTNN_INLINE constexpr V fn(const V& v) noexcept {                            \
+        if constexpr (std::is_arithmetic_v<V>)                                   \
+            if (std::is_constant_evaluated()) return ::ctnn::cmath::fn(v);       \
+        return xsimd::fn(v);                                                     \
+    }
+CTNN_SIMD_CX_UNARY(exp)
+CTNN_SIMD_CX_UNARY(log1p)
+CTNN_SIMD_CX_UNARY(tanh)
+CTNN_SIMD_CX_UNARY(abs)
+#undef CTNN_SIMD_CX_UNARY
+
+/// max(a, b) lane by lane (xsimd's, or `a < b ? b : a` in a constant expression).
+template <class V>
+CTNN_INLINE constexpr V max(const V& a, const V& b) noexcept {
+    if constexpr (std::is_arithmetic_v<V>)
+        if (std::is_constant_evaluated()) return a < b ? b : a;
+    return xsimd::max(a, b);
 }
 
 /// Calls `f.template operator()<A2>(offset)` once for each pack that covers

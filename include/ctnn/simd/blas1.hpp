@@ -3,6 +3,7 @@
 /// Vector kernels: dot product, sum, `y += alpha * x`.
 
 #include <cstddef>
+#include <type_traits>
 
 #include "arch.hpp"
 #include "map.hpp"
@@ -35,18 +36,28 @@ CTNN_INLINE T sum_terms(const Term& term) noexcept {
 }
 }  // namespace detail
 
-/// Σ a[i]·b[i] for i < N.
+/// Σ a[i]·b[i] for i < N (in a constant expression, a plain loop).
 template <std::size_t N, class T>
-CTNN_INLINE T dot_n(const T* a, const T* b) noexcept {
+CTNN_INLINE constexpr T dot_n(const T* a, const T* b) noexcept {
+    if (std::is_constant_evaluated()) {
+        T s = 0;
+        for (std::size_t i = 0; i < N; ++i) s += a[i] * b[i];
+        return s;
+    }
     return detail::sum_terms<N, best_arch, T>([&]<class A>(std::size_t i) CTNN_INLINE_LAMBDA {
         using P = pack_traits<T, A>;
         return P::load(a + i) * P::load(b + i);
     });
 }
 
-/// Σ a[i] for i < N.
+/// Σ a[i] for i < N (in a constant expression, a plain loop).
 template <std::size_t N, class T>
-CTNN_INLINE T sum_n(const T* a) noexcept {
+CTNN_INLINE constexpr T sum_n(const T* a) noexcept {
+    if (std::is_constant_evaluated()) {
+        T s = 0;
+        for (std::size_t i = 0; i < N; ++i) s += a[i];
+        return s;
+    }
     return detail::sum_terms<N, best_arch, T>(
         [&]<class A>(std::size_t i) CTNN_INLINE_LAMBDA { return pack_traits<T, A>::load(a + i); });
 }

@@ -15,7 +15,7 @@ namespace ctnn::simd::epilogue {
 /// Stores the tile as it is.
 struct none {
     template <class P>
-    CTNN_INLINE P operator()(P v, std::size_t, std::size_t) const noexcept {
+    CTNN_INLINE constexpr P operator()(P v, std::size_t, std::size_t) const noexcept {
         return v;
     }
 };
@@ -25,7 +25,7 @@ template <class T>
 struct bias {
     const T* b;
     template <class P>
-    CTNN_INLINE P operator()(P v, std::size_t, std::size_t col) const noexcept {
+    CTNN_INLINE constexpr P operator()(P v, std::size_t, std::size_t col) const noexcept {
         return v + load_like(v, b + col);
     }
 };
@@ -36,7 +36,7 @@ struct bias_then {
     const T* b;
     F f;
     template <class P>
-    CTNN_INLINE P operator()(P v, std::size_t, std::size_t col) const noexcept {
+    CTNN_INLINE constexpr P operator()(P v, std::size_t, std::size_t col) const noexcept {
         return f(v + load_like(v, b + col));
     }
 };
@@ -51,7 +51,7 @@ struct accumulate {
     const T* dst;
     std::size_t ld;
     template <class P>
-    CTNN_INLINE P operator()(P v, std::size_t row, std::size_t col) const noexcept {
+    CTNN_INLINE constexpr P operator()(P v, std::size_t row, std::size_t col) const noexcept {
         return v + load_like(v, dst + row * ld + col);
     }
 };
@@ -61,7 +61,7 @@ template <class F>
 struct apply {
     F f;
     template <class P>
-    CTNN_INLINE P operator()(P v, std::size_t, std::size_t) const noexcept {
+    CTNN_INLINE constexpr P operator()(P v, std::size_t, std::size_t) const noexcept {
         return f(v);
     }
 };

@@ -168,8 +168,19 @@ inline constexpr bool output_shape_matches = std::is_same_v<Expected, Got>;
 // ---- raw forms: pointers to row-major, contiguous storage ------------------
 
 /// `y[m,n] = epi(Σ_k x[m,k]·w[n,k], m, n)`: the forward product `X Wᵀ`.
+/// In a constant expression, plain loops with `epi` on scalars (for
+/// networks evaluated at compile time; the run-time path is unchanged).
 template <std::size_t M, std::size_t N, std::size_t K, class T, class Epi = epilogue::none>
-CTNN_REALTIME CTNN_INLINE void gemm_xwt_n(const T* x, const T* w, T* y, Epi epi = {}) noexcept {
+CTNN_REALTIME CTNN_INLINE constexpr void gemm_xwt_n(const T* x, const T* w, T* y, Epi epi = {}) noexcept {
+    if (std::is_constant_evaluated()) {
+        for (std::size_t m = 0; m < M; ++m)
+            for (std::size_t n = 0; n < N; ++n) {
+                T s = 0;
+                for (std::size_t k = 0; k < K; ++k) s += x[m * K + k] * w[n * K + k];
+                y[m * N + n] = epi(s, m, n);
+            }
+        return;
+    }
     detail::xwt_gemm<M, N, K, T, Epi>::run(x, w, y, epi);
 }
 

@@ -13,7 +13,7 @@ namespace ctnn::simd {
 
 /// `y[o] = epi(Σ_i w[o,i]·x[i], 0, o)`.
 template <std::size_t Out, std::size_t In, class T, class Epi = epilogue::none>
-CTNN_REALTIME CTNN_INLINE void gemv_n(const T* w, const T* x, T* y, Epi epi = {}) noexcept {
+CTNN_REALTIME CTNN_INLINE constexpr void gemv_n(const T* w, const T* x, T* y, Epi epi = {}) noexcept {
     gemm_xwt_n<1, Out, In>(x, w, y, epi);
 }
 

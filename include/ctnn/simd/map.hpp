@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <numeric>
+#include <type_traits>
 #include <utility>
 
 #include "../core/tensor.hpp"
@@ -14,8 +15,13 @@
 namespace ctnn::simd {
 
 /// `out[i] = f(in[i]...)` for `i < N`. `out` may alias an input. No allocation.
+/// In a constant expression, a plain loop calling `f` on scalars.
 template <std::size_t N, class T, class F, class... In>
-CTNN_INLINE void map_n(F&& f, T* out, const In*... in) noexcept {
+CTNN_INLINE constexpr void map_n(F&& f, T* out, const In*... in) noexcept {
+    if (std::is_constant_evaluated()) {
+        for (std::size_t i = 0; i < N; ++i) out[i] = f(in[i]...);
+        return;
+    }
     for_each_pack<T, N>([&]<class A>(std::size_t i) {
         using P = pack_traits<T, A>;
         P::store(out + i, f(pack_traits<In, A>::load(in + i)...));
