@@ -20,10 +20,15 @@
 /// trained weights, run after run: the shuffling and dropout draw from
 /// ctnn's own RNG, and every kernel sums in a fixed order.
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <system_error>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -89,9 +94,83 @@ struct fit_options {
 };
 
 struct history {
-    std::vector<epoch_stats> epochs;
-    std::size_t best_epoch = 0;
+    std::vector<epoch_stats> epochs;  ///< the epochs this call ran
+    std::size_t best_epoch = 0;       ///< the run's best epoch (0-based, counted from the run's start)
     bool stopped_early = false;
+};
+
+/// Where a run of `fit` stands between epochs. With the network's and the
+/// optimizer's state (a checkpoint: io/checkpoint.hpp stores all three), it
+/// is enough to resume the run bit for bit: pass it to `fit` again.
+template <class T>
+struct run_state {
+    std::size_t epoch = 0;                       ///< epochs completed
+    std::array<std::uint64_t, 4> sampler_rng{};  ///< the shuffling stream, before the next epoch
+    std::array<std::uint64_t, 4> dropout_rng{};  ///< the dropout masks' stream
+    double best_value = std::numeric_limits<double>::infinity();
+    std::size_t best_epoch = 0;
+    std::size_t since_best = 0;
+    bool stopped_early = false;
+    std::vector<T> best{};  ///< the best epoch's weights (early stopping with restore_best)
+
+    /// The scalars as text, for a checkpoint's metadata (keys `run.*`).
+    std::map<std::string, std::string> to_map() const {
+        auto words = [](const std::array<std::uint64_t, 4>& a) {
+            std::string out;
+            for (auto w : a) out += (out.empty() ? "" : " ") + std::to_string(w);
+            return out;
+        };
+        char best_text[40];
+        std::snprintf(best_text, sizeof best_text, "%a", best_value);
+        return {{"run.epoch", std::to_string(epoch)},           {"run.sampler_rng", words(sampler_rng)},
+                {"run.dropout_rng", words(dropout_rng)},        {"run.best_value", best_text},
+                {"run.best_epoch", std::to_string(best_epoch)}, {"run.since_best", std::to_string(since_best)},
+                {"run.stopped_early", stopped_early ? "1" : "0"}};
+    }
+    /// Reads what `to_map` wrote; throws `ctnn::error` naming a missing or
+    /// malformed key, and leaves this state unchanged then.
+    void from_map(const std::map<std::string, std::string>& m) {
+        auto get = [&](const char* key) -> const std::string& {
+            const auto it = m.find(key);
+            if (it == m.end()) throw error(std::string("run state: missing '") + key + "'");
+            return it->second;
+        };
+        auto number = [&](const char* key) {
+            const std::string& v = get(key);
+            std::uint64_t x = 0;
+            const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+            if (ec != std::errc() || end != v.data() + v.size())
+                throw error(std::string("run state: '") + key + "' is not a number: '" + v + "'");
+            return x;
+        };
+        auto words = [&](const char* key) {
+            const std::string& v = get(key);
+            std::array<std::uint64_t, 4> a{};
+            const char* p = v.data();
+            const char* end = v.data() + v.size();
+            for (auto& w : a) {
+                while (p < end && *p == ' ') ++p;
+                const auto [next, ec] = std::from_chars(p, end, w);
+                if (ec != std::errc()) throw error(std::string("run state: '") + key + "' needs four numbers: '" + v + "'");
+                p = next;
+            }
+            if (p != end) throw error(std::string("run state: '") + key + "' needs four numbers: '" + v + "'");
+            return a;
+        };
+        run_state r;
+        r.epoch = number("run.epoch");
+        r.sampler_rng = words("run.sampler_rng");
+        r.dropout_rng = words("run.dropout_rng");
+        char* end = nullptr;
+        const std::string& bv = get("run.best_value");
+        r.best_value = std::strtod(bv.c_str(), &end);
+        if (end != bv.c_str() + bv.size()) throw error("run state: 'run.best_value' is not a number: '" + bv + "'");
+        r.best_epoch = number("run.best_epoch");
+        r.since_best = number("run.since_best");
+        r.stopped_early = number("run.stopped_early") != 0;
+        r.best = std::move(best);
+        *this = std::move(r);
+    }
 };
 
 namespace detail {
@@ -170,9 +249,15 @@ metrics evaluate(const Net& net, const Ds& data) {
 /// `validation` (may be null) after each epoch. Returns the per-epoch
 /// statistics. Throws `ctnn::error` if the CSV file cannot be written (before
 /// any training) or the training set is empty.
+///
+/// With `state`, the run starts where `*state` says (its `epoch` > 0: a
+/// resumed run, the network and optimizer restored by the caller) and
+/// `*state` is brought up to date after each epoch, before `on_epoch` is
+/// called — where a checkpoint is saved. Resuming gives bitwise the weights
+/// of training straight through.
 template <class Loss, std::size_t B, class Net, class Opt, class Ds>
 history fit(Net& net, Opt& opt, const Ds& train_set, std::type_identity_t<const Ds*> validation,
-            const fit_options& o = {}) {
+            const fit_options& o = {}, run_state<typename Net::value_type>* state = nullptr) {
     detail::check_dataset<Net, Ds>();
     using T = typename Net::value_type;
     if (train_set.empty()) throw error("fit: the training set is empty");
@@ -186,15 +271,23 @@ history fit(Net& net, Opt& opt, const Ds& train_set, std::type_identity_t<const 
     ws->rng.reseed(o.seed ^ 0x9E3779B97F4A7C15ull);
     auto g = std::make_unique<typename Net::gradients>();
     auto buf = std::make_unique<detail::batch_buffers<Net, Ds, B>>();
-    std::vector<T> best;
-    if (o.patience > 0 && o.restore_best) best.assign(net.params(), net.params() + Net::param_storage);
-
     Sampler sampler(train_set.size(), B, o.seed, o.shuffle, o.drop_last);
+    run_state<T> own;
+    run_state<T>& st = state ? *state : own;
+    if (st.epoch == 0) {  // a fresh run
+        st = run_state<T>{};
+        st.sampler_rng = sampler.rng().state();
+        st.dropout_rng = ws->rng.state();
+    }
+    sampler.rng().set_state(st.sampler_rng);
+    ws->rng.set_state(st.dropout_rng);
+    const bool keep_best = o.patience > 0 && o.restore_best;
+    if (keep_best && st.best.size() != Net::param_storage) st.best.assign(net.params(), net.params() + Net::param_storage);
     progress bar(*o.out, o.progress, o.epochs);
     history h;
-    double best_value = std::numeric_limits<double>::infinity();
-    std::size_t since_best = 0;
-    for (std::size_t epoch = 0; epoch < o.epochs; ++epoch) {
+    h.best_epoch = st.best_epoch;
+    h.stopped_early = st.stopped_early;
+    for (std::size_t epoch = st.epoch; epoch < o.epochs && !st.stopped_early; ++epoch) {
         if (o.schedule) opt.config.lr = o.schedule(epoch, opt.base_lr());
         sampler.new_epoch();
         bar.start_epoch(epoch, sampler.batches());
@@ -234,20 +327,23 @@ history fit(Net& net, Opt& opt, const Ds& train_set, std::type_identity_t<const 
                 << std::flush;
             if (!csv) throw error(o.csv + ": writing the loss curve failed");
         }
-        if (o.on_epoch) o.on_epoch(s);
-
         const double value = std::isnan(s.validation.loss) ? s.train.loss : s.validation.loss;
-        if (value < best_value - o.min_delta) {
-            best_value = value;
-            h.best_epoch = epoch;
-            since_best = 0;
-            if (!best.empty()) std::copy(net.params(), net.params() + Net::param_storage, best.begin());
-        } else if (o.patience > 0 && ++since_best >= o.patience) {
-            h.stopped_early = true;
-            break;
+        if (value < st.best_value - o.min_delta) {
+            st.best_value = value;
+            st.best_epoch = epoch;
+            st.since_best = 0;
+            if (keep_best) std::copy(net.params(), net.params() + Net::param_storage, st.best.begin());
+        } else if (o.patience > 0 && ++st.since_best >= o.patience) {
+            st.stopped_early = true;
+            if (keep_best) std::copy(st.best.begin(), st.best.end(), net.params());
         }
+        st.epoch = epoch + 1;
+        st.sampler_rng = sampler.rng().state();
+        st.dropout_rng = ws->rng.state();
+        h.best_epoch = st.best_epoch;
+        h.stopped_early = st.stopped_early;
+        if (o.on_epoch) o.on_epoch(s);
     }
-    if (h.stopped_early && !best.empty()) std::copy(best.begin(), best.end(), net.params());
     return h;
 }
 

@@ -208,3 +208,48 @@ TEST_CASE("fit refuses an empty training set or an unwritable loss file and leav
     CHECK(same_params(*net, before));
     CHECK(adam.steps() == 0);
 }
+
+TEST_CASE("A run resumed from its state gives bitwise the weights of training straight through", "[train]") {
+    const Blobs train_set = blobs(150, 8), val = blobs(60, 9);
+    auto o = quiet(6, 3);
+    o.patience = 10;  // keeps a copy of the best weights, part of the state
+    o.schedule = optim::cosine_lr{.t_max = 6};
+    // straight through: 6 epochs
+    auto a = fresh_net();
+    auto adam_a = std::make_unique<optim::Adam<Net>>();
+    train::fit<SoftmaxCrossEntropy, 16>(*a, *adam_a, train_set, &val, o);
+    // 4 epochs, then a "new process": a fresh network, optimizer and state
+    // restored from copies (what a checkpoint holds), then to 6
+    auto b = fresh_net();
+    auto adam_b = std::make_unique<optim::Adam<Net>>();
+    train::run_state<float> state;
+    auto first = o;
+    first.epochs = 4;
+    train::fit<SoftmaxCrossEntropy, 16>(*b, *adam_b, train_set, &val, first, &state);
+    CHECK(state.epoch == 4);
+    CHECK(adam_b->steps() == 4 * 10);
+    auto c = fresh_net(99);
+    std::copy(b->params(), b->params() + Net::param_storage, c->params());
+    auto adam_c = std::make_unique<optim::Adam<Net>>(*adam_b);
+    train::run_state<float> resumed;
+    resumed.best = state.best;
+    resumed.from_map(state.to_map());
+    CHECK(resumed.best_value == state.best_value);  // %a text: exact
+    const auto h = train::fit<SoftmaxCrossEntropy, 16>(*c, *adam_c, train_set, &val, o, &resumed);
+    CHECK(h.epochs.size() == 2);
+    CHECK(h.epochs.front().epoch == 4);
+    CHECK(resumed.epoch == 6);
+    CHECK(same_params(*a, *c));
+    CHECK(adam_c->steps() == adam_a->steps());
+}
+
+TEST_CASE("A run state refuses malformed text and stays as it was", "[train]") {
+    train::run_state<float> s;
+    s.epoch = 3;
+    auto m = s.to_map();
+    m["run.sampler_rng"] = "1 2 3";
+    CHECK_THROWS_WITH(s.from_map(m), Catch::Contains("'run.sampler_rng' needs four numbers"));
+    m.erase("run.epoch");
+    CHECK_THROWS_WITH(s.from_map(m), Catch::Contains("missing 'run.epoch'"));
+    CHECK(s.epoch == 3);
+}
