@@ -28,11 +28,15 @@
 /// `model::net.forward(x)` runs the usual SIMD kernels at run time, and for a
 /// small model also works inside a `static_assert`.
 ///
-/// Compile cost: binding copies each parameter once in constant evaluation,
-/// about 1 s per 100k parameters with g++ 12 and clang 14; clang's default
-/// step limit (-fconstexpr-steps=1048576) allows about 250k parameters (raise
-/// it for more); g++'s loop limit (-fconstexpr-loop-limit=262144) bounds a
-/// single tensor.
+/// Compile cost (measured, -O2, one translation unit): a 784-128-10 model
+/// (101,770 parameters, a 1.5 MB header) adds about 1 s and 100 MB to g++ 12
+/// (2.1 s, 316 MB in all) and 0.6 s, 40 MB to clang 14 (1.7 s, 209 MB); a
+/// 784-512-512-10 one (670k parameters, 9.8 MB) takes 8 s, 780 MB with g++
+/// and 5.5 s, 460 MB with clang. Binding copies each value once in constant
+/// evaluation, about 1.3 of clang's steps a value: its default limit
+/// (-fconstexpr-steps=1048576) stops near 750k parameters (raise it for
+/// more). g++ has no such limit here (the copy runs in blocks under its loop
+/// limit).
 
 #include <array>
 #include <cstddef>
@@ -239,8 +243,15 @@ constexpr Net bind(const tensor<T> (&ts)[N]) noexcept {
             if (p == detail::param_table<Net>.size()) continue;
             const detail::param_entry& e = detail::param_table<Net>[p];
             if (!detail::shape_equal<Net>(e, t.rank, t.dims) || t.data.size() != e.info.size()) continue;
+            // Raw pointers (a checked span index costs clang's evaluator
+            // steps), in blocks (g++ limits the iterations of one loop).
             T* out = base + e.offset;
-            for (std::size_t i = 0; i < t.data.size(); ++i) out[i] = t.data[i];
+            const T* in = t.data.data();
+            for (std::size_t left = t.data.size(); left > 0;) {
+                const std::size_t n = left < 65536 ? left : 65536;
+                for (T* const end = out + n; out != end;) *out++ = *in++;
+                left -= n;
+            }
         }
     }
     return net;
