@@ -25,7 +25,7 @@
 
 #include "../core/error.hpp"
 #include "dataset.hpp"
-#include "detail/read_file.hpp"
+#include "../core/file.hpp"
 
 namespace ctnn {
 namespace train {
@@ -166,7 +166,7 @@ Ds parse_csv(std::string_view text, const std::string& name, csv_options opt = {
 /// when it is missing, a directory or unreadable.
 template <class Ds>
 Ds load_csv(const std::string& path, csv_options opt = {}, std::size_t classes = 0) {
-    const std::vector<std::uint8_t> bytes = train_detail::read_file(path);
+    const std::vector<std::uint8_t> bytes = ctnn::detail::read_file(path);
     return parse_csv<Ds>(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), path, opt,
                          classes);
 }

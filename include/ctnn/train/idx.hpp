@@ -29,7 +29,7 @@
 
 #include "../core/error.hpp"
 #include "dataset.hpp"
-#include "detail/read_file.hpp"
+#include "../core/file.hpp"
 
 namespace ctnn {
 namespace train {
@@ -270,7 +270,7 @@ inline idx_array parse_idx(std::span<const std::uint8_t> bytes, const std::strin
 
 /// Reads and parses the IDX file at `path` (see `parse_idx`); also throws
 /// `ctnn::error` when the file is missing, a directory or unreadable.
-inline idx_array read_idx(const std::string& path) { return parse_idx(train_detail::read_file(path), path); }
+inline idx_array read_idx(const std::string& path) { return parse_idx(ctnn::detail::read_file(path), path); }
 
 /// Loads an IDX images file (`[n, rows, cols]`, magic 0x00000803) and its IDX
 /// labels file (`[n]`, magic 0x00000801) into a classification dataset; each
@@ -284,9 +284,9 @@ Ds load_idx(const std::string& images, const std::string& labels, std::size_t cl
                   "ctnn: load_idx loads class labels: it needs a Dataset with Target = std::int32_t");
     using T = typename Ds::value_type;
 
-    const idx_array im = train_detail::parse_idx(train_detail::read_file(images), images,
+    const idx_array im = train_detail::parse_idx(ctnn::detail::read_file(images), images,
                                                  train_detail::idx_expect{0x00000803, "IDX unsigned-byte images"});
-    const idx_array lb = train_detail::parse_idx(train_detail::read_file(labels), labels,
+    const idx_array lb = train_detail::parse_idx(ctnn::detail::read_file(labels), labels,
                                                  train_detail::idx_expect{0x00000801, "IDX unsigned-byte labels"});
     const std::size_t n = im.dims[0];
     if (lb.dims[0] != n)
