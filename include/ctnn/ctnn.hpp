@@ -9,4 +9,5 @@
 #include "loss.hpp"
 #include "optim.hpp"
 #include "train.hpp"
+#include "io.hpp"
 #include "simd/denormals.hpp"

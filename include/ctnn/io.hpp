@@ -1,0 +1,8 @@
+#pragma once
+/// \file io.hpp
+/// Models and tensors on disk: safetensors and .npy load/save, the file
+/// reader and atomic writer they share. Only includes.
+#include "io/dtype.hpp"
+#include "io/file.hpp"
+#include "io/safetensors.hpp"
+#include "io/npy.hpp"
