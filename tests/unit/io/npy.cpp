@@ -22,9 +22,10 @@ std::string npy(const std::string& name) { return fixtures_dir() + "/npy/" + nam
 Bytes npy_file(std::string h, std::size_t data, std::uint8_t major = 1) {
     h.append(63 - (10 + h.size()) % 64, ' ');
     h += '\n';
-    Bytes b = {0x93, 'N', 'U', 'M', 'P', 'Y', major, 0, std::uint8_t(h.size()), std::uint8_t(h.size() >> 8)};
-    b.insert(b.end(), h.begin(), h.end());
-    b.resize(b.size() + data);
+    Bytes b(10 + h.size() + data);
+    const std::uint8_t pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', major, 0, std::uint8_t(h.size()), std::uint8_t(h.size() >> 8)};
+    std::copy(pre, pre + 10, b.begin());
+    std::copy(h.begin(), h.end(), b.begin() + 10);
     return b;
 }
 

@@ -42,10 +42,10 @@ bool same_bytes(const N& a, const N& b) {
 
 /// A safetensors file from a header text (padded to 8) and data bytes.
 Bytes st_file(std::string header, const Bytes& data = {}) {
-    Bytes b(8);
+    Bytes b(8 + header.size() + data.size());
     io::detail::store_le<std::uint64_t>(b.data(), header.size());
-    b.insert(b.end(), header.begin(), header.end());
-    b.insert(b.end(), data.begin(), data.end());
+    std::copy(header.begin(), header.end(), b.begin() + 8);
+    std::copy(data.begin(), data.end(), b.begin() + 8 + std::ptrdiff_t(header.size()));
     return b;
 }
 
