@@ -5,11 +5,12 @@
 #   ctnn_bench_kernels  GEMV and the three GEMMs          -> kernels.json
 #   ctnn_bench_expr     tensor expressions and gradients  -> expr.json
 #   ctnn_bench_net      whole networks, forward/backward  -> net.json
+#   ctnn_bench_train    training steps, a Fashion-MNIST epoch, Adam -> train.json
 # Extra arguments go to every benchmark binary (e.g.
 # --benchmark_filter=mlp_small; a binary with no match is skipped).
 #   CTNN_BENCH_CXX      compiler (default g++; others build in build/bench-<compiler>)
 #   CTNN_BENCH_CPU      core to pin to (default 1; unpinned if taskset is missing)
-#   CTNN_BENCH_ONLY     binaries to run (default "kernels expr net")
+#   CTNN_BENCH_ONLY     binaries to run (default "kernels expr net train")
 #   CTNN_BENCH_REPS     repetitions (default 5)
 #   CTNN_BENCH_JSON_DIR where the JSON files go (default the build directory)
 #   CTNN_PEAK_GFLOPS    FP32 peak the % peak column divides by (default 246)
@@ -23,7 +24,7 @@ build=build/bench
 json_dir=${CTNN_BENCH_JSON_DIR:-$build}
 cpu=${CTNN_BENCH_CPU:-1}
 reps=${CTNN_BENCH_REPS:-5}
-read -r -a only <<<"${CTNN_BENCH_ONLY:-kernels expr net}"
+read -r -a only <<<"${CTNN_BENCH_ONLY:-kernels expr net train}"
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_TYPE=Release \
   -DCTNN_BUILD_BENCH=ON -DCTNN_BUILD_TESTS=OFF -DCTNN_BUILD_EXAMPLES=OFF >/dev/null

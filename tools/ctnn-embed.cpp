@@ -1,0 +1,236 @@
+// ctnn-embed: writes a safetensors file's tensors as a C++ header of
+// `constexpr` arrays bound to a network type, so that a program carries its
+// model with no file I/O and no start-up cost.
+//
+//   ctnn-embed model.safetensors --net 'Sequential<Input<4>, Dense<8>, ReLU, Dense<2>>'
+//              [--name model] [--type float|double] [-o model.hpp]
+//
+// The tool does not know the network's layout (it never sees the type but as
+// text): it writes the tensors in the network's parameter order (layer index,
+// then weight before bias) with their names and shapes, and the generated
+// header makes the compiler check each one against the type
+// (include/ctnn/io/embed.hpp describes the format). Values are written in the
+// shortest form that reads back to the same float (std::to_chars), so the
+// embedded model equals the file's bit for bit.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <iostream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include <ctnn/io/file.hpp>
+#include <ctnn/io/safetensors.hpp>
+
+namespace {
+
+constexpr const char* usage =
+    "usage: ctnn-embed FILE.safetensors --net 'Sequential<Input<...>, ...>' [--name NAMESPACE]\n"
+    "                  [--type float|double] [-o OUT.hpp]\n"
+    "Writes FILE's tensors as constexpr arrays bound to the network type (a C++ header,\n"
+    "to standard output or OUT.hpp). The compiler checks every tensor's name and shape\n"
+    "against the type. NAMESPACE (default: model) holds net_type and the constant net.\n";
+
+struct options {
+    std::string file;
+    std::string net;
+    std::string name = "model";
+    std::string type = "float";
+    std::string out;
+};
+
+[[noreturn]] void fail(const std::string& message) {
+    std::cerr << "ctnn-embed: " << message << '\n';
+    std::exit(1);
+}
+
+bool is_identifier(std::string_view s) {
+    if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+/// "a::b" is a nested namespace name.
+bool is_namespace_name(std::string_view s) {
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t sep = s.find("::", start);
+        if (!is_identifier(s.substr(start, sep - start))) return false;
+        if (sep == std::string_view::npos) return true;
+        start = sep + 2;
+    }
+}
+
+options parse_args(int argc, char** argv) {
+    options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        auto value = [&](std::string_view flag) -> std::string {
+            if (i + 1 >= argc) fail(std::string(flag) + " needs a value\n" + usage);
+            return argv[++i];
+        };
+        if (a == "-h" || a == "--help") {
+            std::cout << usage;
+            std::exit(0);
+        } else if (a == "--net") {
+            o.net = value(a);
+        } else if (a == "--name") {
+            o.name = value(a);
+        } else if (a == "--type") {
+            o.type = value(a);
+        } else if (a == "-o" || a == "--output") {
+            o.out = value(a);
+        } else if (a.starts_with("-")) {
+            fail("unknown option " + std::string(a) + "\n" + usage);
+        } else if (o.file.empty()) {
+            o.file = a;
+        } else {
+            fail("one input file only (got " + o.file + " and " + std::string(a) + ")\n" + usage);
+        }
+    }
+    if (o.file.empty()) fail(std::string("no input file\n") + usage);
+    if (o.net.empty()) fail(std::string("no network type (--net 'Sequential<...>')\n") + usage);
+    if (o.net.find_first_of(";{}#\n") != std::string::npos) fail("--net must be a type: " + o.net);
+    if (!is_namespace_name(o.name)) fail("--name must be a namespace name: " + o.name);
+    if (o.type != "float" && o.type != "double") fail("--type is float or double, not " + o.type);
+    return o;
+}
+
+/// The network's parameter order: "<index>.<param>" by index, weight before
+/// bias before other parameters; other names last, by name (the compiler
+/// reports them as no parameter of the network).
+auto order_key(const std::string& name) {
+    std::size_t i = 0, index = 0;
+    while (i < name.size() && name[i] >= '0' && name[i] <= '9' && i < 18) index = index * 10 + std::size_t(name[i++] - '0');
+    if (i == 0 || i >= name.size() || name[i] != '.') return std::tuple(1, std::size_t(0), 0, name);
+    const std::string param = name.substr(i + 1);
+    const int kind = param == "weight" ? 0 : param == "bias" ? 1 : 2;
+    return std::tuple(0, index, kind, param);
+}
+
+/// `s` as the body of a C++ string literal.
+std::string escape(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        const auto u = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (u < 0x20 || u >= 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\%03o", u);  // octal: a following digit cannot extend it past 3
+            out += buf;
+        } else if (c == '?') {
+            out += "\\?";  // no trigraphs
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+/// The shortest literal that reads back as exactly `v` ("0.1f", "1.f", "-3e-05f").
+template <class T>
+void append_literal(std::string& out, T v) {
+    char buf[64];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
+    out += s;
+    if (s.find_first_of(".e") == std::string_view::npos) out += '.';
+    if constexpr (std::is_same_v<T, float>) out += 'f';
+}
+
+std::string shape_list(const std::vector<std::size_t>& shape) {
+    std::string s;
+    for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s;
+}
+
+template <class T>
+std::string generate(const options& o, const ctnn::io::safetensors_view& file) {
+    std::vector<const ctnn::io::tensor_entry*> entries;
+    for (const auto& e : file.tensors()) entries.push_back(&e);
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](auto* a, auto* b) { return order_key(a->name) < order_key(b->name); });
+    std::size_t values = 0;
+    for (auto* e : entries) values += e->size();
+
+    const std::string base = o.file.substr(o.file.find_last_of('/') == std::string::npos ? 0 : o.file.find_last_of('/') + 1);
+    const char* t = o.type == "float" ? "float" : "double";
+    std::string h;
+    h.reserve(values * 14 + 4096);
+    h += "// Generated by ctnn-embed from " + base + ": do not edit.\n";
+    h += "// " + std::to_string(entries.size()) + " tensors, " + std::to_string(values) + " values, bound to\n";
+    h += "//   " + o.net + "\n";
+    h += "// The compiler checks every tensor's name and shape against the network type\n";
+    h += "// (see <ctnn/io/embed.hpp>). Use: " + o.name + "::net.forward(x).\n";
+    h += "#pragma once\n\n#include <ctnn/io/embed.hpp>\n#include <ctnn/layers.hpp>\n#include <ctnn/net.hpp>\n\n";
+    h += "namespace " + o.name + " {\n\n";
+    h += "namespace embedded_detail {\nusing namespace ::ctnn;\nusing net_type = " + o.net + ";\n}  // namespace embedded_detail\n";
+    h += "using net_type = embedded_detail::net_type;\n\n";
+    h += "/// The file's tensors, in the network's parameter order.\nnamespace data {\n";
+    std::vector<T> buf;
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+        const auto& e = *entries[k];
+        buf.assign(e.size(), T(0));
+        if (!buf.empty()) file.read<T>(e, buf.data());
+        h += "// " + e.name + " [" + shape_list(e.shape) + "] " + std::string(ctnn::io::dtype_name(e.type)) + "\n";
+        h += "alignas(64) inline constexpr " + std::string(t) + " t" + std::to_string(k) + "[" +
+             std::to_string(std::max<std::size_t>(buf.size(), 1)) + "] = {";
+        for (std::size_t i = 0; i < buf.size(); ++i) {
+            h += i % 8 == 0 ? "\n    " : " ";
+            append_literal(h, buf[i]);
+            h += ',';
+        }
+        h += "};\n";
+    }
+    h += "}  // namespace data\n\n";
+    h += "inline constexpr ::ctnn::embed::tensor<" + std::string(t) + "> tensors[] = {\n";
+    for (std::size_t k = 0; k < entries.size(); ++k) {
+        const auto& e = *entries[k];
+        const std::string data = "data::t" + std::to_string(k);
+        h += "    {\"" + escape(e.name) + "\", {" + shape_list(e.shape) + "}, " +
+             (e.size() == 0 ? "{" + data + ", 0}" : data) + "},\n";
+    }
+    h += "};\n\n";
+    h += "// Each tensor against the type: a name that is no parameter, or a wrong shape, is\n"
+         "// a compile error naming the tensor; a parameter the file lacks is one in bind.\n";
+    for (auto* e : entries) {
+        h += "CTNN_EMBED_CHECK(net_type, \"" + escape(e->name) + "\"";
+        if (!e->shape.empty()) h += ", " + shape_list(e->shape);
+        h += ");\n";
+    }
+    h += "\n/// The network, a constant: in read-only data, no file I/O, no start-up cost.\n";
+    h += "inline constexpr net_type net = ::ctnn::embed::bind<net_type, tensors>();\n\n";
+    h += "}  // namespace " + o.name + "\n";
+    return h;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const options o = parse_args(argc, argv);
+    try {
+        const std::vector<std::uint8_t> bytes = ctnn::io::read_file(o.file);
+        const auto file = ctnn::io::safetensors_view::parse(bytes, o.file);
+        const std::string header = o.type == "float" ? generate<float>(o, file) : generate<double>(o, file);
+        if (o.out.empty()) {
+            std::cout << header;
+            std::cout.flush();
+            if (!std::cout) fail("cannot write the header to standard output");
+        } else {
+            const std::span<const std::uint8_t> part(reinterpret_cast<const std::uint8_t*>(header.data()), header.size());
+            ctnn::io::write_file_atomic(o.out, std::span<const std::span<const std::uint8_t>>(&part, 1));
+        }
+    } catch (const std::exception& e) {
+        fail(e.what());
+    }
+    return 0;
+}

@@ -1,0 +1,29 @@
+// Writes the models ctnn-embed's tests embed: DIR/mlp.safetensors (f32) and
+// DIR/deep.safetensors (f64), He-initialised with fixed seeds.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <ctnn/io/safetensors.hpp>
+#include <ctnn/net/init.hpp>
+
+#include "models.hpp"
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: %s DIR\n", argv[0]);
+        return 2;
+    }
+    const std::string dir = argv[1];
+    auto mlp = std::make_unique<embed_test::Mlp>();
+    ctnn::init::he_uniform(*mlp, 42);
+    ctnn::io::save_safetensors(*mlp, dir + "/mlp.safetensors", {{"model", "784-128-10"}});
+    auto deep = std::make_unique<embed_test::Deep>();
+    ctnn::init::he_uniform(*deep, 7);
+    // Biases too, so that a bias bound to the wrong place shows.
+    deep->for_each_param([](const std::string&, const ctnn::param_info& info, double* p) {
+        for (std::size_t i = 0; i < info.size(); ++i) p[i] += 0.01 * double(i % 5) - 0.02;
+    });
+    ctnn::io::save_safetensors(*deep, dir + "/deep.safetensors", {}, ctnn::io::dtype::f64);
+    return 0;
+}
