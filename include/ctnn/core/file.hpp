@@ -58,7 +58,9 @@ inline std::vector<std::uint8_t> read_file(const std::string& path) {
     if (::fstat(fd, &st) != 0) throw error(path + ": cannot read the file (" + errno_text(errno) + ")");
     if (S_ISDIR(st.st_mode)) throw error(path + ": is a directory, expected a file");
 
-    const bool regular = S_ISREG(st.st_mode);
+    // a size to hold the file to: regular files that report one (/proc's
+    // report 0 and are read until their end, like pipes)
+    const bool regular = S_ISREG(st.st_mode) && st.st_size > 0;
     const auto expected = regular ? static_cast<std::size_t>(st.st_size) : std::size_t{0};
     constexpr std::size_t chunk = std::size_t{1} << 16;
     std::vector<std::uint8_t> bytes;

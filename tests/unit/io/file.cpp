@@ -36,6 +36,14 @@ TEST_CASE("read_file errors name the path", "[io][file]") {
     CHECK(io::read_file(dir.write("b.bin", b)) == b);
 }
 
+TEST_CASE("read_file reads files whose size the system reports as 0 to their end", "[io][file]") {
+    // /proc's files say 0 bytes and have content
+    const Bytes status = io::read_file("/proc/self/status");
+    const std::string text(status.begin(), status.end());
+    CHECK(text.rfind("Name:", 0) == 0);
+    CHECK(text.find("\nPid:") != std::string::npos);
+}
+
 TEST_CASE("read_file notices a file that grows while it is read", "[io][file]") {
     TempDir dir;
     const std::string p = dir.write("growing.bin", Bytes(std::size_t{1} << 20, 7));
