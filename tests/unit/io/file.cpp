@@ -10,10 +10,10 @@
 #include <string>
 #include <thread>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace ctnn;
-using namespace io_test;
+using namespace ctnn_test;
 using Catch::Contains;
 
 TEST_CASE("read_file errors name the path", "[io][file]") {

@@ -9,10 +9,10 @@
 #include <cmath>
 #include <string>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace ctnn;
-using namespace io_test;
+using namespace ctnn_test;
 using Catch::Contains;
 
 namespace {

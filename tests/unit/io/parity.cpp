@@ -18,10 +18,10 @@
 #include <string>
 #include <vector>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace ctnn;
-using namespace io_test;
+using namespace ctnn_test;
 
 namespace {
 

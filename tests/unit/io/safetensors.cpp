@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "support.hpp"
+#include "../support.hpp"
 
 using namespace ctnn;
-using namespace io_test;
+using namespace ctnn_test;
 using Catch::Contains;
 
 namespace {

@@ -4,35 +4,20 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
+
+#include "../support.hpp"
 
 using namespace ctnn;
 namespace fs = std::filesystem;
 using Catch::Contains;
 using train::csv_options;
+using ctnn_test::TempDir;
 
 namespace {
 using Cls = train::Dataset<float, Shape<3>>;
 using Reg = train::Dataset<double, Shape<2>, Shape<2>>;
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::random_device rd;
-        path = fs::temp_directory_path() / ("ctnn_csv_test_" + std::to_string(rd()) + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, const std::string& text) const {
-        const std::string p = (path / name).string();
-        std::ofstream(p, std::ios::binary) << text;
-        return p;
-    }
-};
 }  // namespace
 
 TEST_CASE("CSV classification table", "[train][csv]") {

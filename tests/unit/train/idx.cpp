@@ -9,35 +9,19 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 #include <vector>
+
+#include "../support.hpp"
 
 using namespace ctnn;
 namespace fs = std::filesystem;
 using Catch::Contains;
-using Bytes = std::vector<std::uint8_t>;
+using ctnn_test::Bytes;
+using ctnn_test::TempDir;
 
 namespace {
 
-/// A fresh directory under the system's temp directory, removed afterwards.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::random_device rd;
-        path = fs::temp_directory_path() / ("ctnn_idx_test_" + std::to_string(rd()) + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string write(const std::string& name, const Bytes& b) const {
-        const std::string p = (path / name).string();
-        std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
-        return p;
-    }
-};
 
 void put_u32(Bytes& b, std::uint32_t v) {
     for (int s = 24; s >= 0; s -= 8) b.push_back(std::uint8_t(v >> s));
@@ -149,7 +133,7 @@ TEST_CASE("IDX errors: wrong magic number", "[train][idx]") {
 
 TEST_CASE("IDX errors: empty file, truncated header, truncated data, trailing data", "[train][idx]") {
     TempDir dir;
-    const auto empty = dir.write("empty-idx3-ubyte", {});
+    const auto empty = dir.write("empty-idx3-ubyte", Bytes{});
     REQUIRE_THROWS_WITH(train::read_idx(empty), Contains(empty) && Contains("empty file, expected an IDX file"));
 
     REQUIRE_THROWS_WITH(train::parse_idx(Bytes{0, 0, 8}, "short.idx"),

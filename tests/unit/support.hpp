@@ -1,5 +1,6 @@
 #pragma once
-// Shared by the io tests: a temporary directory and the fixtures' location.
+// Shared by the unit tests that touch files: a temporary directory and the
+// fixtures' location.
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -7,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace io_test {
+namespace ctnn_test {
 
 namespace fs = std::filesystem;
 using Bytes = std::vector<std::uint8_t>;
@@ -17,7 +18,7 @@ struct TempDir {
     fs::path path;
     TempDir() {
         std::random_device rd;
-        path = fs::temp_directory_path() / ("ctnn_io_test_" + std::to_string(rd()) + std::to_string(rd()));
+        path = fs::temp_directory_path() / ("ctnn_test_" + std::to_string(rd()) + std::to_string(rd()));
         fs::create_directories(path);
     }
     TempDir(const TempDir&) = delete;
@@ -36,6 +37,6 @@ struct TempDir {
 };
 
 /// tests/fixtures, found from this file's path (no build-system variable needed).
-inline std::string fixtures_dir() { return (fs::path(__FILE__).parent_path() / ".." / ".." / "fixtures").string(); }
+inline std::string fixtures_dir() { return (fs::path(__FILE__).parent_path() / ".." / "fixtures").string(); }
 
-}  // namespace io_test
+}  // namespace ctnn_test
