@@ -6,7 +6,7 @@ but torch installed (the `safetensors` package does the same job).
     import torch
     from save_safetensors import save_state_dict
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
-    save_state_dict(model, "model.safetensors")            # float32, names "0.weight", "0.bias", ...
+    save_state_dict(model, "model.safetensors")            # F32 (or "F64", "F16", "BF16"), names "0.weight", ...
 
 From the shell: /usr/bin/python3 tools/save_safetensors.py model.pt model.safetensors
 (model.pt: a whole model saved with torch.save, or a state_dict).
@@ -18,17 +18,23 @@ import sys
 import torch
 
 
-def save_state_dict(model_or_state, path, dtype=torch.float32):
-    state = model_or_state.state_dict() if hasattr(model_or_state, "state_dict") else model_or_state
-    name = {torch.float32: "F32", torch.float64: "F64", torch.float16: "F16", torch.bfloat16: "BF16"}[dtype]
+_DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16}
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """tensors: (name, tensor, dtype name 'F32' | 'F64' | 'F16' | 'BF16') in file order."""
     header, blobs, offset = {}, [], 0
-    for key, tensor in state.items():
-        t = tensor.detach().to("cpu", dtype).contiguous()
-        raw = t.view(torch.int16).numpy().astype("<i2").tobytes() if t.element_size() == 2 else \
-            t.numpy().astype("<f4" if dtype == torch.float32 else "<f8").tobytes()
-        header[key] = {"dtype": name, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+    for name, tensor, dt in tensors:
+        t = tensor.detach().to("cpu", _DTYPES[dt]).contiguous()
+        if t.element_size() == 2:  # 16-bit patterns, little-endian
+            raw = t.view(torch.int16).numpy().astype("<i2").tobytes()
+        else:
+            raw = t.numpy().astype("<f4" if dt == "F32" else "<f8").tobytes()
+        header[name] = {"dtype": dt, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
+    if metadata:
+        header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
     text = json.dumps(header, separators=(",", ":")).encode()
     text += b" " * ((8 - len(text) % 8) % 8)
     with open(path, "wb") as f:
@@ -36,6 +42,12 @@ def save_state_dict(model_or_state, path, dtype=torch.float32):
         f.write(text)
         for b in blobs:
             f.write(b)
+
+
+def save_state_dict(model_or_state, path, dtype="F32"):
+    """A module's (or a state_dict's) tensors under their state_dict names."""
+    state = model_or_state.state_dict() if hasattr(model_or_state, "state_dict") else model_or_state
+    write_safetensors(path, [(k, v, dtype) for k, v in state.items()])
 
 
 if __name__ == "__main__":
