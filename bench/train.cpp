@@ -226,19 +226,22 @@ struct FmnistStep : Fmnist {
     static constexpr double flops = fm_batch * flops_per_sample;
     static constexpr double samples = fm_batch;
     using Fmnist::Fmnist;
+    /// Step `step` on batch `next` of `s`, then move `next` on (wrapping).
+    template <class Step>
+    static void advance(std::size_t& next, const ctnn::train::Sampler& s, Step step) {
+        step(next);
+        next = (next + 1) % s.batches();
+    }
     void run_ctnn() noexcept {
-        step_ctnn(next_ctnn);
-        next_ctnn = (next_ctnn + 1) % sampler.batches();
+        advance(next_ctnn, sampler, [this](std::size_t k) { step_ctnn(k); });
     }
     void run_eigen() noexcept {
-        step_eigen(next_peer);
-        next_peer = (next_peer + 1) % sampler.batches();
+        advance(next_peer, sampler_peer, [this](std::size_t k) { step_eigen(k); });
     }
     double error() const { return std::max(rel_error(loss_ctnn, loss_eigen), param_error(*net, *peer)); }
 #if CTNN_BENCH_LIBTORCH
     void run_torch() {
-        step_torch(next_torch);
-        next_torch = (next_torch + 1) % sampler_torch.batches();
+        advance(next_torch, sampler_torch, [this](std::size_t k) { step_torch(k); });
     }
     double error_torch() const { return std::max(rel_error(loss_ctnn, loss_torch), torch_error()); }
 #endif
@@ -249,48 +252,39 @@ struct FmnistEpoch : Fmnist {
     static constexpr double samples = 937 * fm_batch;
     static constexpr double flops = samples * flops_per_sample;
     using Fmnist::Fmnist;
-    double mean_ctnn = 0, mean_eigen = 0;  // mean training loss of the last epoch
-    void run_ctnn() noexcept {
-        sampler.new_epoch();
+    double mean_ctnn = 0, mean_eigen = 0, mean_torch = 0;  // mean training loss of the last epoch
+
+    /// One epoch of `step` over `s`'s batches; the mean of `loss` after each.
+    template <class Step>
+    static double epoch(ctnn::train::Sampler& s, Step step, const float& loss) {
+        s.new_epoch();
         double sum = 0;
-        for (std::size_t k = 0; k < sampler.batches(); ++k) {
-            step_ctnn(k);
-            sum += loss_ctnn;
+        for (std::size_t k = 0; k < s.batches(); ++k) {
+            step(k);
+            sum += loss;
         }
-        mean_ctnn = sum / double(sampler.batches());
+        return sum / double(s.batches());
+    }
+    /// 937 Adam steps amplify rounding differences (one step agrees to
+    /// ~1e-5, see fmnist_step), so the epoch's check is that two sides
+    /// learn alike: their mean training losses agree within 1%.
+    static double learn_alike(double a, double b) {
+        const double e = rel_error(a, b);
+        return e < 1e-2 ? 0.0 : e;
+    }
+    void run_ctnn() noexcept {
+        mean_ctnn = epoch(sampler, [this](std::size_t k) { step_ctnn(k); }, loss_ctnn);
     }
     void run_eigen() noexcept {
-        sampler_peer.new_epoch();
-        double sum = 0;
-        for (std::size_t k = 0; k < sampler_peer.batches(); ++k) {
-            step_eigen(k);
-            sum += loss_eigen;
-        }
-        mean_eigen = sum / double(sampler_peer.batches());
+        mean_eigen = epoch(sampler_peer, [this](std::size_t k) { step_eigen(k); }, loss_eigen);
     }
+    double error() const { return learn_alike(mean_ctnn, mean_eigen); }
 #if CTNN_BENCH_LIBTORCH
-    double mean_torch = 0;
     void run_torch() {
-        sampler_torch.new_epoch();
-        double sum = 0;
-        for (std::size_t k = 0; k < sampler_torch.batches(); ++k) {
-            step_torch(k);
-            sum += loss_torch;
-        }
-        mean_torch = sum / double(sampler_torch.batches());
+        mean_torch = epoch(sampler_torch, [this](std::size_t k) { step_torch(k); }, loss_torch);
     }
-    double error_torch() const {
-        const double e = rel_error(mean_ctnn, mean_torch);
-        return e < 1e-2 ? 0.0 : e;
-    }
+    double error_torch() const { return learn_alike(mean_ctnn, mean_torch); }
 #endif
-    /// 937 Adam steps amplify rounding differences (one step agrees to
-    /// ~1e-5, see fmnist_step), so the epoch's check is that both sides
-    /// learn alike: their mean training losses agree within 1%.
-    double error() const {
-        const double e = rel_error(mean_ctnn, mean_eigen);
-        return e < 1e-2 ? 0.0 : e;
-    }
 };
 
 // ---- adam_step: memory bound ----------------------------------------------------
