@@ -2,11 +2,15 @@
 /// Compile-time benchmark (bench/compile_time.sh): the flagship training
 /// program as a user would compile it: Fashion-MNIST's IDX reader, a
 /// validation split, 784 -> 256 ReLU -> 128 ReLU -> 10 trained by
-/// `train::fit` with Adam and a cosine schedule, then `evaluate`. Not linked
+/// `train::fit` with Adam and a cosine schedule, then `evaluate`, including
+/// only what it uses (not ctnn.hpp, whose io/ brings nlohmann-json). Not linked
 /// anywhere. -DCTNN_COMPILE_UNIT_HEADERS_ONLY keeps the includes and drops
 /// the rest.
 
-#include <ctnn/ctnn.hpp>
+#include <ctnn/loss.hpp>
+#include <ctnn/net.hpp>
+#include <ctnn/optim.hpp>
+#include <ctnn/train.hpp>
 
 #ifndef CTNN_COMPILE_UNIT_HEADERS_ONLY
 
