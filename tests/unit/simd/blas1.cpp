@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <ctnn/simd/blas1.hpp>
 
+#include "kernel_checks.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -15,37 +17,7 @@ namespace {
 
 using namespace ctnn;
 
-using all_sizes = std::index_sequence<1, 3, 7, 15, 16, 17, 31, 33, 63, 64, 65, 127, 784>;
-
-template <class T>
-std::vector<T> random_values(std::size_t n, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<double> dist(-1.0, 1.0);
-    std::vector<T> v(n);
-    for (auto& e : v) e = T(dist(gen));
-    return v;
-}
-
-// Integers in [-3, 3]: every partial sum stays an integer below 2^24, so any
-// summation order is exact.
-template <class T>
-std::vector<T> small_integers(std::size_t n, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::uniform_int_distribution<int> dist(-3, 3);
-    std::vector<T> v(n);
-    for (auto& e : v) e = T(dist(gen));
-    return v;
-}
-
-// A sum of n products in any order, with or without FMA, is within
-// gamma_n * Σ|a_k b_k| of the exact sum (Higham 3.5), gamma_n = n*u/(1 - n*u),
-// u = eps/2; for n*eps < 1e-3 that is below 0.51*n*eps. c = 2 leaves a 4x
-// margin and covers the long double reference.
-template <class T>
-long double tolerance(std::size_t terms, long double magnitude) {
-    constexpr long double eps = std::numeric_limits<T>::epsilon();
-    return 2.0L * static_cast<long double>(terms) * eps * magnitude + std::numeric_limits<T>::min();
-}
+using namespace kernel_test;  // sizes, inputs, tolerance
 
 template <class T, std::size_t N>
 void check_dot() {

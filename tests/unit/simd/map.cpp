@@ -5,6 +5,8 @@
 #include <catch2/catch.hpp>
 #include <ctnn/simd/map.hpp>
 
+#include "kernel_checks.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <memory>
@@ -16,16 +18,7 @@ namespace {
 
 using namespace ctnn;
 
-using all_sizes = std::index_sequence<1, 3, 7, 15, 16, 17, 31, 33, 63, 64, 65, 127, 784>;
-
-template <class T>
-std::vector<T> random_values(std::size_t n, unsigned seed) {
-    std::mt19937 gen(seed);
-    std::uniform_real_distribution<double> dist(-1.0, 1.0);
-    std::vector<T> v(n);
-    for (auto& e : v) e = T(dist(gen));
-    return v;
-}
+using namespace kernel_test;  // sizes, inputs
 
 // Written once over packs (and the scalars of the last lanes). Not a * b + c:
 // the compiler may contract it into an FMA in scalar code only, and xsimd
