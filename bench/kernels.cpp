@@ -27,16 +27,13 @@
 #include <ctnn/simd/gemm.hpp>
 #include <ctnn/simd/gemv.hpp>
 
+#include "common.hpp"
+
 namespace {
 
 // ---- set-up ------------------------------------------------------------------
 
-/// Single-core FP32 peak of the reference machine (AVX-512, two FMA units,
-/// ~3.9 GHz: 2 x 16 lanes x 2 flops x 3.9e9 ≈ 250); CTNN_PEAK_GFLOPS overrides.
-double peak_gflops = 246.0;
-
-/// Largest relative difference ctnn and Eigen may show on a workload.
-constexpr double max_rel_error = 1e-4;
+using namespace ctnn_bench;  // peak, agreement check, timing loop, FTZ, main (common.hpp)
 
 template <int R, int C>
 using EMat = Eigen::Matrix<float, R, C, Eigen::RowMajor>;
@@ -56,18 +53,10 @@ void fill(Tensor& t, std::mt19937& rng) {
     for (auto& v : t) v = dist(rng);
 }
 
-/// max |a - b| / max |b|: a norm-wise relative error, so outputs that cancel
-/// to near zero do not count as failures.
+/// ctnn's and Eigen's outputs: common.hpp's norm-wise relative error.
 template <class Tensor>
-double rel_error(const Tensor& a, const Tensor& b) {
-    double diff = 0.0, scale = 0.0;
-    for (std::size_t i = 0; i < Tensor::size; ++i) {
-        const double x = a[i], y = b[i];
-        if (!std::isfinite(x) || !std::isfinite(y)) return INFINITY;
-        diff = std::max(diff, std::abs(x - y));
-        scale = std::max(scale, std::abs(y));
-    }
-    return scale > 0.0 ? diff / scale : diff;
+double tensor_error(const Tensor& a, const Tensor& b) {
+    return rel_error(a.data(), b.data(), Tensor::size);
 }
 
 std::string dims(std::size_t a, std::size_t b) { return std::to_string(a) + "x" + std::to_string(b); }
@@ -102,7 +91,7 @@ struct Gemv {
         ctnn::simd::gemv_n<Out, In>(w.data(), x.data(), y_ctnn.data(), ctnn::simd::epilogue::bias<float>{b.data()});
     }
     void run_eigen() noexcept { ey.noalias() = ew * ex + eb; }
-    double error() const { return rel_error(y_ctnn, y_eigen); }
+    double error() const { return tensor_error(y_ctnn, y_eigen); }
 };
 
 /// Dense forward at batch M: `Y[M,N] = X[M,K] · W[N,K]ᵀ`. Shape named MxKxN
@@ -126,7 +115,7 @@ struct GemmXwt {
     }
     void run_ctnn() noexcept { ctnn::simd::gemm_xwt_n<M, N, K>(x.data(), w.data(), y_ctnn.data()); }
     void run_eigen() noexcept { ey.noalias() = ex * ew.transpose(); }
-    double error() const { return rel_error(y_ctnn, y_eigen); }
+    double error() const { return tensor_error(y_ctnn, y_eigen); }
 };
 
 /// Dense backward, input gradient: `dX[M,K] = dY[M,N] · W[N,K]`.
@@ -149,7 +138,7 @@ struct GemmDyw {
     }
     void run_ctnn() noexcept { ctnn::simd::gemm_dyw_n<M, N, K>(dy.data(), w.data(), dx_ctnn.data()); }
     void run_eigen() noexcept { edx.noalias() = edy * ew; }
-    double error() const { return rel_error(dx_ctnn, dx_eigen); }
+    double error() const { return tensor_error(dx_ctnn, dx_eigen); }
 };
 
 /// Dense backward, weight gradient accumulated over the batch:
@@ -175,25 +164,10 @@ struct GemmDytx {
     }
     void run_ctnn() noexcept { ctnn::simd::gemm_dytx_n<M, N, K, /*Accumulate=*/true>(dy.data(), x.data(), dw_ctnn.data()); }
     void run_eigen() noexcept { edw.noalias() += edy.transpose() * ex; }
-    double error() const { return rel_error(dw_ctnn, dw_eigen); }
+    double error() const { return tensor_error(dw_ctnn, dw_eigen); }
 };
 
 // ---- timing --------------------------------------------------------------------
-
-/// Times `run()`; the memory clobber after each call makes the compiler
-/// treat the inputs as changed and the outputs as read, so no iteration can
-/// be hoisted or dropped.
-template <class Run>
-void time_loop(benchmark::State& state, Run run, double flops) {
-    for (auto _ : state) {
-        run();
-        benchmark::ClobberMemory();
-    }
-    const double gflop = flops / 1e9;
-    state.counters["GFLOP/s"] = benchmark::Counter(gflop, benchmark::Counter::kIsIterationInvariantRate);
-    state.counters["pct_peak"] =
-        benchmark::Counter(gflop / peak_gflops * 100.0, benchmark::Counter::kIsIterationInvariantRate);
-}
 
 /// The machine's own FP32 FMA ceiling, for judging `pct_peak`: 16 independent
 /// chains of packed FMAs (more than FMA latency x FMA pipes on current x86),
@@ -242,114 +216,33 @@ void fma_peak(benchmark::State& state) {
         benchmark::Counter(gflop / peak_gflops * 100.0, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-struct Check {
-    std::string name;
-    std::function<double()> run_once;  // runs both sides once, returns their relative error
-};
-
-/// Allocates workload `W` on the heap and registers its ctnn and Eigen benchmarks.
+/// Allocates workload `W` on the heap and registers its check and its ctnn
+/// and Eigen benchmarks.
 template <class W>
-void add(std::vector<Check>& checks, unsigned seed) {
+void add(unsigned seed) {
     std::mt19937 rng(seed);
-    std::shared_ptr<W> w = std::make_shared<W>(rng);
-    const std::string name = std::string(W::kernel) + "/" + W::shape();
-    checks.push_back({name, [w] {
-                          w->run_ctnn();
-                          w->run_eigen();
-                          return w->error();
-                      }});
-    benchmark::RegisterBenchmark((name + "/ctnn").c_str(), [w](benchmark::State& s) {
-        benchmark::DoNotOptimize(w.get());
-        time_loop(s, [&] { w->run_ctnn(); }, W::flops);
-    });
-    benchmark::RegisterBenchmark((name + "/eigen").c_str(), [w](benchmark::State& s) {
-        benchmark::DoNotOptimize(w.get());
-        time_loop(s, [&] { w->run_eigen(); }, W::flops);
-    });
+    add_pair(std::string(W::kernel) + "/" + W::shape(), std::make_shared<W>(rng));
 }
 
 /// The layers measured: batch M, in K, out N.
 template <template <std::size_t, std::size_t, std::size_t> class Gemm>
-void add_layers(std::vector<Check>& checks, unsigned& seed) {
-    add<Gemm<64, 100, 1000>>(checks, seed++);  // 64x1000 -> 100
-    add<Gemm<64, 10, 100>>(checks, seed++);    // 64x100 -> 10
-    add<Gemm<64, 128, 784>>(checks, seed++);   // 64x784 -> 128
-}
-
-/// Flush-to-zero and denormals-are-zero on; returns whether both are now set.
-bool enable_ftz() {
-    _MM_SET_FLUSH_ZERO_MODE(_MM_FLUSH_ZERO_ON);
-    _MM_SET_DENORMALS_ZERO_MODE(_MM_DENORMALS_ZERO_ON);
-    return _MM_GET_FLUSH_ZERO_MODE() == _MM_FLUSH_ZERO_ON && _MM_GET_DENORMALS_ZERO_MODE() == _MM_DENORMALS_ZERO_ON;
+void add_layers(unsigned& seed) {
+    add<Gemm<64, 100, 1000>>(seed++);  // 64x1000 -> 100
+    add<Gemm<64, 10, 100>>(seed++);    // 64x100 -> 10
+    add<Gemm<64, 128, 784>>(seed++);   // 64x784 -> 128
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (const char* env = std::getenv("CTNN_PEAK_GFLOPS")) {
-        const double v = std::strtod(env, nullptr);
-        if (!(v > 0.0)) {
-            std::fprintf(stderr, "ctnn_bench_kernels: CTNN_PEAK_GFLOPS must be a positive number, got '%s'\n", env);
-            return 2;
-        }
-        peak_gflops = v;
-    }
-    const bool ftz = enable_ftz();
-
-    std::vector<Check> checks;
-    unsigned seed = 20240601;
-    add<Gemv<64, 64>>(checks, seed++);
-    add<Gemv<128, 784>>(checks, seed++);
-    add<Gemv<10, 128>>(checks, seed++);
-    add_layers<GemmXwt>(checks, seed);
-    add_layers<GemmDyw>(checks, seed);
-    add_layers<GemmDytx>(checks, seed);
-    benchmark::RegisterBenchmark("fma_peak", fma_peak);
-
-    // Agreement first: a kernel that disagrees with Eigen is not worth timing.
-    double worst = 0.0;
-    std::string worst_name;
-    int failures = 0;
-    for (const auto& c : checks) {
-        const double err = c.run_once();
-        if (!(err < max_rel_error)) {
-            std::fprintf(stderr, "ctnn_bench_kernels: %s: ctnn and Eigen disagree (relative error %.3g >= %.0e)\n",
-                         c.name.c_str(), err, max_rel_error);
-            ++failures;
-        }
-        if (!(err <= worst)) {
-            worst = err;
-            worst_name = c.name;
-        }
-    }
-    if (failures) {
-        std::fprintf(stderr, "ctnn_bench_kernels: %d of %zu workloads disagree; not benchmarking\n", failures,
-                     checks.size());
-        return 1;
-    }
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%zu workloads agree; worst relative error %.2e (%s)", checks.size(), worst,
-                  worst_name.c_str());
-    std::fprintf(stderr, "ctnn_bench_kernels: %s\n", buf);
-    benchmark::AddCustomContext("ctnn_agreement", buf);
-
-    benchmark::AddCustomContext("ctnn_ftz_daz", ftz ? "on" : "off");
-    std::snprintf(buf, sizeof buf, "%g", peak_gflops);
-    benchmark::AddCustomContext("ctnn_peak_gflops", buf);
-    benchmark::AddCustomContext("eigen_version", std::to_string(EIGEN_WORLD_VERSION) + "." +
-                                                     std::to_string(EIGEN_MAJOR_VERSION) + "." +
-                                                     std::to_string(EIGEN_MINOR_VERSION));
-    benchmark::AddCustomContext("eigen_simd", Eigen::SimdInstructionSetsInUse());
-    benchmark::AddCustomContext("ctnn_simd_arch", ctnn::simd::best_arch::name());
-#if defined(__clang__)
-    benchmark::AddCustomContext("compiler", "clang " __clang_version__);
-#elif defined(__GNUC__)
-    benchmark::AddCustomContext("compiler", "gcc " __VERSION__);
-#endif
-
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return run_main("ctnn_bench_kernels", argc, argv, [] {
+        unsigned seed = 20240601;
+        add<Gemv<64, 64>>(seed++);
+        add<Gemv<128, 784>>(seed++);
+        add<Gemv<10, 128>>(seed++);
+        add_layers<GemmXwt>(seed);
+        add_layers<GemmDyw>(seed);
+        add_layers<GemmDytx>(seed);
+        benchmark::RegisterBenchmark("fma_peak", fma_peak);
+    });
 }
