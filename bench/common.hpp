@@ -1,6 +1,6 @@
 #pragma once
 /// \file common.hpp
-/// What the expression and network benchmarks (expr.cpp, net.cpp) share
+/// What every benchmark binary (kernels.cpp, expr.cpp, net.cpp, train.cpp) shares
 /// with the conventions of kernels.cpp: the agreement check that runs
 /// before anything is timed, the timing loop with `GFLOP/s` and `pct_peak`
 /// counters, flush-to-zero/denormals-are-zero on at start-up, and the

@@ -95,8 +95,8 @@ public:
     /// The same on raw buffers of `size` values.
     CTNN_REALTIME void step(value_type* p, const value_type* g) noexcept {
         ++t_;
-        value_type* const* s = states_;
-        Rule::template update<size>(config, t_, p, g, s);
+        const auto s = state_pointers();
+        Rule::template update<size>(config, t_, p, g, s.data());
     }
 
     /// Steps taken so far (bias corrections and Adagrad's decay depend on it).
@@ -105,32 +105,26 @@ public:
     /// Back to the state before the first step.
     void reset() noexcept {
         t_ = 0;
-        for (std::size_t k = 0; k < state_count; ++k) {
-            states_[k] = storage_ + k * stride;
-            for (std::size_t i = 0; i < stride; ++i) states_[k][i] = value_type(0);
-        }
-        if constexpr (requires { Rule::template initialize<size>(config, states_); })
-            Rule::template initialize<size>(config, states_);
+        for (auto& v : storage_) v = value_type(0);
+        const auto s = state_pointers();
+        if constexpr (requires { Rule::template initialize<size>(config, s.data()); })
+            Rule::template initialize<size>(config, s.data());
     }
     /// State buffer `k` (`size` values, named `state_names[k]`), for checkpoints.
-    value_type* state(std::size_t k) noexcept { return states_[k]; }
-    const value_type* state(std::size_t k) const noexcept { return states_[k]; }
-
-    Optimizer(const Optimizer& o) noexcept : config(o.config), base_lr_(o.base_lr_) { *this = o; }
-    Optimizer& operator=(const Optimizer& o) noexcept {
-        config = o.config;
-        base_lr_ = o.base_lr_;
-        t_ = o.t_;
-        for (std::size_t i = 0; i < sizeof storage_ / sizeof(value_type); ++i) storage_[i] = o.storage_[i];
-        for (std::size_t k = 0; k < state_count; ++k) states_[k] = storage_ + k * stride;
-        return *this;
-    }
+    value_type* state(std::size_t k) noexcept { return storage_ + k * stride; }
+    const value_type* state(std::size_t k) const noexcept { return storage_ + k * stride; }
 
 private:
+    /// Where each state buffer starts (derived, so copies need nothing special).
+    std::array<value_type*, (state_count > 0 ? state_count : 1)> state_pointers() noexcept {
+        std::array<value_type*, (state_count > 0 ? state_count : 1)> s{};
+        for (std::size_t k = 0; k < state_count; ++k) s[k] = storage_ + k * stride;
+        return s;
+    }
+
     static constexpr std::size_t stride = (size * sizeof(value_type) + 63) / 64 * 64 / sizeof(value_type);
     double base_lr_;
     std::size_t t_ = 0;
-    value_type* states_[state_count > 0 ? state_count : 1]{};
     alignas(64) value_type storage_[state_count * stride > 0 ? state_count * stride : 1]{};
 };
 
