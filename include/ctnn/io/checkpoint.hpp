@@ -61,15 +61,16 @@ inline std::string fnv1a_hex(std::string_view s) {
     return buf;
 }
 
-inline std::uint32_t crc32_of(std::span<const std::uint8_t> bytes) {
-    uLong crc = ::crc32(0L, Z_NULL, 0);
+/// CRC-32 (zlib's) of `bytes`, continuing from `crc` (the CRC of what came before).
+inline std::uint32_t crc32_of(std::span<const std::uint8_t> bytes, std::uint32_t crc = 0) {
+    uLong c = crc;
     std::size_t done = 0;
     while (done < bytes.size()) {  // zlib takes uInt lengths
         const std::size_t n = std::min<std::size_t>(bytes.size() - done, 1u << 30);
-        crc = ::crc32(crc, bytes.data() + done, static_cast<uInt>(n));
+        c = ::crc32(c, bytes.data() + done, static_cast<uInt>(n));
         done += n;
     }
-    return static_cast<std::uint32_t>(crc);
+    return static_cast<std::uint32_t>(c);
 }
 
 inline std::string hex32(std::uint32_t v) {
@@ -119,12 +120,11 @@ void save_checkpoint(const std::string& path, const Net& net, const Opt& opt,
         add("optimizer." + std::string(Opt::state_names[k]) + ".", opt.state(k));
     if (!best.empty()) add("best.", best.data());
 
-    std::uint32_t crc = detail::crc32_of({});
+    std::uint32_t crc = 0;  // of the data section: the tensors in file order
     for (const tensor_out& t : out) {
         std::size_t count = 1;
         for (std::size_t d : t.shape) count *= d;
-        crc = static_cast<std::uint32_t>(
-            ::crc32(crc, static_cast<const Bytef*>(t.data), static_cast<uInt>(count * sizeof(T))));
+        crc = detail::crc32_of({static_cast<const std::uint8_t*>(t.data), count * sizeof(T)}, crc);
     }
     std::map<std::string, std::string> meta = state;
     const std::string type = checkpoint_type<Net, Opt>();
