@@ -426,7 +426,7 @@ struct Seed {
         };
         const std::size_t sat = [&] {
             std::size_t k = 0;
-            const float* h = ws->template out<0>();
+            const float* h = ws->saved_ptr();  // the first layer's output, kept for backward
             for (std::size_t i = 0; i < N * H; ++i) k += h[i] < 1e-6f || h[i] > 1.0f - 1e-6f;
             return k;
         }();

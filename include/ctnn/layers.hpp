@@ -2,6 +2,7 @@
 /// \file layers.hpp
 /// Every layer: Dense, the activations, Softmax, PReLU, Dropout, Flatten.
 #include "layers/activation.hpp"
+#include "layers/checks.hpp"
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
 #include "layers/elementwise.hpp"

@@ -1,7 +1,13 @@
 #pragma once
 /// \file net.hpp
-/// Networks as types: `Sequential`, its composition checks, initialisers.
+/// Networks as types: `Sequential` (the chain), `Residual`, `Concat`, `Add`,
+/// the `Network` concept, initialisers.
 #include "layers.hpp"
+#include "net/add.hpp"
+#include "net/chain.hpp"
 #include "net/compose.hpp"
+#include "net/concat.hpp"
 #include "net/init.hpp"
+#include "net/network.hpp"
+#include "net/residual.hpp"
 #include "net/sequential.hpp"

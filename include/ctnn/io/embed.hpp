@@ -82,52 +82,36 @@ struct parameter {};
 
 namespace detail {
 
-/// One parameter tensor of a network: its unit index (the name's prefix),
-/// its layer-local description, and where it starts in the flat buffer.
+/// One parameter tensor of a network: its description from the network's
+/// parameter table (full name, shape, offset in the flat buffer), the index
+/// of the top-level module it belongs to (the name's first part) and its
+/// position in the table.
 struct param_entry {
     std::size_t unit;
     param_info info;
     std::size_t offset;
-    std::size_t local;  // index within its layer
+    std::size_t local;
 };
 
 template <class Net>
-inline constexpr std::size_t param_tensor_count = [] {
-    std::size_t n = 0;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        ((n += Net::template layer<I>::template params<typename Net::value_type>.size()), ...);
-    }(std::make_index_sequence<Net::unit_count>{});
-    return n;
-}();
+inline constexpr std::size_t param_tensor_count = Net::param_table.size();
 
 /// The network's parameter tensors in PyTorch's order.
 template <class Net>
 inline constexpr auto param_table = [] {
-    using T = typename Net::value_type;
     std::array<param_entry, param_tensor_count<Net>> table{};
-    std::size_t n = 0;
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (
-            [&] {
-                std::size_t local = 0;
-                for (const param_info& info : Net::template layer<I>::template params<T>)
-                    table[n++] = {Net::template unit<I>::index, info, Net::template param_offset<I> + info.offset,
-                                  local++};
-            }(),
-            ...);
-    }(std::make_index_sequence<Net::unit_count>{});
+    for (std::size_t n = 0; n < table.size(); ++n) {
+        const param_info& info = Net::param_table[n];
+        std::size_t unit = 0;
+        for (std::size_t i = 0; i < info.name.size() && info.name[i] >= '0' && info.name[i] <= '9'; ++i)
+            unit = unit * 10 + std::size_t(info.name[i] - '0');
+        table[n] = {unit, info, info.offset, n};
+    }
     return table;
 }();
 
-/// `name` is `"<unit>.<param>"`.
-constexpr bool names(std::string_view name, const param_entry& e) noexcept {
-    std::size_t unit = 0, i = 0;
-    if (name.empty() || name[0] < '0' || name[0] > '9') return false;
-    while (i < name.size() && name[i] >= '0' && name[i] <= '9') unit = unit * 10 + std::size_t(name[i++] - '0');
-    if (i == name.size() || name[i] != '.' || unit != e.unit) return false;
-    if (name[0] == '0' && i > 1) return false;  // "02.weight" is not "2.weight"
-    return name.substr(i + 1) == e.info.name;
-}
+/// `name` is the entry's full name (`"0.weight"`, `"1.body.0.bias"`).
+constexpr bool names(std::string_view name, const param_entry& e) noexcept { return name == e.info.name; }
 
 /// Index of the network's parameter called `name`, or the table's size.
 template <class Net>
@@ -136,6 +120,12 @@ constexpr std::size_t find(std::string_view name) noexcept {
     for (std::size_t i = 0; i < table.size(); ++i)
         if (names(name, table[i])) return i;
     return table.size();
+}
+
+/// The last part of a parameter's name ("weight" of "1.body.0.weight").
+constexpr std::string_view leaf_name(std::string_view name) noexcept {
+    const std::size_t dot = name.rfind('.');
+    return dot == std::string_view::npos ? name : name.substr(dot + 1);
 }
 
 template <class Net>
@@ -163,8 +153,8 @@ constexpr std::size_t first_missing(const tensor<T> (&ts)[N]) noexcept {
 template <class Net, std::size_t P>
 struct kind_of {
     static constexpr param_entry e = param_table<Net>[P];
-    using type = std::conditional_t<e.info.name == "weight", weight,
-                                    std::conditional_t<e.info.name == "bias", bias, parameter<e.local>>>;
+    using type = std::conditional_t<leaf_name(e.info.name) == "weight", weight,
+                                    std::conditional_t<leaf_name(e.info.name) == "bias", bias, parameter<e.local>>>;
 };
 
 /// Instantiated with the first parameter the embedded model lacks: the

@@ -14,6 +14,7 @@
 #include "../simd/gemv.hpp"
 #include "../simd/map.hpp"
 #include "activation.hpp"
+#include "checks.hpp"
 #include "layer_concepts.hpp"
 
 namespace ctnn {
@@ -32,16 +33,15 @@ struct Dense {
 
 namespace layers {
 
-/// Dense `In -> Out` followed by the element-wise activation `Act`.
+/// Dense `In -> Out` followed by the element-wise activation `Act` (its
+/// epilogue). Saves z = x Wᵀ + b when `Act`'s derivative reads it; backward
+/// writes dZ = dY ⊙ f'(z) into its scratch before the two GEMMs.
 template <std::size_t In, std::size_t Out, bool Bias, class Act>
 struct dense {
     using in_shape = Shape<In>;
     using out_shape = Shape<Out>;
     using activation = Act;
-    static constexpr std::size_t weight_offset = 0;
-    static constexpr std::size_t bias_offset = Out * In;  // aligned below per T
     static constexpr std::size_t param_count = Out * In + (Bias ? Out : 0);
-    static constexpr std::size_t extra_size = Act::needs_z ? Out : 0;
     static constexpr std::size_t flops_forward = 2 * In * Out + (Bias ? Out : 0);
     static constexpr std::size_t flops_backward = 4 * In * Out + (Bias ? Out : 0);
 
@@ -49,60 +49,75 @@ struct dense {
     static constexpr std::size_t bias_at = aligned_size<T>(Out * In);
     template <class T>
     static constexpr std::size_t storage = aligned_size<T>(Out * In) + (Bias ? aligned_size<T>(Out) : 0);
+    template <class T, std::size_t B>
+    static constexpr std::size_t saved_size = Act::needs_z ? B * Out : 0;
+    template <class T, std::size_t B>
+    static constexpr std::size_t scratch_size = std::is_same_v<Act, Identity> ? 0 : B * Out;
 
     template <class T>
     static constexpr auto params = [] {
+        // nn.Linear: kaiming_uniform_(a=√5) for the weight, U(±1/√in) for the bias: both U(±1/√in).
+        constexpr init_rule rule{init_rule::uniform_inv_sqrt, double(In)};
+        constexpr param_info weight{"weight", 0, 2, {Out, In, 0, 0}, param_role::weight, In, Out, rule};
         if constexpr (Bias)
-            return std::array<param_info, 2>{param_info{"weight", 0, 2, {Out, In, 0, 0}},
-                                             param_info{"bias", bias_at<T>, 1, {Out, 0, 0, 0}}};
+            return std::array<param_info, 2>{
+                weight, param_info{"bias", bias_at<T>, 1, {Out, 0, 0, 0}, param_role::bias, In, Out, rule}};
         else
-            return std::array<param_info, 1>{param_info{"weight", 0, 2, {Out, In, 0, 0}}};
+            return std::array<param_info, 1>{weight};
     }();
 
-    template <std::size_t B, bool Train, class T>
-    static CTNN_INLINE constexpr void forward(const T* p, const T* x, T* y, T* extra, Rng&) noexcept {
-        const T* w = p;
-        const T* b = p + bias_at<T>;
+    template <class T, std::size_t B, bool Train, class S>
+    static CTNN_INLINE constexpr void forward(const forward_context<T, B, Train, S>& c) noexcept {
+        const T* w = c.params;
+        const T* b = c.params + bias_at<T>;
+        T* z = c.saved;
         auto epi = [=](auto v, std::size_t row, std::size_t col) CTNN_INLINE_LAMBDA {
             if constexpr (Bias) v = v + simd::load_like(v, b + col);
-            if constexpr (Train && Act::needs_z) simd::pack_traits<T, simd::arch_of_t<decltype(v)>>::store(extra + row * Out + col, v);
+            if constexpr (Train && Act::needs_z)
+                simd::pack_traits<T, simd::arch_of_t<decltype(v)>>::store(z + row * Out + col, v);
             return Act::f(v);
         };
         if constexpr (B == 1)
-            simd::gemv_n<Out, In>(w, x, y, epi);
+            simd::gemv_n<Out, In>(w, c.in, c.out, epi);
         else
-            simd::gemm_xwt_n<B, Out, In>(x, w, y, epi);
+            simd::gemm_xwt_n<B, Out, In>(c.in, w, c.out, epi);
     }
 
-    template <std::size_t B, class T>
-    static CTNN_INLINE void backward(const T* p, const T* x, const T* y, const T* extra, T* dy, T* dx,
-                                     T* dp) noexcept {
-        // dZ = dY ⊙ f'(z), in place
+    template <class T, std::size_t B, class S>
+    static CTNN_INLINE void backward(const backward_context<T, B, S>& c) noexcept {
+        // dZ = dY ⊙ f'(z)
+        const T* dz = c.dout;
         if constexpr (!std::is_same_v<Act, Identity>) {
             if constexpr (Act::needs_z)
-                simd::map_n<B * Out>([](auto g, auto z, auto v) CTNN_INLINE_LAMBDA { return g * Act::df(z, v); }, dy,
-                                     dy, extra, y);
+                simd::map_n<B * Out>([](auto g, auto z, auto v) CTNN_INLINE_LAMBDA { return g * Act::df(z, v); },
+                                     c.scratch, c.dout, c.saved, c.out);
             else
-                simd::map_n<B * Out>([](auto g, auto v) CTNN_INLINE_LAMBDA { return g * Act::df(v, v); }, dy, dy, y);
+                simd::map_n<B * Out>([](auto g, auto v) CTNN_INLINE_LAMBDA { return g * Act::df(v, v); }, c.scratch,
+                                     c.dout, c.out);
+            dz = c.scratch;
         }
         // dW = dZᵀ X, db = Σ_rows dZ, dX = dZ W
-        simd::gemm_dytx_n<B, Out, In, false>(dy, x, dp);
+        simd::gemm_dytx_n<B, Out, In, false>(dz, c.in, c.dparams);
         if constexpr (Bias) {
-            T* db = dp + bias_at<T>;
-            simd::map_n<Out>([](auto g) CTNN_INLINE_LAMBDA { return g; }, db, dy);
+            T* db = c.dparams + bias_at<T>;
+            simd::map_n<Out>([](auto g) CTNN_INLINE_LAMBDA { return g; }, db, dz);
             for (std::size_t r = 1; r < B; ++r)
-                simd::map_n<Out>([](auto a, auto g) CTNN_INLINE_LAMBDA { return a + g; }, db, db, dy + r * Out);
+                simd::map_n<Out>([](auto a, auto g) CTNN_INLINE_LAMBDA { return a + g; }, db, db, dz + r * Out);
         }
-        if (dx) simd::gemm_dyw_n<B, Out, In>(dy, p, dx);
+        if (c.din) simd::gemm_dyw_n<B, Out, In>(dz, c.params, c.din);
     }
 };
 
 template <std::size_t Out, bool Bias, std::size_t ExpectedIn>
 struct binding<Dense<Out, Bias, ExpectedIn>> {
+    static constexpr bool takes_epilogue = true;
     template <class In>
-    static constexpr bool flat_input = In::rank == 1;
-    template <class In>
-    static constexpr std::size_t expected_features = ExpectedIn == 0 ? In::dims[0] : ExpectedIn;
+    static constexpr bool accepts = Out > 0 && In::rank == 1 && (ExpectedIn == 0 || In::dims[0] == ExpectedIn);
+    template <class In, class Where>
+    struct diagnose : require_flat<Out != 0 && In::rank != 1, Where, In>,
+                      require_features<Out != 0 && In::rank == 1 && !accepts<In>, Where, ExpectedIn, In> {
+        static_assert(sizeof(Dense<Out, Bias, ExpectedIn>) > 0);  // Dense<0> reports itself
+    };
     template <class In, class Act = Identity>
     using type = dense<In::dims[0], Out, Bias, Act>;
 };

@@ -18,7 +18,7 @@ template <real P>
 struct Dropout {
     static constexpr double p = P.value();
     static_assert(p >= 0.0 && p < 1.0, "ctnn: Dropout needs a probability in [0, 1)");
-    static std::string name() { return "Dropout<" + std::to_string(p) + ">"; }
+    static std::string name() { return "Dropout<" + P.str() + ">"; }
 };
 
 namespace layers {
@@ -27,36 +27,38 @@ template <class S, real P>
 struct dropout {
     using in_shape = S;
     using out_shape = S;
-    static constexpr std::size_t param_count = 0;
-    static constexpr std::size_t extra_size = S::size;  // the mask
     static constexpr std::size_t flops_forward = S::size;
     static constexpr std::size_t flops_backward = S::size;
-    template <class T>
-    static constexpr std::size_t storage = 0;
-    template <class T>
-    static constexpr std::array<param_info, 0> params{};
+    template <class T, std::size_t B>
+    static constexpr std::size_t saved_size = B * S::size;  // the mask
 
-    template <std::size_t B, bool Train, class T>
-    static CTNN_INLINE constexpr void forward(const T*, const T* x, T* y, T* mask, Rng& rng) noexcept {
+    template <class T, std::size_t B, bool Train, class St>
+    static CTNN_INLINE constexpr void forward(const forward_context<T, B, Train, St>& c) noexcept {
         if constexpr (Train) {
             const T keep = T(1) / (T(1) - T(P.value()));
-            for (std::size_t i = 0; i < B * S::size; ++i) mask[i] = rng.uniform() < P.value() ? T(0) : keep;
-            simd::map_n<B * S::size>([](auto v, auto m) CTNN_INLINE_LAMBDA { return v * m; }, y, x, mask);
+            T* mask = c.saved;
+            for (std::size_t i = 0; i < B * S::size; ++i) mask[i] = c.rng->uniform() < P.value() ? T(0) : keep;
+            simd::map_n<B * S::size>([](auto v, auto m) CTNN_INLINE_LAMBDA { return v * m; }, c.out, c.in, mask);
         } else {
-            simd::map_n<B * S::size>([](auto v) CTNN_INLINE_LAMBDA { return v; }, y, x);
+            simd::map_n<B * S::size>([](auto v) CTNN_INLINE_LAMBDA { return v; }, c.out, c.in);
         }
     }
-    template <std::size_t B, class T>
-    static CTNN_INLINE void backward(const T*, const T*, const T*, const T* mask, T* dy, T* dx, T*) noexcept {
-        if (dx) simd::map_n<B * S::size>([](auto g, auto m) CTNN_INLINE_LAMBDA { return g * m; }, dx, dy, mask);
+    template <class T, std::size_t B, class St>
+    static CTNN_INLINE void backward(const backward_context<T, B, St>& c) noexcept {
+        if (c.din)
+            simd::map_n<B * S::size>([](auto g, auto m) CTNN_INLINE_LAMBDA { return g * m; }, c.din, c.dout, c.saved);
     }
 };
 
 template <real P>
 struct binding<Dropout<P>> {
     template <class In>
-    static constexpr bool flat_input = true;
-    template <class In, class = void>
+    static constexpr bool accepts = P.value() >= 0.0 && P.value() < 1.0;
+    template <class In, class Where>
+    struct diagnose {
+        static_assert(sizeof(Dropout<P>) > 0);  // reports the probability
+    };
+    template <class In>
     using type = dropout<In, P>;
 };
 

@@ -10,6 +10,7 @@
 
 #include "../simd/blas1.hpp"
 #include "../simd/map.hpp"
+#include "checks.hpp"
 #include "layer_concepts.hpp"
 
 namespace ctnn {
@@ -25,14 +26,8 @@ template <std::size_t N>
 struct softmax {
     using in_shape = Shape<N>;
     using out_shape = Shape<N>;
-    static constexpr std::size_t param_count = 0;
-    static constexpr std::size_t extra_size = 0;
     static constexpr std::size_t flops_forward = 4 * N;
     static constexpr std::size_t flops_backward = 4 * N;
-    template <class T>
-    static constexpr std::size_t storage = 0;
-    template <class T>
-    static constexpr std::array<param_info, 0> params{};
 
     /// One row: y = softmax(x).
     template <class T>
@@ -44,17 +39,17 @@ struct softmax {
         simd::map_n<N>([inv](auto v) CTNN_INLINE_LAMBDA { return v * decltype(v)(inv); }, y, y);
     }
 
-    template <std::size_t B, bool Train, class T>
-    static CTNN_INLINE constexpr void forward(const T*, const T* x, T* y, T*, Rng&) noexcept {
-        for (std::size_t r = 0; r < B; ++r) row(x + r * N, y + r * N);
+    template <class T, std::size_t B, bool Train, class St>
+    static CTNN_INLINE constexpr void forward(const forward_context<T, B, Train, St>& c) noexcept {
+        for (std::size_t r = 0; r < B; ++r) row(c.in + r * N, c.out + r * N);
     }
-    template <std::size_t B, class T>
-    static CTNN_INLINE void backward(const T*, const T*, const T* y, const T*, T* dy, T* dx, T*) noexcept {
-        if (!dx) return;
+    template <class T, std::size_t B, class St>
+    static CTNN_INLINE void backward(const backward_context<T, B, St>& c) noexcept {
+        if (!c.din) return;
         for (std::size_t r = 0; r < B; ++r) {
-            const T s = simd::dot_n<N>(dy + r * N, y + r * N);
-            simd::map_n<N>([s](auto g, auto v) CTNN_INLINE_LAMBDA { return v * (g - decltype(g)(s)); }, dx + r * N,
-                           dy + r * N, y + r * N);
+            const T s = simd::dot_n<N>(c.dout + r * N, c.out + r * N);
+            simd::map_n<N>([s](auto g, auto v) CTNN_INLINE_LAMBDA { return v * (g - decltype(g)(s)); },
+                           c.din + r * N, c.dout + r * N, c.out + r * N);
         }
     }
 };
@@ -62,8 +57,10 @@ struct softmax {
 template <>
 struct binding<Softmax> {
     template <class In>
-    static constexpr bool flat_input = In::rank == 1;
-    template <class In, class = void>
+    static constexpr bool accepts = In::rank == 1;
+    template <class In, class Where>
+    struct diagnose : require_flat<In::rank != 1, Where, In> {};
+    template <class In>
     using type = softmax<In::dims[0]>;
 };
 

@@ -3,8 +3,8 @@
 /// `Sequential<Input<...>, Layers...>`: a network as a type. From the type
 /// the compiler derives every shape, checks the composition (compose.hpp),
 /// lays out the parameters in one flat 64-byte aligned buffer inside the
-/// object (PyTorch's order and names: `0.weight`, `0.bias`, `2.weight`, ...),
-/// and generates the forward and backward passes, unrolled over the layers.
+/// object (PyTorch's order and names: `0.weight`, `0.bias`, `1.body.0.weight`,
+/// ...), plans the workspace, and generates the forward and backward passes.
 ///
 /// ```cpp
 /// using Mlp = Sequential<Input<784>, Dense<128>, ReLU, Dense<10>>;
@@ -18,9 +18,13 @@
 /// loss(...) writes dL/dY into ws->output_grad(); then
 /// net->backward(X, *ws, *g);                   // g = dL/dparameters (overwritten)
 /// ```
-/// None of forward, backward or the loss allocates; a big model is one
-/// object: put it (and its workspace and gradients) on the heap with
-/// `std::make_unique`, never on a thread's stack.
+/// Without `Input` first, `Sequential<Layers...>` is a chain nested in
+/// another network (`nn.Sequential` inside `nn.Sequential`), e.g. a branch of
+/// `Concat`. None of forward, backward or the loss allocates; a big model is
+/// one object: put it (and its workspace and gradients) on the heap with
+/// `std::make_unique`, never on a thread's stack. A network is immutable
+/// while it runs: any number of threads may call `forward` on one network at
+/// once, each with its own workspace and state.
 
 #include <array>
 #include <cstddef>
@@ -33,6 +37,7 @@
 #include "../core/random.hpp"
 #include "../core/tensor.hpp"
 #include "compose.hpp"
+#include "names.hpp"
 
 namespace ctnn {
 
@@ -58,88 +63,69 @@ struct input_shape_of<Input<D...>> {
 template <class Given, class Wanted>
 inline constexpr bool input_matches = std::is_same_v<Given, Wanted>;
 
-template <class L>
-struct unit_array;
-template <class... U>
-struct unit_array<type_list<U...>> {
-    template <class F>
-    static constexpr void for_each(F&& f) {
-        (f(U{}), ...);
-    }
+/// Index of the parameter called `name` in `table`, or the table's size.
+template <class Table>
+constexpr std::size_t find_param(const Table& table, std::string_view name) noexcept {
+    for (std::size_t i = 0; i < table.size(); ++i)
+        if (table[i].name == name) return i;
+    return table.size();
+}
+
+template <class T, class S>
+struct view_for;
+template <class T, std::size_t... D>
+struct view_for<T, Shape<D...>> {
+    using type = TensorView<T, D...>;
 };
 }  // namespace net_detail
 
-template <class T, class InputSpec, class... Specs>
+/// Without `Input` first: a chain spec to nest in another network. Built on
+/// its own (as a network), it says what it lacks.
+template <class T, class First, class... Specs>
 class BasicSequential {
-    static_assert(check::sequential_starts_with<InputSpec>::an_input,
-                  "ctnn: a Sequential starts with Input<...>, the shape of one sample");
+public:
+    static std::string name() { return "Sequential"; }
+    BasicSequential() noexcept {
+        static_assert(check::sequential_starts_with<First>::an_input,
+                      "ctnn: a Sequential starts with Input<...>, the shape of one sample");
+    }
+};
+
+/// A network: `Input<...>` then the layers.
+template <class T, std::size_t... InputDims, class... Specs>
+class BasicSequential<T, Input<InputDims...>, Specs...> {
+    using InputSpec = Input<InputDims...>;
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "ctnn: a network computes in float or double");
-    using binder = net_detail::bind<typename net_detail::input_shape_of<InputSpec>::type, 0, InputSpec, Specs...>;
-    static_assert(sizeof(net_detail::assert_chain<binder>) > 0);
+    using input_shape = typename net_detail::input_shape_of<InputSpec>::type;
+    static_assert(sizeof(net_detail::assert_chain<input_shape, path<>, 0, path<-1>, InputSpec, Specs...>) > 0);
 
 public:
     using value_type = T;
-    using units = typename binder::units;
-    using in_shape = typename net_detail::input_shape_of<InputSpec>::type;
-    using out_shape = typename binder::out_shape;
-    static constexpr std::size_t unit_count = units::size;
-
-private:
-    template <std::size_t I>
-    struct unit_at_impl;
-    template <std::size_t I, class L>
-    struct nth;
-    template <std::size_t I, class U, class... Us>
-    struct nth<I, net_detail::type_list<U, Us...>> : nth<I - 1, net_detail::type_list<Us...>> {};
-    template <class U, class... Us>
-    struct nth<0, net_detail::type_list<U, Us...>> {
-        using type = U;
-    };
-
-    template <class F>
-    static constexpr auto sum_units(F f) {
-        std::size_t total = 0;
-        net_detail::unit_array<units>::for_each([&](auto u) { total += f(u); });
-        return total;
-    }
-
-public:
-    /// The `I`-th unit (a layer, or a Dense fused with its activation).
-    template <std::size_t I>
-    using unit = typename nth<I, units>::type;
-    template <std::size_t I>
-    using layer = typename unit<I>::bound;
+    /// The bound chain: the network's root node.
+    using root = net_detail::chain_of<input_shape, Specs...>;
+    using in_shape = input_shape;
+    using out_shape = typename root::out_shape;
 
     /// Number of parameters, as PyTorch counts them.
-    static constexpr std::size_t param_count =
-        sum_units([](auto u) { return decltype(u)::bound::param_count; });
+    static constexpr std::size_t param_count = root::param_count;
     /// Elements of the parameter buffer (each tensor padded to 64 bytes).
-    static constexpr std::size_t param_storage =
-        sum_units([](auto u) { return decltype(u)::bound::template storage<T>; });
+    static constexpr std::size_t param_storage = layers::storage_of<root, T>;
+    /// Every parameter tensor in PyTorch's order: full name, offset in the
+    /// flat buffer, shape, role and initialisation.
+    static constexpr const auto& param_table = layers::params_of<root, T>;
     /// Floating-point operations for one sample.
-    static constexpr std::size_t flops_forward = sum_units([](auto u) { return decltype(u)::bound::flops_forward; });
-    static constexpr std::size_t flops_backward = sum_units([](auto u) { return decltype(u)::bound::flops_backward; });
+    static constexpr std::size_t flops_forward = root::flops_forward;
+    static constexpr std::size_t flops_backward = root::flops_backward;
+    /// Whether the network keeps a state between calls (recurrent layers,
+    /// streaming convolutions): then `forward` takes one.
+    static constexpr bool stateful = StatefulLayer<root>;
 
-    /// Start of unit `I`'s parameters in the flat buffer.
-    template <std::size_t I>
-    static constexpr std::size_t param_offset = [] {
-        std::size_t off = 0;
-        [&]<std::size_t... J>(std::index_sequence<J...>) {
-            ((off += layer<J>::template storage<T>), ...);
-        }(std::make_index_sequence<I>{});
-        return off;
-    }();
-
-    /// The widest activation of one sample (input included).
-    static constexpr std::size_t max_width = [] {
-        std::size_t m = in_shape::size;
-        net_detail::unit_array<units>::for_each([&](auto u) {
-            using L = typename decltype(u)::bound;
-            if (L::out_shape::size > m) m = L::out_shape::size;
-        });
-        return m;
-    }();
+    /// The state of `B` independent streams (`reset()` starts them over).
+    template <std::size_t B>
+    using batch_state = layers::state_of<root, T, B>;
+    /// The state of one stream.
+    using state_type = batch_state<1>;
 
     /// A batch of `B` samples in and out.
     template <std::size_t B>
@@ -156,44 +142,33 @@ public:
         T* end() noexcept { return data + param_storage; }
     };
 
-    /// What a batch of `B` keeps between forward and backward: each unit's
-    /// output and extra values (pre-activations, dropout masks), the
-    /// gradient flowing back, and the RNG of stochastic layers. Sized at
-    /// compile time.
+    /// Everything a batch of `B` needs besides the parameters, planned at
+    /// compile time: the output and the gradient a loss writes for it, the
+    /// values a training forward keeps for backward (`saved`), the
+    /// temporaries of either pass (`scratch`: intermediates live only from
+    /// the layer that writes them to the one that reads them), the state of
+    /// `B` streams and the RNG of stochastic layers.
     template <std::size_t B>
     struct workspace {
         static constexpr std::size_t batch = B;
-        template <std::size_t I>
-        static constexpr std::size_t out_offset = [] {
-            std::size_t off = 0;
-            [&]<std::size_t... J>(std::index_sequence<J...>) {
-                ((off += layers::aligned_size<T>(B * (layer<J>::out_shape::size + layer<J>::extra_size))), ...);
-            }(std::make_index_sequence<I>{});
-            return off;
-        }();
-        template <std::size_t I>
-        static constexpr std::size_t extra_offset = out_offset<I> + B * layer<I>::out_shape::size;
-        static constexpr std::size_t activations = out_offset<unit_count>;
-        static constexpr std::size_t grad_size = layers::aligned_size<T>(B * max_width);
-        static constexpr std::size_t total = activations + 2 * grad_size;
+        static constexpr std::size_t output_size = layers::aligned_size<T>(B * out_shape::size);
+        static constexpr std::size_t saved_size = layers::saved_size_of<root, T, B>;
+        static constexpr std::size_t scratch_size = layers::scratch_size_of<root, T, B>;
+        static constexpr std::size_t total = 2 * output_size + saved_size + scratch_size;
 
         alignas(64) T data[total]{};
         Rng rng{0};
+        [[no_unique_address]] batch_state<B> state{};
 
-        template <std::size_t I>
-        T* out() noexcept { return data + out_offset<I>; }
-        template <std::size_t I>
-        const T* out() const noexcept { return data + out_offset<I>; }
-        template <std::size_t I>
-        T* extra() noexcept { return data + extra_offset<I>; }
         /// The network's output for the batch.
-        auto output() const noexcept {
-            return view_of<const T>(data + out_offset<unit_count - 1>);
-        }
+        [[nodiscard]] auto output() const noexcept { return view_of<const T>(data); }
         /// Where a loss writes ∂L/∂output (shape [B, out...]).
-        auto output_grad() noexcept { return view_of<T>(grad_a()); }
-        T* grad_a() noexcept { return data + activations; }
-        T* grad_b() noexcept { return data + activations + grad_size; }
+        [[nodiscard]] auto output_grad() noexcept { return view_of<T>(data + output_size); }
+
+        T* out_ptr() noexcept { return data; }
+        T* dout_ptr() noexcept { return data + output_size; }
+        T* saved_ptr() noexcept { return data + 2 * output_size; }
+        T* scratch_ptr() noexcept { return data + 2 * output_size + saved_size; }
 
     private:
         template <class U>
@@ -201,19 +176,36 @@ public:
             return [&]<std::size_t... D>(Shape<D...>) { return TensorView<U, B, D...>(p); }(out_shape{});
         }
     };
+    /// Bytes of a workspace for `B` samples (what `summary()` reports).
+    template <std::size_t B>
+    static constexpr std::size_t workspace_bytes = sizeof(workspace<B>);
 
     BasicSequential() noexcept = default;
 
     // ---- parameters ---------------------------------------------------------
     constexpr T* params() noexcept { return params_; }
     constexpr const T* params() const noexcept { return params_; }
-    template <std::size_t I>
-    constexpr T* params_of() noexcept { return params_ + param_offset<I>; }
-    template <std::size_t I>
-    constexpr const T* params_of() const noexcept { return params_ + param_offset<I>; }
+
+    /// The parameter called `Name` ("0.weight"), as a view with its static shape.
+    template <fixed_string Name>
+    constexpr auto param() noexcept {
+        return param_view<Name, T>(params_);
+    }
+    template <fixed_string Name>
+    constexpr auto param() const noexcept {
+        return param_view<Name, const T>(params_);
+    }
+    /// The same parameter's part of a gradient buffer.
+    template <fixed_string Name>
+    static constexpr auto param_in(gradients& g) noexcept {
+        return param_view<Name, T>(g.data);
+    }
 
     /// Calls `f(name, info, data)` for every parameter tensor in PyTorch's
-    /// order, `name` as in `nn.Sequential`'s state_dict (`"0.weight"`).
+    /// order: `name` (a `std::string`) as in the equivalent module's
+    /// state_dict (`"0.weight"`, `"1.body.0.bias"`), `info` its `param_info`
+    /// (shape, role, initialisation; `info.offset` is its offset in the flat
+    /// buffer), `data` its first element.
     template <class F>
     void for_each_param(F&& f) {
         visit_params(params_, f);
@@ -229,47 +221,44 @@ public:
     }
 
     // ---- forward ------------------------------------------------------------
-    /// One sample, for inference: no workspace, nothing allocated; the
-    /// activations live in two buffers of `max_width` on the stack. Also
-    /// usable in a constant expression (scalar loops, ctnn::cmath's math),
-    /// for every layer but GELU (no constexpr erf) and training-mode dropout.
+    /// One sample, for inference: no workspace, nothing allocated (the
+    /// intermediates live on the stack). Also usable in a constant
+    /// expression, for every layer but GELU (no constexpr erf) and
+    /// training-mode dropout. A stateful network takes its state instead.
     template <TensorLike X>
     CTNN_REALTIME constexpr output_type forward(const X& x) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, in_shape>,
                       "ctnn: the input tensor must have the network's input shape (one sample)");
+        static_assert(!stateful, "ctnn: this network keeps state between calls: call forward(x, state) "
+                                 "with a Net::state_type");
         output_type y;
-        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape>) run_single(x.data(), y.data());
+        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> && !stateful)
+            run_single(x.data(), y.data(), static_cast<state_type*>(nullptr));
         return y;
     }
 
-private:
-    CTNN_INLINE constexpr void run_single(const T* x, T* out) const noexcept {
-        alignas(64) T ping[layers::aligned_size<T>(max_width)];
-        alignas(64) T pong[layers::aligned_size<T>(max_width)];
-        Rng rng{0};
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            const T* in = x;
-            ((run_forward<I, 1, false>(in, I + 1 == unit_count ? out : (I % 2 ? pong : ping), nullptr, rng),
-              in = (I % 2 ? pong : ping)),
-             ...);
-        }(std::make_index_sequence<unit_count>{});
+    /// One sample of one stream: reads and advances `state`.
+    template <TensorLike X>
+    CTNN_REALTIME constexpr output_type forward(const X& x, state_type& state) const noexcept {
+        static_assert(net_detail::input_matches<typename X::shape_type, in_shape>,
+                      "ctnn: the input tensor must have the network's input shape (one sample)");
+        output_type y;
+        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape>) run_single(x.data(), y.data(), &state);
+        return y;
     }
 
-public:
-
     /// A batch of `B` samples, outputs into `ws` (see `workspace::output`).
-    /// `Train` keeps what backward needs and turns dropout on.
+    /// `Train` keeps what backward needs and turns dropout on. A stateful
+    /// network reads and advances `ws.state` (B streams).
     template <bool Train = false, TensorLike X, std::size_t B>
     CTNN_REALTIME void forward(const X& x, workspace<B>& ws) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, typename net_detail::batched<B, in_shape>::type>,
                       "ctnn: the input batch must have the workspace's batch size and the network's input shape");
         if constexpr (net_detail::input_matches<typename X::shape_type,
                                                 typename net_detail::batched<B, in_shape>::type>)
-            [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (run_forward<I, B, Train>(I == 0 ? x.data() : ws.template out<(I > 0 ? I - 1 : 0)>(), ws.template out<I>(),
-                                      ws.template extra<I>(), ws.rng),
-             ...);
-        }(std::make_index_sequence<unit_count>{});
+            root::forward(forward_context<T, B, Train, batch_state<B>>{
+                params_, x.data(), ws.out_ptr(), Train ? ws.saved_ptr() : nullptr, ws.scratch_ptr(),
+                state_ptr(ws.state), &ws.rng});
     }
 
     // ---- backward -----------------------------------------------------------
@@ -281,76 +270,105 @@ public:
                                 input_batch<B>* dx = nullptr) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, typename net_detail::batched<B, in_shape>::type>,
                       "ctnn: the input batch must have the workspace's batch size and the network's input shape");
-        T* dy = ws.grad_a();
-        T* other = ws.grad_b();
-        [&]<std::size_t... R>(std::index_sequence<R...>) {
-            ((run_backward<unit_count - 1 - R, B>(x, ws, g, dy, other, dx)), ...);
-        }(std::make_index_sequence<unit_count>{});
+        if constexpr (net_detail::input_matches<typename X::shape_type,
+                                                typename net_detail::batched<B, in_shape>::type>)
+            root::backward(backward_context<T, B, batch_state<B>>{
+                params_, x.data(), ws.out_ptr(), ws.saved_ptr(), ws.dout_ptr(), dx ? dx->data() : nullptr, g.data,
+                ws.scratch_ptr(), state_ptr(ws.state)});
     }
 
     // ---- description --------------------------------------------------------
-    /// A Keras-like table: layer, output shape, parameters; then the totals.
+    /// A Keras-like table: layer path and type, output shape, parameters;
+    /// then the totals and the workspace's size for batch 1.
     static void summary(std::ostream& os) {
-        char line[160];
-        std::snprintf(line, sizeof line, "%-36s %-18s %12s\n", "Layer (type)", "Output shape", "Param #");
-        os << line << std::string(68, '=') << '\n';
-        std::snprintf(line, sizeof line, "%-36s %-18s %12s\n", InputSpec::name().c_str(), in_shape::str().c_str(), "0");
+        char line[200];
+        std::snprintf(line, sizeof line, "%-44s %-18s %12s\n", "Layer (type)", "Output shape", "Param #");
+        os << line << std::string(76, '=') << '\n';
+        std::snprintf(line, sizeof line, "%-44s %-18s %12s\n", InputSpec::name().c_str(), in_shape::str().c_str(), "0");
         os << line;
-        net_detail::unit_array<units>::for_each([&](auto u) {
-            using U = decltype(u);
-            const std::string label = std::to_string(U::index) + ": " + U::name();
-            std::snprintf(line, sizeof line, "%-36s %-18s %12zu\n", label.c_str(),
-                          U::bound::out_shape::str().c_str(), U::bound::param_count);
-            os << line;
-        });
-        os << std::string(68, '=') << '\n';
+        rows<root>(os, "", 0);
+        os << std::string(76, '=') << '\n';
         os << "Total params: " << param_count << " (" << param_count * sizeof(T) << " bytes)\n";
         os << "FLOPs per sample: forward " << flops_forward << ", backward " << flops_backward << '\n';
+        os << "Workspace: " << workspace_bytes<1> << " bytes at batch 1 (" << sizeof(T) * workspace<1>::saved_size
+           << " saved for backward, " << sizeof(T) * workspace<1>::scratch_size << " scratch)";
+        if constexpr (stateful) os << ", state " << sizeof(state_type) << " bytes per stream";
+        os << '\n';
     }
 
 private:
+    template <class S>
+    static constexpr auto state_ptr(S& s) noexcept {
+        if constexpr (stateful)
+            return &s;
+        else
+            return static_cast<no_state*>(nullptr);
+    }
+
+    CTNN_INLINE constexpr void run_single(const T* x, T* out, state_type* state) const noexcept {
+        alignas(64) T scratch[layers::scratch_size_of<root, T, 1> > 0 ? layers::scratch_size_of<root, T, 1> : 1];
+        Rng rng{0};
+        if constexpr (stateful)
+            root::forward(forward_context<T, 1, false, state_type>{params_, x, out, nullptr, scratch, state, &rng});
+        else
+            root::forward(forward_context<T, 1, false, no_state>{params_, x, out, nullptr, scratch, nullptr, &rng});
+    }
+
+    template <fixed_string Name, class U>
+    static constexpr auto param_view(U* base) noexcept {
+        constexpr std::size_t i = net_detail::find_param(param_table, Name.view());
+        static_assert(i < param_table.size(), "ctnn: the network has no parameter of that name (see summary())");
+        if constexpr (i < param_table.size()) {
+            constexpr param_info p = param_table[i];
+            return [&]<std::size_t... D>(std::index_sequence<D...>) {
+                return typename net_detail::view_for<U, Shape<p.dims[D]...>>::type(base + p.offset);
+            }(std::make_index_sequence<p.rank>{});
+        }
+    }
+
     template <class P, class F>
     static void visit_params(P* base, F& f) {
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (
-                [&] {
-                    using U = unit<I>;
-                    for (const param_info& info : U::bound::template params<T>)
-                        f(std::to_string(U::index) + "." + std::string(info.name), info,
-                          base + param_offset<I> + info.offset);
-                }(),
-                ...);
-        }(std::make_index_sequence<unit_count>{});
+        for (const param_info& info : param_table) f(std::string(info.name), info, base + info.offset);
     }
 
-    template <std::size_t I, std::size_t B, bool Train>
-    CTNN_INLINE constexpr void run_forward(const T* in, T* out, T* extra, Rng& rng) const noexcept {
-        layer<I>::template forward<B, Train>(params_ + param_offset<I>, in, out, extra, rng);
-    }
-
-    template <std::size_t I, std::size_t B, class X>
-    CTNN_INLINE void run_backward(const X& x, workspace<B>& ws, gradients& g, T*& dy, T*& other,
-                                  input_batch<B>* dx) const noexcept {
-        const T* in;
-        if constexpr (I == 0)
-            in = x.data();
-        else
-            in = ws.template out<I - 1>();
-        T* dx_ptr = nullptr;
-        if constexpr (I == 0)
-            dx_ptr = dx ? dx->data() : nullptr;
-        else
-            dx_ptr = other;
-        layer<I>::template backward<B>(params_ + param_offset<I>, in, ws.template out<I>(), ws.template extra<I>(), dy,
-                                       dx_ptr, g.data + param_offset<I>);
-        std::swap(dy, other);
+    template <class Node>
+    static void rows(std::ostream& os, const std::string& prefix, int depth) {
+        if constexpr (requires { Node::visit_children([](const std::string&, const std::string&, auto) {}); }) {
+            Node::visit_children([&](const std::string& seg, const std::string& name, auto tag) {
+                using C = typename decltype(tag)::type;
+                char line[200];
+                const std::string label = std::string(std::size_t(2 * depth), ' ') + prefix + seg + ": " + name;
+                std::snprintf(line, sizeof line, "%-44s %-18s %12zu\n", label.c_str(),
+                              C::out_shape::str().c_str(), layers::param_count_of<C>);
+                os << line;
+                rows<C>(os, prefix + seg + ".", depth + 1);
+            });
+        }
     }
 
     alignas(64) T params_[param_storage > 0 ? param_storage : 1]{};
 };
 
-/// A network in float (see `BasicSequential` for double).
-template <class InputSpec, class... Specs>
-using Sequential = BasicSequential<float, InputSpec, Specs...>;
+/// A network in float (see `BasicSequential` for double). Without an
+/// `Input<...>` first, a chain to nest in another network.
+template <class... Specs>
+using Sequential = BasicSequential<float, Specs...>;
 
+namespace layers {
+
+/// A `Sequential` without `Input` nested in a network: a chain bound to the
+/// shape that reaches it (PyTorch: an `nn.Sequential` inside another).
+template <class T, class First, class... Specs>
+    requires(!check::sequential_starts_with<First>::an_input)
+struct binding<BasicSequential<T, First, Specs...>> {
+    template <class In>
+    static constexpr bool accepts = net_detail::bind<In, 0, First, Specs...>::ok;
+    template <class In, class Where>
+    struct diagnose : net_detail::assert_chain<In, typename Where::path, 0, typename Where::before_path,
+                                               typename Where::before, First, Specs...> {};
+    template <class In>
+    using type = net_detail::chain_of<In, First, Specs...>;
+};
+
+}  // namespace layers
 }  // namespace ctnn

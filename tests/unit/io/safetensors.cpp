@@ -266,15 +266,15 @@ TEST_CASE("safetensors errors: NaN and infinities unless allowed", "[io][safeten
     const std::string p = dir.file("nan.safetensors");
     for (double bad : {std::numeric_limits<double>::quiet_NaN(), -std::numeric_limits<double>::infinity(), 1e300}) {
         NetD d = make_net<NetD>(5);
-        d.params_of<1>()[1] = bad;  // 2.weight, index 1
+        d.param<"2.weight">().data()[1] = bad;  // 2.weight, index 1
         io::save_safetensors(d, p, {}, io::dtype::f64);
         const char* what = std::isnan(bad) ? "has a NaN at index 1" : std::isinf(bad) ? "has an infinity at index 1"
                                                                                      : "has the value 1e+300, too large for float, at index 1";
         require_load_fails(p, Contains(p + ": tensor '2.weight' " + what) && Contains("allow_nonfinite"));
         Net n;
         io::load_safetensors(n, p, {.allow_nonfinite = true});
-        CHECK(!std::isfinite(n.params_of<1>()[1]));
-        CHECK(n.params_of<1>()[0] == float(d.params_of<1>()[0]));
+        CHECK(!std::isfinite(n.param<"2.weight">().data()[1]));
+        CHECK(n.param<"2.weight">().data()[0] == float(d.param<"2.weight">().data()[0]));
     }
     // f16 infinity too.
     Net h = make_net<Net>(6);

@@ -94,9 +94,9 @@ constexpr NetDouble net_double = make_fused<NetDouble>();
 constexpr NetTanhFirst net_tanh_first = [] {
     NetTanhFirst n;
     // By hand, through the layout (weight at the unit's start, bias at bias_at).
-    float* p = n.params_of<2>();
+    float* p = n.param<"2.weight">().data();
     for (std::size_t i = 0; i < 12; ++i) p[i] = weights<float>::w1[i];
-    for (std::size_t i = 0; i < 4; ++i) p[NetTanhFirst::layer<2>::bias_at<float> + i] = weights<float>::b1[i];
+    for (std::size_t i = 0; i < 4; ++i) n.param<"2.bias">()(i) = weights<float>::b1[i];
     return n;
 }();
 
@@ -156,9 +156,9 @@ TEST_CASE("a small network runs at compile time and agrees with the run-time for
 }
 
 TEST_CASE("a constexpr network is a constant: its parameters are the bound values", "[net][constexpr]") {
-    STATIC_REQUIRE(net_relu.params_of<0>()[5] == 0.75f);
-    STATIC_REQUIRE(net_relu.params_of<0>()[NetReLU::layer<0>::bias_at<float> + 3] == -0.5f);
-    STATIC_REQUIRE(net_relu.params_of<1>()[7] == -2.0f);
+    STATIC_REQUIRE(net_relu.param<"0.weight">()(1, 2) == 0.75f);
+    STATIC_REQUIRE(net_relu.param<"0.bias">()(3) == -0.5f);
+    STATIC_REQUIRE(net_relu.param<"2.weight">()(1, 3) == -2.0f);
     // Padding between tensors stays zero.
-    STATIC_REQUIRE(net_relu.params_of<0>()[12] == 0.0f);
+    STATIC_REQUIRE(net_relu.params()[12] == 0.0f);
 }

@@ -16,16 +16,19 @@ using Mlp = Sequential<Input<784>, Dense<128>, ReLU, Dense<10>>;
 
 TEST_CASE("a network is a type: shapes, counts and layout at compile time", "[net]") {
     STATIC_REQUIRE(Mlp::param_count == 101'770);
-    STATIC_REQUIRE(Mlp::unit_count == 2);  // Dense+ReLU fused, Dense
+    STATIC_REQUIRE(Mlp::root::count == 2);  // Dense+ReLU fused, Dense
+    STATIC_REQUIRE(Mlp::root::unit<1>::index == 2);  // its PyTorch index counts the ReLU
     STATIC_REQUIRE(std::is_same_v<Mlp::out_shape, Shape<10>>);
-    STATIC_REQUIRE(std::is_same_v<Mlp::layer<0>::activation, ReLU>);
-    STATIC_REQUIRE(Mlp::param_offset<0> == 0);
-    STATIC_REQUIRE(Mlp::param_offset<1> % 16 == 0);
+    STATIC_REQUIRE(std::is_same_v<Mlp::root::child<0>::activation, ReLU>);
+    STATIC_REQUIRE(Mlp::root::param_offsets<float>[0] == 0);
+    STATIC_REQUIRE(Mlp::root::param_offsets<float>[1] % 16 == 0);
+    STATIC_REQUIRE(Mlp::param_table[2].name == "2.weight");
+    STATIC_REQUIRE(Mlp::param_table[2].offset == Mlp::root::param_offsets<float>[1]);
     STATIC_REQUIRE(Mlp::flops_forward == 2 * 784 * 128 + 128 + 2 * 128 * 10 + 10);
     using Conv = Sequential<Input<2, 3>, Flatten, Dense<4>, Tanh, Dropout<0.5f>, Dense<2, false>, Softmax>;
     STATIC_REQUIRE(Conv::param_count == 6 * 4 + 4 + 4 * 2);
-    STATIC_REQUIRE(std::is_same_v<Conv::layer<0>::out_shape, Shape<6>>);
-    STATIC_REQUIRE(Conv::unit_count == 5);
+    STATIC_REQUIRE(std::is_same_v<Conv::root::child<0>::out_shape, Shape<6>>);
+    STATIC_REQUIRE(Conv::root::count == 5);
 }
 
 TEST_CASE("parameters are named as in nn.Sequential's state_dict and aligned", "[net]") {
@@ -60,10 +63,10 @@ TEST_CASE("forward at batch 1 agrees with batch 64 and with a hand computation",
     for (auto& v : *X) v = float(r.uniform());
     auto ws = std::make_unique<Mlp::workspace<64>>();
     net->forward(*X, *ws);
-    const float* w0 = net->params_of<0>();
-    const float* b0 = w0 + Mlp::layer<0>::bias_at<float>;
-    const float* w1 = net->params_of<1>();
-    const float* b1 = w1 + Mlp::layer<1>::bias_at<float>;
+    const float* w0 = net->param<"0.weight">().data();
+    const float* b0 = net->param<"0.bias">().data();
+    const float* w1 = net->param<"2.weight">().data();
+    const float* b1 = net->param<"2.bias">().data();
     for (std::size_t s : {0u, 1u, 17u, 63u}) {
         Tensor<float, 784> x;
         for (std::size_t i = 0; i < 784; ++i) x(i) = (*X)(s, i);
@@ -110,7 +113,7 @@ TEST_CASE("initialisers are reproducible bit for bit and have the stated spread"
     init::xavier_uniform(*a, 3);
     REQUIRE(stats(a->params(), 784 * 128)[2] <= std::sqrt(6.0 / (784 + 128)));
     init::torch_default(*a, 4);
-    const float* bias = a->params() + Mlp::layer<0>::bias_at<float>;
+    const float* bias = a->param<"0.bias">().data();
     REQUIRE(stats(bias, 128)[1] >= -1 / std::sqrt(784.0));
     REQUIRE(stats(bias, 128)[2] <= 1 / std::sqrt(784.0));
     REQUIRE(stats(bias, 128)[0] > 0);  // not all zero: torch_default draws biases too

@@ -1,0 +1,124 @@
+#pragma once
+/// \file residual.hpp
+/// `Residual<Layers...>`: y = x + f(x), with f the chain of `Layers...`,
+/// which must keep the shape of its input. PyTorch: the `Residual` module of
+/// `tools/ctnn_torch.py`, whose chain is its attribute `body`, so the
+/// parameters are named `<i>.body.<j>.weight`.
+///
+/// Memory: an inference forward lets f write the output and adds x in
+/// place; a training forward keeps f's output (f's backward reads it) and
+/// writes the sum beside it. Backward runs f's backward, whose input
+/// gradient it then adds ∂L/∂y to.
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <type_traits>
+
+#include "../simd/map.hpp"
+#include "compose.hpp"
+
+namespace ctnn {
+
+/// y = x + f(x), f = `Layers...` in a chain (as `Sequential` without `Input`).
+template <class... Layers>
+struct Residual {
+    static_assert(sizeof...(Layers) > 0, "ctnn: a Residual needs at least one layer");
+    static std::string name() { return "Residual"; }
+};
+
+namespace layers {
+
+template <class Body>
+struct residual : net_detail::state_base<net_detail::any_stateful<Body>, Body> {
+    using in_shape = typename Body::in_shape;
+    using out_shape = in_shape;
+    static constexpr std::size_t N = in_shape::size;
+    static constexpr std::size_t param_count = param_count_of<Body>;
+    static constexpr std::size_t flops_forward = flops_forward_of<Body> + N;
+    static constexpr std::size_t flops_backward = flops_backward_of<Body> + N;
+
+    template <class T>
+    static constexpr std::size_t storage = storage_of<Body, T>;
+    template <class T>
+    static constexpr auto param_names =
+        net_detail::prefixed_names<T, Body>(std::array<net_detail::param_name, 1>{net_detail::param_name("body")});
+    template <class T>
+    static constexpr auto params = net_detail::prefixed_params<T, param_names<T>.size(), Body>(
+        param_names<T>, std::array<std::size_t, 2>{0, storage<T>});
+
+    /// f's output, kept by a training forward.
+    template <class T, std::size_t B>
+    static constexpr std::size_t kept = aligned_size<T>(B * N);
+    template <class T, std::size_t B>
+    static constexpr std::size_t saved_size = kept<T, B> + saved_size_of<Body, T, B>;
+    template <class T, std::size_t B>
+    static constexpr std::size_t scratch_size = scratch_size_of<Body, T, B>;
+
+    template <class F>
+    static void visit_children(F&& f) {
+        f(std::string("body"), std::string("Sequential"), std::type_identity<Body>{});
+    }
+
+    template <class T, std::size_t B, bool Train, class S>
+    static CTNN_INLINE constexpr void forward(const forward_context<T, B, Train, S>& c) noexcept {
+        using BS = state_of<Body, T, B>;
+        if constexpr (Train) {
+            T* fx = c.saved;
+            net_detail::call_forward<Body>(forward_context<T, B, true, BS>{
+                c.params, c.in, fx, c.saved + kept<T, B>, c.scratch, net_detail::child_state<0>(c.state), c.rng});
+            simd::map_n<B * N>([](auto a, auto x) CTNN_INLINE_LAMBDA { return a + x; }, c.out, fx, c.in);
+        } else {
+            net_detail::call_forward<Body>(forward_context<T, B, false, BS>{
+                c.params, c.in, c.out, nullptr, c.scratch, net_detail::child_state<0>(c.state), c.rng});
+            simd::map_n<B * N>([](auto a, auto x) CTNN_INLINE_LAMBDA { return a + x; }, c.out, c.out, c.in);
+        }
+    }
+
+    template <class T, std::size_t B, class S>
+    static CTNN_INLINE void backward(const backward_context<T, B, S>& c) noexcept {
+        net_detail::call_backward<Body>(backward_context<T, B, state_of<Body, T, B>>{
+            c.params, c.in, c.saved, c.saved + kept<T, B>, c.dout, c.din, c.dparams, c.scratch,
+            net_detail::child_state<0>(c.state)});
+        if (c.din) simd::map_n<B * N>([](auto a, auto g) CTNN_INLINE_LAMBDA { return a + g; }, c.din, c.din, c.dout);
+    }
+};
+
+/// The body must keep the shape of its input.
+template <bool Fails, class Where, class In, class Out>
+struct require_same_shape {};
+template <class P, class S, class BP, class B, class In, class Out>
+struct require_same_shape<true, where<P, S, BP, B>, In, Out> {
+    static_assert(check::layer<P, S>::template body_keeps_the_shape_of_its_input<In>::template but_produces<Out>,
+                  "ctnn: a Residual adds its input to its body's output: the body must keep the input's shape");
+};
+
+template <class... Layers>
+struct binding<Residual<Layers...>> {
+    template <class In>
+    using bound_body = net_detail::chain_of<In, Layers...>;
+    template <class In>
+    static constexpr bool body_binds = net_detail::bind<In, 0, Layers...>::ok;
+    template <class In>
+    static constexpr bool accepts = [] {
+        if constexpr (body_binds<In>)
+            return std::is_same_v<typename bound_body<In>::out_shape, In>;
+        else
+            return false;
+    }();
+
+    template <bool BodyBinds, class In, class Where>
+    struct diagnose_impl : net_detail::assert_chain<In, net_detail::append_t<typename Where::path, seg::body>, 0,
+                                                    typename Where::before_path, typename Where::before, Layers...> {};
+    template <class In, class Where>
+    struct diagnose_impl<true, In, Where>
+        : require_same_shape<true, Where, In, typename bound_body<In>::out_shape> {};
+    template <class In, class Where>
+    struct diagnose : diagnose_impl<body_binds<In>, In, Where> {};
+
+    template <class In>
+    using type = residual<bound_body<In>>;
+};
+
+}  // namespace layers
+}  // namespace ctnn
