@@ -18,7 +18,7 @@
 #define CTNN_L32 CTNN_L16, CTNN_L16
 
 using Deep = ctnn::Sequential<ctnn::Input<64>, CTNN_L32, ctnn::Dense<10>>;
-static_assert(Deep::unit_count == 33);
+static_assert(Deep::root::count == 33);
 
 Deep::output_type deep_forward_1(const Deep& net, const Deep::input_type& x) { return net.forward(x); }
 

@@ -1,5 +1,5 @@
 // expect: ctnn: a layer expects other input features than the layer before it produces
-// expect: layer<2, (ctnn::)?Dense<10, true, 64> ?>::expects_features<64(UL)?>::but_layer<1, ctnn::ReLU>::produces<ctnn::Shape<128> ?>
+// expect: layer<(ctnn::)?path<2>, (ctnn::)?Dense<10, true, 64> ?>::expects_features<64(UL)?>::but_layer<ctnn::path<1>, ctnn::ReLU>::produces<ctnn::Shape<128> ?>
 #include <ctnn/loss.hpp>
 #include <ctnn/net.hpp>
 

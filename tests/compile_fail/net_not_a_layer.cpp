@@ -1,5 +1,5 @@
 // expect: ctnn: not a layer
-// expect: layer<1, int>::is_a_layer_spec
+// expect: layer<ctnn::path<1>, int>::is_a_layer_spec
 #include <ctnn/loss.hpp>
 #include <ctnn/net.hpp>
 

@@ -1,5 +1,5 @@
 // expect: ctnn: this layer works on a flat sample \(rank 1\): put Flatten before it
-// expect: layer<0, (ctnn::)?Softmax>::needs_a_flat_input_but_layer<-1, ctnn::Input<4, 5> ?>
+// expect: layer<(ctnn::)?path<0>, (ctnn::)?Softmax>::needs_a_flat_input_but_layer<ctnn::path<-1>, ctnn::Input<4, 5> ?>
 #include <ctnn/loss.hpp>
 #include <ctnn/net.hpp>
 
