@@ -10,6 +10,7 @@
 
 #include "../simd/blas1.hpp"
 #include "../simd/map.hpp"
+#include "../simd/softmax.hpp"
 #include "layer_concepts.hpp"
 
 namespace ctnn {
@@ -34,19 +35,9 @@ struct softmax {
     template <class T>
     static constexpr std::array<param_info, 0> params{};
 
-    /// One row: y = softmax(x).
-    template <class T>
-    static CTNN_INLINE constexpr void row(const T* x, T* y) noexcept {
-        T m = x[0];
-        for (std::size_t i = 1; i < N; ++i) m = x[i] > m ? x[i] : m;
-        simd::map_n<N>([m](auto v) CTNN_INLINE_LAMBDA { return simd::exp(v - decltype(v)(m)); }, y, x);
-        const T inv = T(1) / simd::sum_n<N>(y);
-        simd::map_n<N>([inv](auto v) CTNN_INLINE_LAMBDA { return v * decltype(v)(inv); }, y, y);
-    }
-
     template <std::size_t B, bool Train, class T>
     static CTNN_INLINE constexpr void forward(const T*, const T* x, T* y, T*, Rng&) noexcept {
-        for (std::size_t r = 0; r < B; ++r) row(x + r * N, y + r * N);
+        for (std::size_t r = 0; r < B; ++r) simd::softmax_n<N>(x + r * N, y + r * N);
     }
     template <std::size_t B, class T>
     static CTNN_INLINE void backward(const T*, const T*, const T* y, const T*, T* dy, T* dx, T*) noexcept {
