@@ -1,6 +1,6 @@
 #pragma once
 /// \file loss.hpp
-/// Losses: MSE, SumSquares, BCEWithLogits, SoftmaxCrossEntropy.
+/// Losses: MSE, SumSquares, BCEWithLogits, BCEWithLogitsSum, SoftmaxCrossEntropy.
 #include "loss/bce_logits.hpp"
 #include "loss/loss_common.hpp"
 #include "loss/mse.hpp"

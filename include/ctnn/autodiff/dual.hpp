@@ -72,30 +72,17 @@ concept DualOperands = is_dual<A> || is_dual<B>;
         requires DualOperands<A, B>                                                        \
     CTNN_INLINE auto fn(const A& a, const B& b) noexcept {                                \
         using V = typename detail::dual_value<A, B>::type;                                 \
-        return detail::binary<op_type>(detail::lift<V>(a), detail::lift<V>(b));           \
+        return detail::binary<ops::op_type>(detail::lift<V>(a), detail::lift<V>(b));         \
     }
 #define CTNN_DUAL_UNARY(fn, op_type)                                                       \
     template <class V>                                                                     \
     CTNN_INLINE Dual<V> fn(const Dual<V>& x) noexcept {                                   \
-        return detail::unary<op_type>(x);                                                  \
+        return detail::unary<ops::op_type>(x);                                                \
     }
-CTNN_DUAL_BINARY(operator+, ops::add_op)
-CTNN_DUAL_BINARY(operator-, ops::sub_op)
-CTNN_DUAL_BINARY(operator*, ops::mul_op)
-CTNN_DUAL_BINARY(operator/, ops::div_op)
-CTNN_DUAL_BINARY(min, ops::min_op)
-CTNN_DUAL_BINARY(max, ops::max_op)
-CTNN_DUAL_BINARY(pow, ops::pow_op)
-CTNN_DUAL_UNARY(operator-, ops::neg_op)
-CTNN_DUAL_UNARY(exp, ops::exp_op)
-CTNN_DUAL_UNARY(log, ops::log_op)
-CTNN_DUAL_UNARY(log1p, ops::log1p_op)
-CTNN_DUAL_UNARY(sqrt, ops::sqrt_op)
-CTNN_DUAL_UNARY(square, ops::square_op)
-CTNN_DUAL_UNARY(tanh, ops::tanh_op)
-CTNN_DUAL_UNARY(sigmoid, ops::sigmoid_op)
-CTNN_DUAL_UNARY(relu, ops::relu_op)
-CTNN_DUAL_UNARY(abs, ops::abs_op)
+CTNN_OPS_BINARY_OPERATORS(CTNN_DUAL_BINARY)
+CTNN_OPS_BINARY_FUNCTIONS(CTNN_DUAL_BINARY)
+CTNN_OPS_UNARY_FUNCTIONS(CTNN_DUAL_UNARY)
+CTNN_DUAL_UNARY(operator-, neg_op)
 #undef CTNN_DUAL_BINARY
 #undef CTNN_DUAL_UNARY
 

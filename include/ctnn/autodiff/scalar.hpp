@@ -55,12 +55,8 @@ struct TraceStep {
 namespace detail {
 
 template <class X>
-concept Pack = requires {
-    typename X::arch_type;
-    typename X::value_type;
-    X::size;
-};
-/// What a point coordinate can be: a number or an xsimd pack.
+concept Pack = simd::is_pack_v<X>;
+/// What a point coordinate can be: a number or a SIMD pack.
 template <class X>
 concept PointValue = std::is_arithmetic_v<X> || Pack<X>;
 
@@ -231,16 +227,8 @@ using ad::var;
 using ad::grad;
 using ad::eval;
 using ad::trace;
-using ad::abs;
-using ad::exp;
-using ad::log;
-using ad::log1p;
-using ad::max;
-using ad::min;
-using ad::pow;
-using ad::relu;
-using ad::sigmoid;
-using ad::sqrt;
-using ad::square;
-using ad::tanh;
+#define CTNN_AD_USING(fn, op_type) using ad::fn;
+CTNN_OPS_BINARY_FUNCTIONS(CTNN_AD_USING)
+CTNN_OPS_UNARY_FUNCTIONS(CTNN_AD_USING)
+#undef CTNN_AD_USING
 }  // namespace ctnn

@@ -26,15 +26,13 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "../core/type_list.hpp"
 #include "../expr/ops.hpp"
 
 namespace ctnn::ad {
 
 namespace detail {
-template <class... T>
-struct tlist {
-    static constexpr std::size_t size = sizeof...(T);
-};
+using meta::type_list;
 template <class E>
 struct is_node : std::false_type {};
 }  // namespace detail
@@ -65,7 +63,7 @@ struct Var {
     static constexpr std::size_t index = I;
     static constexpr bool stateless = true;
     static constexpr const char* name = "x";
-    using children = detail::tlist<>;
+    using children = detail::type_list<>;
 };
 /// `var<I>{}` is the I-th input.
 template <std::size_t I>
@@ -77,7 +75,7 @@ template <class T>
 struct Constant {
     static constexpr bool stateless = false;
     static constexpr const char* name = "const";
-    using children = detail::tlist<>;
+    using children = detail::type_list<>;
     T value;
     template <class V>
     CTNN_INLINE constexpr V eval() const noexcept {
@@ -90,7 +88,7 @@ template <class Op, class A>
 struct Unary {
     static constexpr bool stateless = A::stateless;
     static constexpr const char* name = Op::name;
-    using children = detail::tlist<A>;
+    using children = detail::type_list<A>;
     [[no_unique_address]] Slot<A> a;
     template <std::size_t>
     constexpr decltype(auto) child() const noexcept { return a.get(); }
@@ -105,7 +103,7 @@ template <class Op, class A, class B>
 struct Binary {
     static constexpr bool stateless = A::stateless && B::stateless;
     static constexpr const char* name = Op::name;
-    using children = detail::tlist<A, B>;
+    using children = detail::type_list<A, B>;
     [[no_unique_address]] Slot<A> a;
     [[no_unique_address]] Slot<B> b;
     template <std::size_t K>
@@ -129,7 +127,7 @@ struct SelfBinary {
     static_assert(A::stateless, "ctnn: SelfBinary is for an operand that holds no data");
     static constexpr bool stateless = true;
     static constexpr const char* name = Op::name;
-    using children = detail::tlist<A>;
+    using children = detail::type_list<A>;
     template <std::size_t>
     static constexpr A child() noexcept { return A{}; }
     template <class V>
@@ -145,7 +143,7 @@ template <class A>
 struct PowInt {
     static constexpr bool stateless = false;
     static constexpr const char* name = ops::powi_op::name;
-    using children = detail::tlist<A>;
+    using children = detail::type_list<A>;
     [[no_unique_address]] Slot<A> a;
     int n;
     template <std::size_t>
@@ -190,7 +188,7 @@ constexpr auto make_unary(const A& a) noexcept {
     return Unary<Op, A>{slot(a)};
 }
 template <class Op, class A, class B>
-constexpr auto make_binary(const A& a, const B& b) noexcept {
+constexpr auto make_binary_nodes(const A& a, const B& b) noexcept {
     using NA = decltype(as_node(a));
     using NB = decltype(as_node(b));
     if constexpr (std::is_same_v<NA, NB> && NA::stateless)
@@ -198,67 +196,40 @@ constexpr auto make_binary(const A& a, const B& b) noexcept {
     else
         return Binary<Op, NA, NB>{slot(as_node(a)), slot(as_node(b))};
 }
+/// The node of `Op(a, b)`. a^b with an integer exponent is a `PowInt`
+/// (negative bases allowed, no gradient to the exponent); otherwise the real
+/// power, differentiable in both.
+template <class Op, class A, class B>
+constexpr auto make_binary(const A& a, const B& b) noexcept {
+    if constexpr (std::is_same_v<Op, ops::pow_op> && ScalarExpr<A> && std::is_integral_v<B>)
+        return PowInt<A>{slot(a), static_cast<int>(b)};
+    else
+        return make_binary_nodes<Op>(a, b);
+}
 }  // namespace detail
 
 /// Two operands of which at least one is an expression.
 template <class A, class B>
 concept ScalarOperands = (ScalarExpr<A> || ScalarExpr<B>) && ScalarOperand<A> && ScalarOperand<B>;
 
-#define CTNN_AD_BINARY_OPERATOR(sym, op)                           \
-    template <class A, class B>                                    \
-        requires ScalarOperands<A, B>                              \
-    constexpr auto operator sym(const A& a, const B& b) noexcept { \
-        return detail::make_binary<ops::op>(a, b);                 \
+#define CTNN_AD_BINARY(fn, op_type)                          \
+    template <class A, class B>                              \
+        requires ScalarOperands<A, B>                        \
+    constexpr auto fn(const A& a, const B& b) noexcept {     \
+        return detail::make_binary<ops::op_type>(a, b);      \
     }
-CTNN_AD_BINARY_OPERATOR(+, add_op)
-CTNN_AD_BINARY_OPERATOR(-, sub_op)
-CTNN_AD_BINARY_OPERATOR(*, mul_op)
-CTNN_AD_BINARY_OPERATOR(/, div_op)
-#undef CTNN_AD_BINARY_OPERATOR
-
-/// -a
-template <ScalarExpr A>
-constexpr auto operator-(const A& a) noexcept {
-    return detail::make_unary<ops::neg_op>(a);
-}
-
-#define CTNN_AD_UNARY_FUNCTION(f)                         \
-    template <ScalarExpr A>                               \
-    constexpr auto f(const A& a) noexcept {               \
-        return detail::make_unary<ops::f##_op>(a);        \
+#define CTNN_AD_UNARY(fn, op_type)                  \
+    template <ScalarExpr A>                         \
+    constexpr auto fn(const A& a) noexcept {        \
+        return detail::make_unary<ops::op_type>(a); \
     }
-CTNN_AD_UNARY_FUNCTION(exp)
-CTNN_AD_UNARY_FUNCTION(log)
-CTNN_AD_UNARY_FUNCTION(log1p)
-CTNN_AD_UNARY_FUNCTION(sqrt)
-CTNN_AD_UNARY_FUNCTION(tanh)
-CTNN_AD_UNARY_FUNCTION(sigmoid)
-CTNN_AD_UNARY_FUNCTION(relu)
-CTNN_AD_UNARY_FUNCTION(abs)
-CTNN_AD_UNARY_FUNCTION(square)
-#undef CTNN_AD_UNARY_FUNCTION
-
-/// The smaller operand (the first on a tie; the gradient follows the choice).
-template <class A, class B>
-    requires ScalarOperands<A, B>
-constexpr auto min(const A& a, const B& b) noexcept {
-    return detail::make_binary<ops::min_op>(a, b);
-}
-/// The larger operand (the first on a tie; the gradient follows the choice).
-template <class A, class B>
-    requires ScalarOperands<A, B>
-constexpr auto max(const A& a, const B& b) noexcept {
-    return detail::make_binary<ops::max_op>(a, b);
-}
-/// a^b: an integer exponent makes a `PowInt` (negative bases allowed, no
-/// gradient to the exponent); otherwise the real power, differentiable in both.
-template <class A, class B>
-    requires ScalarOperands<A, B>
-constexpr auto pow(const A& a, const B& b) noexcept {
-    if constexpr (ScalarExpr<A> && std::is_integral_v<B>)
-        return PowInt<A>{detail::slot(a), static_cast<int>(b)};
-    else
-        return detail::make_binary<ops::pow_op>(a, b);
-}
+// min and max take the first operand on a tie (the gradient follows the
+// choice); pow with an integer exponent makes a `PowInt` (make_binary).
+CTNN_OPS_BINARY_OPERATORS(CTNN_AD_BINARY)
+CTNN_OPS_BINARY_FUNCTIONS(CTNN_AD_BINARY)
+CTNN_OPS_UNARY_FUNCTIONS(CTNN_AD_UNARY)
+CTNN_AD_UNARY(operator-, neg_op)
+#undef CTNN_AD_BINARY
+#undef CTNN_AD_UNARY
 
 }  // namespace ctnn::ad

@@ -28,7 +28,7 @@
 
 namespace ctnn::ad::detail {
 
-inline constexpr std::size_t npos = static_cast<std::size_t>(-1);
+using meta::npos;
 
 /// A position of the expression tree: node I of the list; `Fresh` if this is
 /// the position the list keeps for it; the positions of its operands.
@@ -37,42 +37,21 @@ struct position {
     static constexpr std::size_t index = I;
 };
 
-template <class List, class E>
-struct append;
-template <class... Es, class E>
-struct append<tlist<Es...>, E> {
-    using type = tlist<Es..., E>;
-};
-
-template <class E, class List>
-struct contains;
-template <class E, class... Es>
-struct contains<E, tlist<Es...>> : std::bool_constant<(std::is_same_v<E, Es> || ...)> {};
-
-/// Index of the first E in the list, npos if none.
-template <class E, class... Es>
-constexpr std::size_t index_in(tlist<Es...>) noexcept {
-    constexpr bool match[] = {std::is_same_v<E, Es>..., false};
-    for (std::size_t i = 0; i < sizeof...(Es); ++i)
-        if (match[i]) return i;
-    return npos;
-}
-
 /// `list`: List with the nodes of the subtree Node appended in post-order;
 /// `pos`: the position type of Node.
 template <class Node, class List,
-          bool Seen = std::conjunction_v<std::bool_constant<Node::stateless>, contains<Node, List>>>
+          bool Seen = Node::stateless && meta::contains_v<Node, List>>
 struct flatten;
 
 template <class Children, class List, class... Done>
 struct flatten_children {
     using list = List;
-    using positions = tlist<Done...>;
+    using positions = type_list<Done...>;
 };
 template <class C, class... Cs, class List, class... Done>
-struct flatten_children<tlist<C, Cs...>, List, Done...> {
+struct flatten_children<type_list<C, Cs...>, List, Done...> {
     using first = flatten<C, List>;
-    using rest = flatten_children<tlist<Cs...>, typename first::list, Done..., typename first::pos>;
+    using rest = flatten_children<type_list<Cs...>, typename first::list, Done..., typename first::pos>;
     using list = typename rest::list;
     using positions = typename rest::positions;
 };
@@ -80,32 +59,20 @@ struct flatten_children<tlist<C, Cs...>, List, Done...> {
 template <std::size_t I, class Positions>
 struct fresh_position;
 template <std::size_t I, class... Ps>
-struct fresh_position<I, tlist<Ps...>> {
+struct fresh_position<I, type_list<Ps...>> {
     using type = position<I, true, Ps...>;
 };
 
 template <class Node, class List>
 struct flatten<Node, List, false> {
     using children = flatten_children<typename Node::children, List>;
-    using list = typename append<typename children::list, Node>::type;
+    using list = meta::push_back_t<typename children::list, Node>;
     using pos = typename fresh_position<children::list::size, typename children::positions>::type;
 };
 template <class Node, class List>
 struct flatten<Node, List, true> {  // a stateless node listed already
     using list = List;
-    using pos = position<index_in<Node>(List{}), false>;
-};
-
-/// Element K (0 or 1) of a list of at most two.
-template <std::size_t K, class List>
-struct nth;
-template <class A, class... Rest>
-struct nth<0, tlist<A, Rest...>> {
-    using type = A;
-};
-template <class A, class B>
-struct nth<1, tlist<A, B>> {
-    using type = B;
+    using pos = position<meta::index_of_v<Node, List>, false>;
 };
 
 template <class E>
@@ -117,7 +84,7 @@ struct is_var<Var<I>> : std::true_type {};
 template <class E>
 struct has_input;
 template <class... Cs>
-struct has_input<tlist<Cs...>> : std::bool_constant<(has_input<Cs>::value || ...)> {};
+struct has_input<type_list<Cs...>> : std::bool_constant<(has_input<Cs>::value || ...)> {};
 template <class E>
 struct has_input : std::bool_constant<is_var<E>::value || has_input<typename E::children>::value> {};
 
@@ -127,7 +94,7 @@ template <std::size_t I>
 inline constexpr std::size_t input_end<Var<I>> = I + 1;
 
 template <class... Ns>
-constexpr std::size_t max_input_end(tlist<Ns...>) noexcept {
+constexpr std::size_t max_input_end(type_list<Ns...>) noexcept {
     std::size_t n = 0;
     ((n = input_end<Ns> > n ? input_end<Ns> : n), ...);
     return n;
@@ -136,7 +103,7 @@ constexpr std::size_t max_input_end(tlist<Ns...>) noexcept {
 /// The graph of expression type F.
 template <class F>
 struct graph {
-    using flat = flatten<F, tlist<>>;
+    using flat = flatten<F, type_list<>>;
     using nodes = typename flat::list;
     using root = typename flat::pos;
     static constexpr std::size_t size = nodes::size;
@@ -144,7 +111,7 @@ struct graph {
     static constexpr std::size_t input_count = max_input_end(nodes{});
     /// Index of input J in the list (npos if the expression does not use it).
     template <std::size_t J>
-    static constexpr std::size_t input_position = index_in<Var<J>>(nodes{});
+    static constexpr std::size_t input_position = meta::index_of_v<Var<J>, nodes>;
 };
 
 // ---- forward ---------------------------------------------------------------
@@ -186,12 +153,12 @@ CTNN_INLINE constexpr void backward_visit(const Node& n, position<I, true, Cs...
     constexpr std::size_t arity = sizeof...(Cs);
     if constexpr (arity > 0) {
         // this node's adjoint is complete: hand it to the operands that depend on an input ...
-        using P0 = typename nth<0, tlist<Cs...>>::type;
-        if constexpr (has_input<typename nth<0, typename Node::children>::type>::value)
+        using P0 = meta::at_t<0, type_list<Cs...>>;
+        if constexpr (has_input<meta::at_t<0, typename Node::children>>::value)
             adj[P0::index] += adj[I] * n.template partial<0>(v[I], v[Cs::index]...);
         if constexpr (arity == 2) {
-            using P1 = typename nth<1, tlist<Cs...>>::type;
-            if constexpr (has_input<typename nth<1, typename Node::children>::type>::value)
+            using P1 = meta::at_t<1, type_list<Cs...>>;
+            if constexpr (has_input<meta::at_t<1, typename Node::children>>::value)
                 adj[P1::index] += adj[I] * n.template partial<1>(v[I], v[Cs::index]...);
             // ... then visit them, the last first (reverse post-order)
             backward_visit(n.template child<1>(), P1{}, v, adj);

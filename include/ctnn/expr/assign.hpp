@@ -8,6 +8,7 @@
 
 #include <type_traits>
 
+#include "../core/type_list.hpp"
 #include "elementwise.hpp"
 #include "matmul.hpp"
 #include "reduce.hpp"
@@ -15,13 +16,14 @@
 namespace ctnn::expr {
 
 namespace detail {
-template <class Tuple>
-constexpr std::size_t matmul_index() noexcept {
-    return []<std::size_t... I>(std::index_sequence<I...>) {
-        std::size_t r = 0;
-        ((matmul_count<std::tuple_element_t<I, Tuple>>::value ? (void)(r = I) : void()), ...);
-        return r;
-    }(std::make_index_sequence<std::tuple_size_v<Tuple>>{});
+/// The position of the operand holding the matmul (the last one that has one).
+template <class... Es>
+constexpr std::size_t matmul_index(meta::type_list<Es...>) noexcept {
+    constexpr bool has[] = {(matmul_count<Es>::value != 0)..., false};
+    std::size_t r = 0;
+    for (std::size_t i = 0; i < sizeof...(Es); ++i)
+        if (has[i]) r = i;
+    return r;
 }
 
 /// The type of the one matmul of an element-wise chain.
@@ -35,7 +37,8 @@ struct matmul_in<MatMul<L, R>> {
 };
 template <class Op, class... Es>
 struct matmul_in<Map<Op, Es...>> {
-    using type = typename matmul_in<std::tuple_element_t<matmul_index<std::tuple<Es...>>(), std::tuple<Es...>>>::type;
+    using operands = meta::type_list<Es...>;
+    using type = typename matmul_in<meta::at_t<matmul_index(operands{}), operands>>::type;
 };
 
 /// The one matmul of an element-wise chain.
@@ -44,7 +47,7 @@ CTNN_INLINE const auto& find_matmul(const E& e) noexcept {
     if constexpr (requires { e.lstore; })
         return e;
     else
-        return find_matmul(std::get<matmul_index<decltype(e.args)>()>(e.args));
+        return find_matmul(std::get<matmul_index(typename E::operands{})>(e.args));
 }
 
 template <class Out, class E, class M = typename matmul_in<E>::type>

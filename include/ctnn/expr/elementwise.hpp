@@ -10,6 +10,7 @@
 #include <tuple>
 #include <type_traits>
 
+#include "../core/type_list.hpp"
 #include "evaluate.hpp"
 #include "expression.hpp"
 #include "ops.hpp"
@@ -32,7 +33,8 @@ struct broadcast_all<S, Rest...> {
 /// `Op(args...)` element-wise, broadcast to the common shape of the args.
 template <class Op, class... Es>
 struct Map : expression_tag {
-    using value_type = typename std::tuple_element_t<0, std::tuple<Es...>>::value_type;
+    using operands = meta::type_list<Es...>;
+    using value_type = typename meta::front_t<operands>::value_type;
     static_assert((std::is_same_v<typename Es::value_type, value_type> && ...),
                   "ctnn: element-wise operands must have the same element type");
     using shape_type = typename detail::broadcast_all<typename Es::shape_type...>::type;
@@ -63,35 +65,22 @@ constexpr auto make_map(const X&... x) noexcept {
     return Map<Op, expr_t<T, X>...>{{}, {as_expr<T>(x)...}};
 }
 
-#define CTNN_EXPR_BINARY(fn, op_type)                                                   \
-    template <Operand L, Operand R>                                                     \
-        requires(TensorOperand<L> || TensorOperand<R>)                                 \
-    constexpr auto fn(const L& l, const R& r) noexcept {                               \
-        return make_map<op_type>(l, r);                                                 \
+#define CTNN_EXPR_BINARY(fn, op_type)                   \
+    template <Operand L, Operand R>                     \
+        requires(TensorOperand<L> || TensorOperand<R>)  \
+    constexpr auto fn(const L& l, const R& r) noexcept { \
+        return make_map<ops::op_type>(l, r);            \
     }
-#define CTNN_EXPR_UNARY(fn, op_type)                                                    \
-    template <TensorOperand X>                                                          \
-    constexpr auto fn(const X& x) noexcept {                                            \
-        return make_map<op_type>(x);                                                    \
+#define CTNN_EXPR_UNARY(fn, op_type)             \
+    template <TensorOperand X>                   \
+    constexpr auto fn(const X& x) noexcept {     \
+        return make_map<ops::op_type>(x);        \
     }
 
-CTNN_EXPR_BINARY(operator+, ops::add_op)
-CTNN_EXPR_BINARY(operator-, ops::sub_op)
-CTNN_EXPR_BINARY(operator*, ops::mul_op)
-CTNN_EXPR_BINARY(operator/, ops::div_op)
-CTNN_EXPR_BINARY(min, ops::min_op)
-CTNN_EXPR_BINARY(max, ops::max_op)
-CTNN_EXPR_BINARY(pow, ops::pow_op)
-CTNN_EXPR_UNARY(operator-, ops::neg_op)
-CTNN_EXPR_UNARY(exp, ops::exp_op)
-CTNN_EXPR_UNARY(log, ops::log_op)
-CTNN_EXPR_UNARY(log1p, ops::log1p_op)
-CTNN_EXPR_UNARY(sqrt, ops::sqrt_op)
-CTNN_EXPR_UNARY(square, ops::square_op)
-CTNN_EXPR_UNARY(tanh, ops::tanh_op)
-CTNN_EXPR_UNARY(sigmoid, ops::sigmoid_op)
-CTNN_EXPR_UNARY(relu, ops::relu_op)
-CTNN_EXPR_UNARY(abs, ops::abs_op)
+CTNN_OPS_BINARY_OPERATORS(CTNN_EXPR_BINARY)
+CTNN_OPS_BINARY_FUNCTIONS(CTNN_EXPR_BINARY)
+CTNN_OPS_UNARY_FUNCTIONS(CTNN_EXPR_UNARY)
+CTNN_EXPR_UNARY(operator-, neg_op)
 
 #undef CTNN_EXPR_BINARY
 #undef CTNN_EXPR_UNARY
@@ -101,49 +90,26 @@ CTNN_EXPR_UNARY(abs, ops::abs_op)
 namespace ctnn {
 
 /// A value the element-wise functions take directly: a float or double, or
-/// an xsimd pack of them. With these overloads an activation written once,
+/// a SIMD pack of them. With these overloads an activation written once,
 /// `[](auto x) { return x * sigmoid(x); }`, runs on tensors (building an
 /// expression), on packs (inside a kernel's epilogue) and on numbers.
-template <class V>
-concept Numeric = std::is_floating_point_v<V> || xsimd::is_batch<V>::value;
+using simd::Numeric;
 
-template <Numeric V>
-CTNN_INLINE V sigmoid(V x) noexcept { return ops::sigmoid_op::value(x); }
-template <Numeric V>
-CTNN_INLINE V relu(V x) noexcept { return ops::relu_op::value(x); }
-template <Numeric V>
-CTNN_INLINE V square(V x) noexcept { return ops::square_op::value(x); }
-template <Numeric V>
-CTNN_INLINE V exp(V x) noexcept { return ops::exp_op::value(x); }
-template <Numeric V>
-CTNN_INLINE V log(V x) noexcept { return ops::log_op::value(x); }
-template <Numeric V>
-CTNN_INLINE V log1p(V x) noexcept { return ops::log1p_op::value(x); }
-template <Numeric V>
-CTNN_INLINE V sqrt(V x) noexcept { return ops::sqrt_op::value(x); }
-template <Numeric V>
-CTNN_INLINE V tanh(V x) noexcept { return ops::tanh_op::value(x); }
-template <Numeric V>
-CTNN_INLINE V abs(V x) noexcept { return ops::abs_op::value(x); }
+#define CTNN_NUMERIC_UNARY(fn, op_type) \
+    template <Numeric V>                \
+    CTNN_INLINE V fn(V x) noexcept {    \
+        return ops::op_type::value(x);  \
+    }
+CTNN_OPS_UNARY_FUNCTIONS(CTNN_NUMERIC_UNARY)
+#undef CTNN_NUMERIC_UNARY
 
 }  // namespace ctnn
 
 namespace ctnn {
 // Found by argument-dependent lookup for ctnn::Tensor operands too.
-using expr::operator+;
-using expr::operator-;
-using expr::operator*;
-using expr::operator/;
-using expr::min;
-using expr::max;
-using expr::pow;
-using expr::exp;
-using expr::log;
-using expr::log1p;
-using expr::sqrt;
-using expr::square;
-using expr::tanh;
-using expr::sigmoid;
-using expr::relu;
-using expr::abs;
+#define CTNN_EXPR_USING(fn, op_type) using expr::fn;
+CTNN_OPS_BINARY_OPERATORS(CTNN_EXPR_USING)
+CTNN_OPS_BINARY_FUNCTIONS(CTNN_EXPR_USING)
+CTNN_OPS_UNARY_FUNCTIONS(CTNN_EXPR_USING)
+#undef CTNN_EXPR_USING
 }  // namespace ctnn

@@ -4,8 +4,8 @@
 /// expressions (autodiff/) and dual numbers share (it lives in expr/, the
 /// lower of the two layers that use it): for each op, its value and its local partial derivatives, written
 /// once for every value type `V`, which is `float` or `double` (through
-/// `ctnn::cmath`, so usable in constant expressions) or an xsimd pack
-/// `xsimd::batch<T, A>` (through xsimd's vector functions).
+/// `ctnn::cmath`, so usable in constant expressions) or a SIMD pack
+/// (through simd/math.hpp).
 ///
 /// Every op is an empty struct with
 ///  - `name`: what a printed graph calls the node ("+", "exp", ...);
@@ -26,13 +26,13 @@
 
 #include "../core/cmath.hpp"
 #include "../core/config.hpp"
-#include "../simd/arch.hpp"
+#include "../simd/math.hpp"
 
 namespace ctnn::ops {
 
 /// The element-wise functions each value type uses: `ctnn::cmath` for float
-/// and double, xsimd for packs; comparisons select with `?:` or
-/// `xsimd::select`.
+/// and double, simd/'s for packs; comparisons select with `?:` or
+/// `simd::select`.
 namespace fn {
 
 template <class V>
@@ -41,10 +41,7 @@ inline constexpr bool is_scalar = std::is_floating_point_v<V>;
 /// The number `c` as a value of type V (broadcast for a pack).
 template <class V, class T>
 CTNN_INLINE constexpr V splat(T c) noexcept {
-    if constexpr (is_scalar<V>)
-        return static_cast<V>(c);
-    else
-        return V(static_cast<typename V::value_type>(c));
+    return V(static_cast<simd::lane_t<V>>(c));
 }
 /// `c ? a : b`, lane by lane for packs.
 template <class C, class V>
@@ -52,7 +49,7 @@ CTNN_INLINE constexpr V select(const C& c, const V& a, const V& b) noexcept {
     if constexpr (is_scalar<V>)
         return c ? a : b;
     else
-        return xsimd::select(c, a, b);
+        return simd::select(c, a, b);
 }
 
 #define CTNN_OPS_UNARY_FN(f)                               \
@@ -61,7 +58,7 @@ CTNN_INLINE constexpr V select(const C& c, const V& a, const V& b) noexcept {
         if constexpr (is_scalar<V>)                        \
             return cmath::f(x);                            \
         else                                               \
-            return xsimd::f(x);                            \
+            return simd::f(x);                             \
     }
 CTNN_OPS_UNARY_FN(exp)
 CTNN_OPS_UNARY_FN(log)
@@ -76,21 +73,21 @@ CTNN_INLINE constexpr V pow(const V& x, const V& y) noexcept {
     if constexpr (is_scalar<V>)
         return cmath::pow(x, y);
     else
-        return xsimd::pow(x, y);
+        return simd::pow(x, y);
 }
 template <class V>
 CTNN_INLINE constexpr V powi(const V& x, int n) noexcept {
     if constexpr (is_scalar<V>)
         return cmath::pow(x, n);
     else
-        return xsimd::pow(x, n);
+        return simd::powi(x, n);
 }
 template <class V>
 CTNN_INLINE constexpr V sigmoid(const V& x) noexcept {
     if constexpr (is_scalar<V>)
         return cmath::sigmoid(x);
     else  // e^-x overflows to inf for x < -88 (float): 1 / inf = 0, as it should
-        return splat<V>(1) / (splat<V>(1) + xsimd::exp(-x));
+        return splat<V>(1) / (splat<V>(1) + simd::exp(-x));
 }
 
 }  // namespace fn
@@ -290,3 +287,28 @@ struct square_op {
 };
 
 }  // namespace ctnn::ops
+
+/// The element-wise ops' public names, listed once. Each surface that names
+/// them (tensor expressions, scalar expressions, dual numbers, the functions
+/// on numbers and packs, the `using` declarations of namespace ctnn) expands
+/// a list with its own `X(name, op_type)`; unary minus (`neg_op`) is the one
+/// op every surface spells by hand.
+#define CTNN_OPS_BINARY_OPERATORS(X) \
+    X(operator+, add_op)             \
+    X(operator-, sub_op)             \
+    X(operator*, mul_op)             \
+    X(operator/, div_op)
+#define CTNN_OPS_BINARY_FUNCTIONS(X) \
+    X(min, min_op)                   \
+    X(max, max_op)                   \
+    X(pow, pow_op)
+#define CTNN_OPS_UNARY_FUNCTIONS(X) \
+    X(exp, exp_op)                  \
+    X(log, log_op)                  \
+    X(log1p, log1p_op)              \
+    X(sqrt, sqrt_op)                \
+    X(square, square_op)            \
+    X(tanh, tanh_op)                \
+    X(sigmoid, sigmoid_op)          \
+    X(relu, relu_op)                \
+    X(abs, abs_op)

@@ -10,6 +10,7 @@
 
 #include "../simd/blas1.hpp"
 #include "../simd/map.hpp"
+#include "../simd/softmax.hpp"
 #include "checks.hpp"
 #include "layer_concepts.hpp"
 
@@ -29,19 +30,9 @@ struct softmax {
     static constexpr std::size_t flops_forward = 4 * N;
     static constexpr std::size_t flops_backward = 4 * N;
 
-    /// One row: y = softmax(x).
-    template <class T>
-    static CTNN_INLINE constexpr void row(const T* x, T* y) noexcept {
-        T m = x[0];
-        for (std::size_t i = 1; i < N; ++i) m = x[i] > m ? x[i] : m;
-        simd::map_n<N>([m](auto v) CTNN_INLINE_LAMBDA { return simd::exp(v - decltype(v)(m)); }, y, x);
-        const T inv = T(1) / simd::sum_n<N>(y);
-        simd::map_n<N>([inv](auto v) CTNN_INLINE_LAMBDA { return v * decltype(v)(inv); }, y, y);
-    }
-
     template <class T, std::size_t B, bool Train, class St>
     static CTNN_INLINE constexpr void forward(const forward_context<T, B, Train, St>& c) noexcept {
-        for (std::size_t r = 0; r < B; ++r) row(c.in + r * N, c.out + r * N);
+        for (std::size_t r = 0; r < B; ++r) simd::softmax_n<N>(c.in + r * N, c.out + r * N);
     }
     template <class T, std::size_t B, class St>
     static CTNN_INLINE void backward(const backward_context<T, B, St>& c) noexcept {

@@ -16,6 +16,9 @@
 
 namespace ctnn {
 
+/// How a loss reduces its per-element terms (PyTorch's `reduction`).
+enum class reduction { mean, sum };
+
 /// The class index of each sample of a batch.
 template <std::size_t B>
 using Labels = std::array<std::int32_t, B>;

@@ -14,9 +14,18 @@
 
 #include "../simd/blas1.hpp"
 #include "../simd/map.hpp"
+#include "../simd/softmax.hpp"
 #include "loss_common.hpp"
 
 namespace ctnn {
+
+namespace loss_detail {
+/// log Σ exp(x) of a row that `simd::softmax_n` normalised.
+template <class T>
+CTNN_INLINE T log_sum_exp(const simd::softmax_row<T>& r) noexcept {
+    return r.max + std::log(r.sum);
+}
+}  // namespace loss_detail
 
 struct SoftmaxCrossEntropy {
     static std::string name() { return "SoftmaxCrossEntropy"; }
@@ -36,7 +45,7 @@ struct SoftmaxCrossEntropy {
         for (std::size_t r = 0; r < n; ++r) {
             const std::size_t label = std::size_t(labels[r]);
             assert(label < W);
-            const T lse = softmax_row<W>(x.data() + r * W, dx.data() + r * W);
+            const T lse = loss_detail::log_sum_exp(simd::softmax_n<W>(x.data() + r * W, dx.data() + r * W));
             total += lse - x.data()[r * W + label];
             dx.data()[r * W + label] -= T(1);
             simd::map_n<W>([inv](auto g) CTNN_INLINE_LAMBDA { return g * decltype(g)(inv); }, dx.data() + r * W,
@@ -63,7 +72,7 @@ struct SoftmaxCrossEntropy {
             const T* xr = x.data() + r * W;
             const T* tr = t.data() + r * W;
             T* gr = dx.data() + r * W;
-            const T lse = softmax_row<W>(xr, gr);
+            const T lse = loss_detail::log_sum_exp(simd::softmax_n<W>(xr, gr));
             // -Σ t log softmax = Σ t (lse - x) = lse Σt - Σ t x; its gradient
             // (Σt) softmax - t is softmax - t for a distribution
             const T mass = simd::sum_n<W>(tr);
@@ -77,19 +86,6 @@ struct SoftmaxCrossEntropy {
         }
         for (std::size_t i = n * W; i < W * B; ++i) dx.data()[i] = T(0);
         return total * inv;
-    }
-
-private:
-    /// p = softmax(x) over one row; returns logsumexp(x).
-    template <std::size_t W, class T>
-    static CTNN_INLINE T softmax_row(const T* x, T* p) noexcept {
-        T m = x[0];
-        for (std::size_t i = 1; i < W; ++i) m = x[i] > m ? x[i] : m;
-        simd::map_n<W>([m](auto v) CTNN_INLINE_LAMBDA { return xsimd::exp(v - decltype(v)(m)); }, p, x);
-        const T s = simd::sum_n<W>(p);
-        const T inv = T(1) / s;
-        simd::map_n<W>([inv](auto v) CTNN_INLINE_LAMBDA { return v * decltype(v)(inv); }, p, p);
-        return m + std::log(s);
     }
 };
 

@@ -60,13 +60,6 @@ struct first_is_activation : std::false_type {};
 template <class S, class... Rest>
 struct first_is_activation<S, Rest...> : std::bool_constant<ElementwiseActivation<S>> {};
 
-template <class L, class U>
-struct push_front;
-template <class U, class... Us>
-struct push_front<type_list<Us...>, U> {
-    using type = type_list<U, Us...>;
-};
-
 /// Whether spec `S` takes input shape `In` (false for a type that is no spec).
 template <class S, class In>
 constexpr bool spec_accepts() noexcept {
@@ -101,7 +94,7 @@ struct bind<In, I, S, Rest...> {
         using bound = typename layers::binding<S>::template type<In>;
         using next = bind<typename bound::out_shape, I + 1, R...>;
         static constexpr bool ok = next::ok;
-        using units = typename push_front<typename next::units, unit<I, S, bound>>::type;
+        using units = meta::push_front_t<typename next::units, unit<I, S, bound>>;
         using out_shape = typename next::out_shape;
     };
     template <class A, class... R>
@@ -109,7 +102,7 @@ struct bind<In, I, S, Rest...> {
         using bound = typename layers::binding<S>::template type<In, A>;
         using next = bind<typename bound::out_shape, I + 2, R...>;
         static constexpr bool ok = next::ok;
-        using units = typename push_front<typename next::units, unit<I, S, bound, A>>::type;
+        using units = meta::push_front_t<typename next::units, unit<I, S, bound, A>>;
         using out_shape = typename next::out_shape;
     };
 

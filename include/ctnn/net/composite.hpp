@@ -11,15 +11,13 @@
 #include <type_traits>
 
 #include "../core/config.hpp"
+#include "../core/type_list.hpp"
 #include "../layers/layer_concepts.hpp"
 #include "names.hpp"
 
 namespace ctnn::net_detail {
 
-template <class... Ts>
-struct type_list {
-    static constexpr std::size_t size = sizeof...(Ts);
-};
+using meta::type_list;
 
 /// Work (FLOPs of a whole batch) from which a child runs as a function of its
 /// own instead of being inlined into its parent: identical layers then share

@@ -8,9 +8,24 @@
 #include <cstddef>
 #include <type_traits>
 
-#include <xsimd/xsimd.hpp>
+// g++ 12 reports `_mm512_undefined_ps()` (GCC's AVX-512 headers initialise
+// it from itself on purpose) as "used uninitialized" wherever xsimd's
+// AVX-512 kernels are inlined into non-system code (GCC PR 105593, fixed in
+// GCC 13). A middle-end warning follows the pragma state at each frame of
+// its inline stack, so ignoring -Wuninitialized where GCC's and xsimd's
+// headers are read silences exactly those, in the user's program too, and
+// leaves the warning on for ctnn's and the user's own code.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
+#endif
+#include <xsimd/xsimd.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
 #endif
 
 #include "../core/cmath.hpp"

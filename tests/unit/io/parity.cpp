@@ -133,6 +133,10 @@ template <class T>
 using Odd = BasicSequential<T, Input<37>, Dense<53>, GELU, Dense<11>>;
 template <class T>
 using SoftmaxNet = BasicSequential<T, Input<20>, Dense<10>, Softmax>;
+template <class T>
+using GeluTanhNet = BasicSequential<T, Input<13>, Dense<29>, GELUTanh, Dense<7>>;
+template <class T>
+using BceNet = BasicSequential<T, Input<11>, Dense<19>, Tanh, Dense<5>>;
 template <class A>
 struct act_net {
     template <class T>
@@ -161,4 +165,9 @@ TEST_CASE("PyTorch parity: every activation", "[io][parity]") {
     check_fixture<act_net<SiLU>::type, 6>("act_silu");
     check_fixture<act_net<Softplus>::type, 6>("act_softplus");
     check_fixture<act_net<PReLU>::type, 6>("act_prelu");
+}
+
+TEST_CASE("PyTorch parity: GELU's tanh approximation and BCE with logits summed, 20 Adam steps", "[io][parity]") {
+    check_fixture<GeluTanhNet, 5>("gelu_tanh_13_29_7");       // nn.GELU(approximate="tanh")
+    check_fixture<BceNet, 7, BCEWithLogitsSum>("bce_sum_11_19_5");  // nn.BCEWithLogitsLoss(reduction="sum")
 }

@@ -21,12 +21,12 @@ auto silu_lambda = [](const auto& v) { return v * sigmoid(v); };
 }  // namespace
 
 TEMPLATE_TEST_CASE("Dense fused with each activation: gradients", "[net][grad]", Identity, ReLU, LeakyReLU<>, Tanh,
-                   Sigmoid, ELU<>, GELU, SiLU, Softplus, Activation<decltype(silu_lambda)>) {
+                   Sigmoid, ELU<>, GELU, GELUTanh, SiLU, Softplus, Activation<decltype(silu_lambda)>) {
     check_net<BasicSequential<double, Input<5>, Dense<7>, TestType, Dense<3>>>();
 }
 
 TEMPLATE_TEST_CASE("each activation as a layer of its own: gradients", "[net][grad]", ReLU, LeakyReLU<0.2f>, Tanh,
-                   Sigmoid, ELU<0.5f>, GELU, SiLU, Softplus, Activation<decltype(silu_lambda)>) {
+                   Sigmoid, ELU<0.5f>, GELU, GELUTanh, SiLU, Softplus, Activation<decltype(silu_lambda)>) {
     check_net<BasicSequential<double, Input<6>, TestType, Dense<3>>>();
 }
 
@@ -43,6 +43,7 @@ TEST_CASE("every loss: gradients", "[net][grad][loss]") {
     check_net<Net, MSE>();
     check_net<Net, SumSquares>();
     check_net<Net, BCEWithLogits>();
+    check_net<Net, BCEWithLogitsSum>();
     check_net<Net, SoftmaxCrossEntropy>();  // weighted targets, not summing to 1: the gradient is exact for them too
     // class labels
     problem<Net, SoftmaxCrossEntropy, 4, Labels<4>> p;

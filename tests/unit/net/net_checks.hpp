@@ -73,7 +73,7 @@ void check_net(std::uint64_t seed = 1) {
             for (std::size_t i = 0; i < info.size(); ++i) d[i] = r.uniform(-0.5, 0.5);
     });
     fill(p.x, seed + 1, -1.5, 1.5);
-    if constexpr (std::is_same_v<Loss, BCEWithLogits>)
+    if constexpr (std::is_same_v<Loss, BCEWithLogits> || std::is_same_v<Loss, BCEWithLogitsSum>)
         fill(p.targets, seed + 2, 0, 1);
     else
         fill(p.targets, seed + 2);

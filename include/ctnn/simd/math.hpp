@@ -1,0 +1,91 @@
+#pragma once
+/// \file math.hpp
+/// Element-wise math on packs, for the code above simd/ (expressions, layers,
+/// losses), which never names xsimd itself: `is_pack_v`, `lane_t`, and `erf`,
+/// `log`, `sqrt`, `pow`, `powi` for a pack or a plain float/double. (`exp`,
+/// `log1p`, `tanh`, `abs`, `max` and `select` are in arch.hpp.)
+///
+/// Plain numbers take the standard library's functions at run time and
+/// `ctnn::cmath`'s in a constant expression, like arch.hpp's functions; erf
+/// has no constexpr version. Packs take xsimd's.
+
+#include <cmath>
+#include <type_traits>
+
+#include "arch.hpp"
+
+namespace ctnn::simd {
+
+/// `V` is an xsimd pack (`xsimd::batch<T, A>`), not a plain number.
+template <class V>
+struct is_pack : std::false_type {};
+template <class T, class A>
+struct is_pack<xsimd::batch<T, A>> : std::true_type {};
+template <class V>
+inline constexpr bool is_pack_v = is_pack<V>::value;
+
+/// A float or double, or a pack of them: what the element-wise functions take.
+template <class V>
+concept Numeric = std::is_floating_point_v<V> || is_pack_v<V>;
+
+namespace detail {
+template <class V>
+struct lane {
+    using type = V;
+};
+template <class T, class A>
+struct lane<xsimd::batch<T, A>> {
+    using type = T;
+};
+}  // namespace detail
+
+/// The element type of a pack (`V` itself for a number).
+template <class V>
+using lane_t = typename detail::lane<V>::type;
+
+#define CTNN_SIMD_MATH_UNARY(fn)                                                 \
+    template <class V>                                                           \
+    [[nodiscard]] CTNN_INLINE constexpr V fn(const V& v) noexcept {              \
+        if constexpr (std::is_arithmetic_v<V>) {                                 \
+            if (std::is_constant_evaluated()) return ::ctnn::cmath::fn(v);       \
+            return std::fn(v);                                                   \
+        } else {                                                                 \
+            return xsimd::fn(v);                                                 \
+        }                                                                        \
+    }
+CTNN_SIMD_MATH_UNARY(log)
+CTNN_SIMD_MATH_UNARY(sqrt)
+#undef CTNN_SIMD_MATH_UNARY
+
+/// The error function, lane by lane (run time only: no constexpr erf).
+template <class V>
+[[nodiscard]] CTNN_INLINE V erf(const V& v) noexcept {
+    if constexpr (std::is_arithmetic_v<V>)
+        return std::erf(v);
+    else
+        return xsimd::erf(v);
+}
+
+/// x^y for a real exponent, lane by lane.
+template <class V>
+[[nodiscard]] CTNN_INLINE constexpr V pow(const V& x, const V& y) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) {
+        if (std::is_constant_evaluated()) return ::ctnn::cmath::pow(x, y);
+        return std::pow(x, y);
+    } else {
+        return xsimd::pow(x, y);
+    }
+}
+
+/// x^n for an integer n (negative bases allowed).
+template <class V>
+[[nodiscard]] CTNN_INLINE constexpr V powi(const V& x, int n) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) {
+        if (std::is_constant_evaluated()) return ::ctnn::cmath::pow(x, n);
+        return std::pow(x, n);
+    } else {
+        return xsimd::pow(x, n);
+    }
+}
+
+}  // namespace ctnn::simd

@@ -1,0 +1,87 @@
+// layers/activation.hpp: GELU's tanh approximation against PyTorch's formula
+// and its derivative against central differences (double), on numbers and on
+// packs; the activations the op table defines (ReLU, Tanh, Sigmoid) agree
+// with it, NaN included. (Whole networks with every activation:
+// tests/unit/net/gradients.cpp and the PyTorch parity tests.)
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include <ctnn/layers/activation.hpp>
+
+using namespace ctnn;
+
+namespace {
+/// torch.nn.functional.gelu(z, approximate="tanh"), in long double.
+double gelu_tanh_reference(double z) {
+    const long double c = std::sqrt(2.0L / std::numbers::pi_v<long double>);
+    const long double zl = z;
+    return double(0.5L * zl * (1 + std::tanh(c * (zl + 0.044715L * zl * zl * zl))));
+}
+
+/// max over z of |f'(z) - central difference| / max(1, |f'(z)|).
+template <class Act>
+double derivative_error(double lo, double hi) {
+    double worst = 0;
+    for (int k = 0; k <= 400; ++k) {
+        const double z = lo + (hi - lo) * k / 400 + 1e-3;  // off the grid's round numbers
+        const double h = 1e-5;
+        const double fd = (Act::f(z + h) - Act::f(z - h)) / (2 * h);
+        const double d = Act::df(z, Act::f(z));
+        worst = std::max(worst, std::abs(d - fd) / std::max(1.0, std::abs(d)));
+    }
+    return worst;
+}
+}  // namespace
+
+TEST_CASE("GELUTanh: PyTorch's tanh approximation, and its derivative", "[layers][activation]") {
+    STATIC_REQUIRE(std::is_same_v<GELUTanh, BasicGELU<gelu_approximation::tanh>>);
+    STATIC_REQUIRE(std::is_same_v<GELU, BasicGELU<gelu_approximation::none>>);
+    STATIC_REQUIRE(ElementwiseActivation<GELUTanh>);
+    REQUIRE(GELUTanh::name() == "GELUTanh");
+    REQUIRE(GELU::name() == "GELU");
+    for (int k = -80; k <= 80; ++k) {
+        const double z = k / 10.0;
+        INFO("z = " << z);
+        REQUIRE(GELUTanh::f(z) == Approx(gelu_tanh_reference(z)).epsilon(1e-14).margin(1e-15));  // 1 + tanh cancels far left
+        // the approximation stays within 1e-3 of the exact GELU
+        REQUIRE(std::abs(GELUTanh::f(z) - GELU::f(z)) < 1e-3);
+    }
+    REQUIRE(derivative_error<GELUTanh>(-8, 8) < 1e-6);
+    REQUIRE(derivative_error<GELU>(-8, 8) < 1e-6);
+    // without erf it is a constant expression too
+    static_assert(GELUTanh::f(0.0) == 0.0);
+    static_assert(GELUTanh::f(1.0) > 0.841 && GELUTanh::f(1.0) < 0.842);
+}
+
+TEST_CASE("GELUTanh on packs equals it on numbers, lane by lane", "[layers][activation]") {
+    using P = simd::pack<float>;
+    constexpr std::size_t w = simd::width<float>;
+    alignas(64) float z[w], y[w], d[w];
+    for (std::size_t i = 0; i < w; ++i) z[i] = -3.0f + 0.37f * float(i);
+    const P zp = P::load_unaligned(z);
+    GELUTanh::f(zp).store_unaligned(y);
+    GELUTanh::df(zp, GELUTanh::f(zp)).store_unaligned(d);
+    for (std::size_t i = 0; i < w; ++i) {
+        REQUIRE(y[i] == Approx(GELUTanh::f(z[i])).epsilon(1e-6).margin(1e-7));
+        REQUIRE(d[i] == Approx(GELUTanh::df(z[i], GELUTanh::f(z[i]))).epsilon(1e-6).margin(1e-7));
+    }
+}
+
+TEST_CASE("ReLU, Tanh, Sigmoid are the op table's, NaN stays NaN through ReLU", "[layers][activation]") {
+    for (int k = -30; k <= 30; ++k) {
+        const double z = k / 7.0;
+        REQUIRE(ReLU::f(z) == ops::relu_op::value(z));
+        REQUIRE(ReLU::df(z, ReLU::f(z)) == (z > 0 ? 1.0 : 0.0));
+        REQUIRE(Tanh::f(z) == ops::tanh_op::value(z));
+        REQUIRE(Sigmoid::f(z) == ops::sigmoid_op::value(z));
+    }
+    REQUIRE(derivative_error<Tanh>(-5, 5) < 1e-6);
+    REQUIRE(derivative_error<Sigmoid>(-5, 5) < 1e-6);
+    REQUIRE(std::isnan(ReLU::f(std::numeric_limits<double>::quiet_NaN())));
+    using P = simd::pack<float>;
+    REQUIRE(std::isnan(ReLU::f(P(std::numeric_limits<float>::quiet_NaN())).get(0)));
+    static_assert(ReLU::f(-2.0) == 0.0 && ReLU::f(3.0) == 3.0 && ReLU::df(3.0, 3.0) == 1.0);
+}
