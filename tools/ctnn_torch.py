@@ -1,0 +1,78 @@
+"""PyTorch modules for ctnn's graph structures, so that a PyTorch model has
+the same module tree, and so the same state_dict names, as a ctnn network
+type (plain torch, nothing else; works with /usr/bin/python3).
+
+    ctnn                        PyTorch                       parameter names
+    Sequential<Input<n>, ...>   nn.Sequential(...)            0.weight, 0.bias, ...
+    Dense<m>                    nn.Linear(n, m)               <i>.weight [m, n], <i>.bias [m]
+    Residual<Layers...>         Residual(*layers)             <i>.body.<j>.weight
+    Concat<Branch...>           Concat(*branches)             <i>.branches.<k>.weight      (branch k one layer)
+    Add<Branch...>              Add(*branches)                <i>.branches.<k>.<j>.weight  (branch k a Sequential)
+
+Residual computes x + body(x), Concat torch.cat([b(x) ...], dim=1), Add the
+sum of its branches' outputs.
+
+A branch is one layer (its module goes into the list as it is) or a nested
+`Sequential<Layers...>` without `Input` (an nn.Sequential). A Residual's
+body and every branch see the block's input; a Residual's body must give
+back its input's shape; Add's branches must agree on their output shape;
+Concat joins its branches along the first axis of a sample (features, or
+channels of a [C, H, W] map), so their widths add up. For example
+
+    Sequential<Input<5>, Dense<6>, Tanh, Residual<Dense<6>, ReLU, Dense<6>>,
+               Concat<Sequential<Dense<3>, Tanh>, Dense<2>>, Dense<3>>
+
+is (5 -> 6 -> 6 -> 3 + 2 = 5 -> 3)
+
+    nn.Sequential(nn.Linear(5, 6), nn.Tanh(),
+                  Residual(nn.Linear(6, 6), nn.ReLU(), nn.Linear(6, 6)),
+                  Concat(nn.Sequential(nn.Linear(6, 3), nn.Tanh()), nn.Linear(6, 2)),
+                  nn.Linear(5, 3))
+
+with parameters 0.weight, 0.bias, 2.body.0.weight, 2.body.0.bias,
+2.body.2.weight, 2.body.2.bias, 3.branches.0.0.weight,
+3.branches.0.0.bias, 3.branches.1.weight, 3.branches.1.bias, 4.weight,
+4.bias: save its state_dict (tools/save_safetensors.py) and
+`io::load_safetensors` reads it into that type.
+
+    import sys; sys.path.insert(0, "tools")
+    from ctnn_torch import Residual, Concat, Add
+"""
+import torch
+from torch import nn
+
+
+class Residual(nn.Module):
+    """y = x + body(x), body = nn.Sequential(*layers): ctnn's Residual<Layers...>."""
+
+    def __init__(self, *layers):
+        super().__init__()
+        self.body = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return x + self.body(x)
+
+
+class Concat(nn.Module):
+    """torch.cat([b(x) for b in branches], dim=1): ctnn's Concat<Branch...> on a batch."""
+
+    def __init__(self, *branches):
+        super().__init__()
+        self.branches = nn.ModuleList(branches)
+
+    def forward(self, x):
+        return torch.cat([b(x) for b in self.branches], dim=1)
+
+
+class Add(nn.Module):
+    """The sum of the branches' outputs: ctnn's Add<Branch...>."""
+
+    def __init__(self, *branches):
+        super().__init__()
+        self.branches = nn.ModuleList(branches)
+
+    def forward(self, x):
+        y = self.branches[0](x)
+        for b in self.branches[1:]:
+            y = y + b(x)
+        return y
