@@ -46,6 +46,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../net/network.hpp"
 #include "../net/sequential.hpp"
 
 namespace ctnn::embed {
@@ -197,14 +198,14 @@ constexpr bool sizes_consistent(const tensor<T> (&ts)[N]) noexcept {
 }  // namespace detail
 
 /// The network has a parameter called `name` (`"0.weight"`).
-template <class Net>
+template <Network Net>
 constexpr bool is_parameter(std::string_view name) noexcept {
     return detail::find<Net>(name) < detail::param_table<Net>.size();
 }
 
 /// If the network has a parameter called `name`, it has this shape (a
 /// name that is no parameter passes: `is_parameter` reports it).
-template <class Net>
+template <Network Net>
 constexpr bool shape_fits(std::string_view name, std::initializer_list<std::size_t> shape) noexcept {
     const std::size_t p = detail::find<Net>(name);
     if (p == detail::param_table<Net>.size()) return true;
@@ -221,7 +222,7 @@ constexpr bool shape_fits(std::string_view name, std::initializer_list<std::size
 /// name is a parameter of the same shape is copied in (others are skipped;
 /// the checks report them), the rest of the buffer stays zero. Constexpr:
 /// evaluated by the compiler, the result is a constant.
-template <class Net, class T, std::size_t N>
+template <Network Net, class T, std::size_t N>
 constexpr Net bind(const tensor<T> (&ts)[N]) noexcept {
     static_assert(std::is_same_v<T, typename Net::value_type>,
                   "ctnn: the embedded tensors must have the network's element type");
@@ -250,7 +251,7 @@ constexpr Net bind(const tensor<T> (&ts)[N]) noexcept {
 /// `bind(Tensors)`, after checking at compile time that `Tensors` provides
 /// every parameter of the network once (the first one missing is named in
 /// the error's note as `missing_tensor<unit, kind>`).
-template <class Net, const auto& Tensors>
+template <Network Net, const auto& Tensors>
 constexpr Net bind() noexcept {
     using missing = typename detail::missing_of<Net, detail::first_missing<Net>(Tensors)>::type;
     static_assert(missing::none, "ctnn: the embedded model lacks a parameter tensor of the network");

@@ -33,6 +33,7 @@
 
 #include "../core/config.hpp"
 #include "../core/tensor.hpp"
+#include "../net/network.hpp"
 #include "../simd/map.hpp"
 
 namespace ctnn::optim {
@@ -42,12 +43,7 @@ template <class P>
 struct param_space;
 
 /// A network: its flat parameter buffer, gradients of the same layout.
-template <class P>
-    requires requires(P& p) {
-        typename P::gradients;
-        P::param_storage;
-        p.params();
-    }
+template <Network P>
 struct param_space<P> {
     using value_type = typename P::value_type;
     using gradients = typename P::gradients;

@@ -20,12 +20,13 @@
 
 #include "../core/config.hpp"
 #include "../core/tensor.hpp"
+#include "../net/network.hpp"
 
 namespace ctnn::train {
 
 /// Forward, loss and backward: `g` gets ∂loss/∂parameters; returns the loss
 /// of the first `n` rows.
-template <class Loss, class Net, class Workspace, TensorLike X, class Targets>
+template <class Loss, Network Net, class Workspace, TensorLike X, class Targets>
 CTNN_REALTIME auto gradients(const Net& net, Workspace& ws, typename Net::gradients& g, const X& x, const Targets& t,
                              std::size_t n = Workspace::batch) noexcept -> typename Net::value_type {
     net.template forward<true>(x, ws);
@@ -35,7 +36,7 @@ CTNN_REALTIME auto gradients(const Net& net, Workspace& ws, typename Net::gradie
 }
 
 /// One step of training: `gradients`, then the optimizer's update.
-template <class Loss, class Net, class Workspace, class Opt, TensorLike X, class Targets>
+template <class Loss, Network Net, class Workspace, class Opt, TensorLike X, class Targets>
 CTNN_REALTIME auto step(Net& net, Workspace& ws, typename Net::gradients& g, Opt& opt, const X& x, const Targets& t,
                         std::size_t n = Workspace::batch) noexcept -> typename Net::value_type {
     const auto loss = gradients<Loss>(net, ws, g, x, t, n);
