@@ -128,3 +128,31 @@ TEST_CASE("no allocation in any optimizer's step, clipping or the training step"
     REQUIRE(allocations_during([&] { optim::clip_grad_norm(*g, 0.1); }) == 0);
     CHECK(adam->steps() == 1);
 }
+
+#include "../../../examples/one_pole.hpp"
+
+TEST_CASE("no allocation in residual, concat and add networks, nor in a streaming step", "[net][alloc]") {
+    using Graph = Sequential<Input<12>, Dense<16>, Tanh, Residual<Dense<16>, ReLU, Dense<16>>,
+                             Concat<Sequential<Dense<8>, SiLU>, Dense<4>>, Add<Dense<6>, Sequential<Dense<6>, Tanh>>,
+                             examples::OnePole, Dense<3>>;
+    auto net = std::make_unique<Graph>();
+    init::torch_default(*net, 1);
+    auto x = std::make_unique<Graph::input_batch<32>>();
+    for (std::size_t i = 0; i < x->size; ++i) x->data()[i] = float(i % 7) / 7;
+    auto ws = std::make_unique<Graph::workspace<32>>();
+    auto g = std::make_unique<Graph::gradients>();
+    auto t = std::make_unique<Graph::output_batch<32>>();
+    auto adam = std::make_unique<optim::Adam<Graph>>();
+    REQUIRE(allocations_during([&] { net->forward(*x, *ws); }) == 0);
+    REQUIRE(allocations_during([&] { net->forward<true>(*x, *ws); }) == 0);
+    REQUIRE(allocations_during([&] { MSE::compute(ws->output(), *t, ws->output_grad()); }) == 0);
+    REQUIRE(allocations_during([&] { net->backward(*x, *ws, *g); }) == 0);
+    REQUIRE(allocations_during([&] { train::step<MSE>(*net, *ws, *g, *adam, *x, *t); }) == 0);
+    // the streaming step of one voice
+    Graph::state_type voice;
+    const Tensor<float, 12> s{};
+    REQUIRE(allocations_during([&] {
+                for (int i = 0; i < 16; ++i) (void)net->forward(s, voice);
+            }) == 0);
+    REQUIRE(allocations_during([&] { voice.reset(); }) == 0);
+}
