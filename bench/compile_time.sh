@@ -6,6 +6,7 @@
 #   eigen    the same products through Eigen
 #   mnist    mlp_mnist: forward at batch 1 and 64, a training step at batch 64
 #   mlp32    a 32 x (Dense<64>, ReLU) network: forward, training step
+#   res32    a 32 x Residual<Dense<64>, ReLU, Dense<64>> network: forward, training step
 #   expr100  a 100-node tensor expression and its generated gradient
 #   train    the flagship training program: IDX reader, split, fit with Adam, evaluate
 # Each unit is also compiled with its includes only (where the headers
@@ -15,14 +16,14 @@
 # measured again with -ftemplate-depth=4096. Prints a Markdown table.
 #   CTNN_COMPILE_RUNS   compiles per cell; the median wall time is reported (default 3)
 #   CTNN_COMPILERS      compilers to measure (default "g++ clang++-14")
-#   CTNN_COMPILE_UNITS  units to measure (default "kernels eigen mnist mlp32 expr100 train")
+#   CTNN_COMPILE_UNITS  units to measure (default "kernels eigen mnist mlp32 res32 expr100 train")
 #   EIGEN_INCLUDE       Eigen's include directory (default /usr/include/eigen3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=${CTNN_COMPILE_RUNS:-3}
 read -r -a compilers <<<"${CTNN_COMPILERS:-g++ clang++-14}"
-read -r -a units <<<"${CTNN_COMPILE_UNITS:-kernels eigen mnist mlp32 expr100 train}"
+read -r -a units <<<"${CTNN_COMPILE_UNITS:-kernels eigen mnist mlp32 res32 expr100 train}"
 eigen_inc=${EIGEN_INCLUDE:-/usr/include/eigen3}
 flags=(-std=c++20 -O2 -march=native -DNDEBUG -Iinclude -I"$eigen_inc" -c)
 out=$(mktemp -d)
@@ -80,6 +81,7 @@ declare -A labels=(
   [eigen]="Eigen: 3 GEMV + 9 GEMM shapes"
   [mnist]="ctnn: mlp_mnist forward (batch 1, 64) + training step (batch 64)"
   [mlp32]="ctnn: 32 x (Dense<64>, ReLU) forward + training step"
+  [res32]="ctnn: 32 x Residual<Dense<64>, ReLU, Dense<64>> forward + training step"
   [expr100]="ctnn: 100-node expression + its gradient"
   [train]="ctnn: Fashion-MNIST training program (fit, Adam, IDX, evaluate)"
 )
