@@ -1,8 +1,10 @@
 // layers/softmax.hpp: the layer's forward is the softmax of each sample,
-// also in a constant expression. (Its gradient in a network:
-// tests/unit/net/gradients.cpp; the row kernel: tests/unit/simd/softmax.cpp.)
+// also in a constant expression, and its gradient by finite differences.
+// (The row kernel: tests/unit/simd/softmax.cpp.)
 // Through a network, the stable interface, rather than the layer protocol.
 #include <catch2/catch.hpp>
+
+#include "../net/net_checks.hpp"
 
 #include <cmath>
 
@@ -28,4 +30,8 @@ TEST_CASE("Softmax layer: the softmax of each sample", "[layers][softmax]") {
         const Tensor<double, 5> p = n.forward(Tensor<double, 5>{1, 1, 1, 1, 1});
         return p(0) == 0.2 && p(4) == 0.2;
     }());
+}
+
+TEST_CASE("Softmax layer: gradients against finite differences", "[layers][softmax][grad]") {
+    net_checks::check_net<ctnn::BasicSequential<double, ctnn::Input<6>, ctnn::Dense<4>, ctnn::Softmax>>();
 }

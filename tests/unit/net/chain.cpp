@@ -1,5 +1,6 @@
-// Every layer, activation and loss, and whole networks of 3-4 layers:
-// backward's gradients against central finite differences in double.
+// net/chain.hpp: whole chains of 3-4 layers with every loss, and a partial
+// batch: backward's gradients against central finite differences in double.
+// (Each layer's own checks are in tests/unit/layers/.)
 #include <catch2/catch.hpp>
 
 #include <memory>
@@ -13,30 +14,6 @@
 using namespace ctnn;
 
 using namespace net_checks;
-
-namespace {
-
-auto silu_lambda = [](const auto& v) { return v * sigmoid(v); };
-
-}  // namespace
-
-TEMPLATE_TEST_CASE("Dense fused with each activation: gradients", "[net][grad]", Identity, ReLU, LeakyReLU<>, Tanh,
-                   Sigmoid, ELU<>, GELU, GELUTanh, SiLU, Softplus, Activation<decltype(silu_lambda)>) {
-    check_net<BasicSequential<double, Input<5>, Dense<7>, TestType, Dense<3>>>();
-}
-
-TEMPLATE_TEST_CASE("each activation as a layer of its own: gradients", "[net][grad]", ReLU, LeakyReLU<0.2f>, Tanh,
-                   Sigmoid, ELU<0.5f>, GELU, GELUTanh, SiLU, Softplus, Activation<decltype(silu_lambda)>) {
-    check_net<BasicSequential<double, Input<6>, TestType, Dense<3>>>();
-}
-
-TEST_CASE("Dense without bias, PReLU, Softmax, Flatten, Dropout: gradients", "[net][grad]") {
-    check_net<BasicSequential<double, Input<5>, Dense<4, false>, Dense<3>>>();
-    check_net<BasicSequential<double, Input<5>, Dense<7>, PReLU, Dense<3>>>();
-    check_net<BasicSequential<double, Input<6>, Dense<4>, Softmax>>();
-    check_net<BasicSequential<double, Input<2, 3>, Flatten, Dense<4>, Tanh>>();
-    check_net<BasicSequential<double, Input<8>, Dense<9>, Dropout<0.3f>, Dense<3>>>();
-}
 
 TEST_CASE("every loss: gradients", "[net][grad][loss]") {
     using Net = BasicSequential<double, Input<5>, Dense<6>, Tanh, Dense<4>>;
