@@ -47,7 +47,7 @@ void evaluate(const Net& net, Fit& f) {
     auto fine = std::make_unique<Tensor<float, G, 1>>();
     for (std::size_t i = 0; i < G; ++i) (*fine)(i, 0) = float(grid_x(i, G));
     auto ws = std::make_unique<typename Net::template workspace<G>>();
-    net.forward(*fine, *ws);
+    net.template forward<true>(*fine, *ws);  // keeps the hidden activations (no dropout here: same values)
     f.y.resize(G);
     for (std::size_t i = 0; i < G; ++i) f.y[i] = ws->output()(i, 0);
     auto pattern_changed = [&](std::size_t i) {
@@ -55,13 +55,13 @@ void evaluate(const Net& net, Fit& f) {
         [&]<std::size_t... U>(std::index_sequence<U...>) {
             (
                 [&] {
-                    constexpr std::size_t W = Net::template layer<U>::out_shape::size;
-                    const float* h = ws->template out<U>();
+                    constexpr std::size_t W = Net::root::template child<U>::out_shape::size;
+                    const float* h = ws->template kept_output<U>();
                     for (std::size_t k = 0; k < W; ++k)
                         changed = changed || ((h[i * W + k] > 0) != (h[(i - 1) * W + k] > 0));
                 }(),
                 ...);
-        }(std::make_index_sequence<Net::unit_count - 1>{});
+        }(std::make_index_sequence<Net::root::count - 1>{});
         return changed;
     };
     f.pieces = 1;

@@ -165,6 +165,15 @@ public:
         /// Where a loss writes ∂L/∂output (shape [B, out...]).
         [[nodiscard]] auto output_grad() noexcept { return view_of<T>(data + output_size); }
 
+        /// After a training forward: the output of the network's `I`-th child
+        /// (`Net::root::child<I>`, not the last), kept for backward; e.g. to
+        /// look at hidden activations. Shape [B, child<I>::out_shape...].
+        template <std::size_t I>
+        [[nodiscard]] const T* kept_output() const noexcept {
+            static_assert(I + 1 < root::count, "ctnn: the last child's output is output()");
+            return data + 2 * output_size + root::template saved_offsets<T, B>[I];
+        }
+
         T* out_ptr() noexcept { return data; }
         T* dout_ptr() noexcept { return data + output_size; }
         T* saved_ptr() noexcept { return data + 2 * output_size; }
