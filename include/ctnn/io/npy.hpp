@@ -141,7 +141,8 @@ inline npy_array parse_npy(std::span<const std::uint8_t> bytes, const std::strin
     if (bytes.size() < 10 || std::memcmp(bytes.data(), magic, 6) != 0) {
         if (bytes.size() >= 6 && std::memcmp(bytes.data(), magic, 6) == 0)
             throw error(name + ": truncated .npy header (" + std::to_string(bytes.size()) + " bytes)");
-        throw error(name + ": not a .npy file (it does not start with \\x93NUMPY)");
+        const std::string hint = ctnn::detail::foreign_format_hint(bytes);
+        throw error(name + ": not a .npy file (it does not start with \\x93NUMPY)" + (hint.empty() ? "" : ": " + hint));
     }
     const unsigned major = bytes[6], minor = bytes[7];
     if (major < 1 || major > 3 || minor != 0)
