@@ -1,0 +1,254 @@
+#pragma once
+/// \file net_spec.hpp
+/// A network type written as text, `Sequential<Input<4>, Dense<8>, ReLU,
+/// Dense<2>>`, read without a compiler: its value type, input shape, and the
+/// parameter tensors it has (PyTorch's names and shapes, in the network's
+/// order). `ctnn-embed` checks `--net` with it before writing anything, so
+/// that a typo is one sentence naming the layer, not a generated header and
+/// pages of compile errors.
+///
+/// ```cpp
+/// io::net_spec s = io::parse_net_spec("Sequential<Input<784>, Dense<128>, ReLU, Dense<10>>");
+/// // s.value_type "float", s.input {784}, s.params {{"0.weight", {128, 784}}, {"0.bias", {128}}, ...}
+/// ```
+/// It knows the layers of `layers/` by name and their parameters: a new
+/// layer must be added here too (tests/unit/io/net_spec.cpp compares the
+/// result with `for_each_param` of the real types). Names may carry
+/// `ctnn::`. Throws `ctnn::error` on anything else.
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../core/error.hpp"
+#include "safetensors.hpp"
+
+namespace ctnn::io {
+
+/// What the text of a network type says: `value_type` "float" or "double",
+/// the shape of one input sample, the parameter tensors in order.
+struct net_spec {
+    std::string value_type = "float";
+    std::vector<std::size_t> input;
+    std::vector<expected_tensor> params;
+};
+
+namespace detail {
+
+/// Every layer name the parser knows, for messages.
+inline constexpr std::string_view net_spec_layers[] = {
+    "Dense",   "Identity", "ReLU",     "LeakyReLU", "PReLU",   "Tanh",       "Sigmoid", "ELU",
+    "GELU",    "SiLU",     "Softplus", "Softmax",   "Dropout", "Flatten",    "Activation"};
+
+/// Levenshtein distance, for "did you mean".
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                              std::tolower(static_cast<unsigned char>(b[j - 1]));
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+/// A template argument: a type (name and arguments) or a number.
+struct net_arg {
+    std::string name;  ///< empty for a number
+    std::vector<net_arg> args;
+    std::string number;
+    std::size_t pos = 0;
+};
+
+class net_spec_parser {
+public:
+    explicit net_spec_parser(std::string_view s) : s_(s) {}
+
+    [[noreturn]] void fail(std::size_t pos, const std::string& what) const {
+        throw error("network type '" + std::string(s_) + "': " + what + " (at character " + std::to_string(pos + 1) + ")");
+    }
+    void skip_ws() {
+        while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
+    }
+    bool eat(char c) {
+        skip_ws();
+        if (pos_ < s_.size() && s_[pos_] == c) {
+            ++pos_;
+            return true;
+        }
+        return false;
+    }
+    net_arg arg() {
+        skip_ws();
+        net_arg a;
+        a.pos = pos_;
+        if (pos_ >= s_.size()) fail(pos_, "the text ends where a type or a number should be");
+        const char c = s_[pos_];
+        if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.') {
+            const std::size_t start = pos_++;
+            while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.' ||
+                                        s_[pos_] == '\'' ||
+                                        ((s_[pos_] == '-' || s_[pos_] == '+') && (s_[pos_ - 1] == 'e' || s_[pos_ - 1] == 'E'))))
+                ++pos_;
+            a.number = std::string(s_.substr(start, pos_ - start));
+            std::erase(a.number, '\'');
+            return a;
+        }
+        if (!(std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'))
+            fail(pos_, std::string("unexpected '") + c + "'");
+        const std::size_t start = pos_;
+        while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_' || s_[pos_] == ':'))
+            ++pos_;
+        a.name = std::string(s_.substr(start, pos_ - start));
+        for (std::string_view ns : {"::ctnn::", "ctnn::"})
+            if (a.name.starts_with(ns)) a.name.erase(0, ns.size());
+        if (eat('<')) {
+            if (!eat('>')) {
+                do a.args.push_back(arg());
+                while (eat(','));
+                if (!eat('>')) fail(pos_, "expected ',' or '>'");
+            }
+        }
+        return a;
+    }
+    net_arg top() {
+        net_arg a = arg();
+        skip_ws();
+        if (pos_ != s_.size()) fail(pos_, "text after the type");
+        return a;
+    }
+
+private:
+    std::string_view s_;
+    std::size_t pos_ = 0;
+};
+
+}  // namespace detail
+
+/// Reads the text of a network type (see the file comment): `Sequential<Input<...>, layers...>`
+/// or `BasicSequential<float|double, Input<...>, layers...>`. Throws
+/// `ctnn::error` naming an unknown layer (with the closest known name), a
+/// wrong argument, or a shape a layer cannot take.
+[[nodiscard]] inline net_spec parse_net_spec(std::string_view text) {
+    detail::net_spec_parser p(text);
+    const detail::net_arg top = p.top();
+    net_spec s;
+    std::size_t first = 0;
+    if (top.name == "Sequential") {
+    } else if (top.name == "BasicSequential") {
+        if (top.args.empty() || (top.args[0].name != "float" && top.args[0].name != "double"))
+            p.fail(top.pos, "BasicSequential's first argument is the value type, float or double");
+        s.value_type = top.args[0].name;
+        first = 1;
+    } else {
+        p.fail(top.pos, "a network is Sequential<Input<...>, layers...> or BasicSequential<float|double, Input<...>, "
+                        "layers...>, not '" + top.name + "'");
+    }
+    if (top.args.size() <= first || top.args[first].name != "Input")
+        p.fail(top.pos, "a network starts with Input<...>, the shape of one sample");
+    auto count = [&](const detail::net_arg& a, const char* what) -> std::size_t {
+        if (!a.name.empty() || a.number.empty()) p.fail(a.pos, std::string(what) + " must be a positive integer");
+        char* end = nullptr;
+        const unsigned long long v = std::strtoull(a.number.c_str(), &end, 10);
+        if (*end == 'u' || *end == 'U' || *end == 'l' || *end == 'L')
+            while (*end && std::string_view("uUlL").find(*end) != std::string_view::npos) ++end;
+        if (*end != '\0' || v == 0 || a.number[0] == '-' || a.number[0] == '+')
+            p.fail(a.pos, std::string(what) + " must be a positive integer, not '" + a.number + "'");
+        return std::size_t(v);
+    };
+    auto real = [&](const detail::net_arg& a, const std::string& layer) {
+        if (!a.name.empty()) p.fail(a.pos, layer + " takes a number, not '" + a.name + "'");
+        char* end = nullptr;
+        const double v = std::strtod(a.number.c_str(), &end);
+        if (*end == 'f' || *end == 'F') ++end;
+        if (*end != '\0') p.fail(a.pos, layer + " takes a number, not '" + a.number + "'");
+        return v;
+    };
+    const detail::net_arg& in = top.args[first];
+    if (in.args.empty()) p.fail(in.pos, "Input needs one or more extents");
+    for (const auto& d : in.args) s.input.push_back(count(d, "an extent of Input"));
+
+    std::vector<std::size_t> shape = s.input;
+    auto shape_str = [](const std::vector<std::size_t>& v) { return detail::shape_text(v); };
+    for (std::size_t i = first + 1; i < top.args.size(); ++i) {
+        const detail::net_arg& l = top.args[i];
+        const std::size_t index = i - first - 1;  // nn.Sequential's index
+        const std::string where = "layer " + std::to_string(index) + " ";
+        if (l.name.empty()) p.fail(l.pos, where + "is a number ('" + l.number + "'), expected a layer");
+        auto no_args = [&] {
+            if (!l.args.empty()) p.fail(l.pos, where + l.name + " takes no template arguments");
+        };
+        auto at_most = [&](std::size_t n) {
+            if (l.args.size() > n)
+                p.fail(l.args[n].pos, where + l.name + " takes at most " + std::to_string(n) + " template argument" +
+                                          (n == 1 ? "" : "s"));
+        };
+        const std::string pname = std::to_string(index) + ".";
+        if (l.name == "Dense") {
+            if (l.args.empty()) p.fail(l.pos, where + "Dense needs its number of output features: Dense<Out>");
+            at_most(3);
+            const std::size_t out = count(l.args[0], "Dense's number of output features");
+            bool bias = true;
+            if (l.args.size() > 1) {
+                const auto& b = l.args[1];
+                if (b.name == "false" || b.number == "0") bias = false;
+                else if (!(b.name == "true" || b.number == "1"))
+                    p.fail(b.pos, where + "Dense's second argument is Bias, true or false");
+            }
+            if (shape.size() != 1)
+                p.fail(l.pos, where + "Dense needs a flat input, it gets " + shape_str(shape) + ": put Flatten before it");
+            if (l.args.size() > 2 && count(l.args[2], "Dense's expected input width") != shape[0])
+                p.fail(l.args[2].pos, where + "Dense expects " + l.args[2].number + " input features, it gets " +
+                                          std::to_string(shape[0]));
+            s.params.push_back({pname + "weight", {out, shape[0]}});
+            if (bias) s.params.push_back({pname + "bias", {out}});
+            shape = {out};
+        } else if (l.name == "PReLU") {
+            no_args();
+            s.params.push_back({pname + "weight", {1}});
+        } else if (l.name == "Flatten") {
+            no_args();
+            std::size_t n = 1;
+            for (std::size_t d : shape) n *= d;
+            shape = {n};
+        } else if (l.name == "LeakyReLU" || l.name == "ELU") {
+            at_most(1);
+            if (!l.args.empty()) (void)real(l.args[0], where + l.name);
+        } else if (l.name == "Dropout") {
+            if (l.args.size() != 1) p.fail(l.pos, where + "Dropout needs its probability: Dropout<0.5>");
+            const double v = real(l.args[0], where + "Dropout");
+            if (!(v >= 0 && v < 1)) p.fail(l.args[0].pos, where + "Dropout needs a probability in [0, 1)");
+        } else if (l.name == "Activation") {
+            // a user's activation: no parameters; the compiler checks the rest
+        } else if (std::find(std::begin(detail::net_spec_layers), std::end(detail::net_spec_layers), l.name) !=
+                   std::end(detail::net_spec_layers)) {
+            no_args();
+        } else {
+            std::string_view best;
+            std::size_t dist = 3;  // suggest only close names
+            std::string known;
+            for (std::string_view k : detail::net_spec_layers) {
+                known += (known.empty() ? "" : ", ") + std::string(k);
+                if (const std::size_t d = detail::edit_distance(l.name, k); d < dist) {
+                    dist = d;
+                    best = k;
+                }
+            }
+            p.fail(l.pos, where + "is '" + l.name + "', which is no ctnn layer" +
+                              (best.empty() ? "" : " (did you mean " + std::string(best) + "?)") + "; the layers are " + known);
+        }
+    }
+    return s;
+}
+
+}  // namespace ctnn::io
