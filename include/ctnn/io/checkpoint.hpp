@@ -27,6 +27,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <typeinfo>
 #include <vector>
 
@@ -100,7 +101,8 @@ std::string checkpoint_type() {
 /// `path` atomically; with `best`, also the best weights (the network's
 /// flat layout, `Net::param_storage` values).
 template <class Net, class Opt>
-void save_checkpoint(const std::string& path, const Net& net, const Opt& opt,
+    requires(!std::is_convertible_v<const Net&, std::string>)
+void save_checkpoint(const Net& net, const Opt& opt, const std::string& path,
                      const std::map<std::string, std::string>& state = {},
                      std::span<const typename Net::value_type> best = {}) {
     using T = typename Net::value_type;
@@ -133,7 +135,16 @@ void save_checkpoint(const std::string& path, const Net& net, const Opt& opt,
     meta["ctnn.fingerprint"] = detail::fnv1a_hex(type);
     meta["ctnn.optimizer_steps"] = std::to_string(opt.steps());
     meta["ctnn.crc32"] = detail::hex32(crc);
-    write_safetensors(path, out, meta);
+    write_safetensors(out, path, meta);
+}
+
+/// The order before every save function took the object first.
+template <class Net, class Opt>
+[[deprecated("ctnn: save_checkpoint takes the objects first: save_checkpoint(net, opt, path, state, best)")]]
+void save_checkpoint(const std::string& path, const Net& net, const Opt& opt,
+                     const std::map<std::string, std::string>& state = {},
+                     std::span<const typename Net::value_type> best = {}) {
+    save_checkpoint(net, opt, path, state, best);
 }
 
 /// Loads a checkpoint from bytes already in memory (`name` in messages).

@@ -450,9 +450,10 @@ inline std::vector<std::uint8_t> safetensors_header(std::span<const tensor_out> 
     return out;
 }
 
-/// Writes a safetensors file atomically (a temporary file renamed over
-/// `path`, see `write_file_atomic`). Throws `ctnn::error` naming `path`.
-inline void write_safetensors(const std::string& path, std::span<const tensor_out> tensors,
+/// Writes `tensors` (in that order) and `metadata` as a safetensors file,
+/// atomically (a temporary file renamed over `path`, see
+/// `write_file_atomic`). Throws `ctnn::error` naming `path`.
+inline void write_safetensors(std::span<const tensor_out> tensors, const std::string& path,
                               const std::map<std::string, std::string>& metadata = {}) {
     std::vector<std::uint8_t> header;
     try {
@@ -476,6 +477,13 @@ inline void write_safetensors(const std::string& path, std::span<const tensor_ou
         }
     }
     ctnn::detail::write_file_atomic(path, parts);
+}
+
+/// The order before every save function took the object first.
+[[deprecated("ctnn: write_safetensors takes the tensors first: write_safetensors(tensors, path, metadata)")]]
+inline void write_safetensors(const std::string& path, std::span<const tensor_out> tensors,
+                              const std::map<std::string, std::string>& metadata = {}) {
+    write_safetensors(tensors, path, metadata);
 }
 
 /// Saves the network's parameters (PyTorch's names, `0.weight`, ...) as a
@@ -504,7 +512,7 @@ void save_safetensors(const Net& net, const std::string& path, const std::map<st
         }
         out.push_back(std::move(t));
     });
-    write_safetensors(path, out, metadata);
+    write_safetensors(out, path, metadata);
 }
 
 }  // namespace ctnn::io

@@ -18,6 +18,6 @@ int main(int argc, char** argv) {
         out.push_back({"encoder." + name, std::vector<std::size_t>(info.dims.begin(), info.dims.begin() + info.rank),
                        data, ctnn::io::dtype::f32});
     });
-    ctnn::io::write_safetensors(argv[1], out);
+    ctnn::io::write_safetensors(out, argv[1]);
     return 0;
 }

@@ -167,7 +167,7 @@ TEST_CASE("safetensors prefix and rename", "[io][safetensors]") {
     const float head[3] = {1, 2, 3};
     outs.push_back({"head.weight", {3}, head, io::dtype::f32});
     const std::string p = dir.file("big.safetensors");
-    io::write_safetensors(p, outs, {{"format", "pt"}});
+    io::write_safetensors(outs, p, {{"format", "pt"}});
 
     Net b;
     io::load_safetensors(b, p, {.prefix = "model.layers.", .allow_unexpected = true});
@@ -336,16 +336,16 @@ TEST_CASE("write_safetensors refuses bad names and is atomic", "[io][safetensors
     const float x[2] = {1, 2};
     const io::tensor_out twice[2] = {{"a", {2}, x, io::dtype::f32}, {"a", {2}, x, io::dtype::f32}};
     const std::string p = dir.file("t.safetensors");
-    REQUIRE_THROWS_WITH(io::write_safetensors(p, twice), "ctnn: " + p + ": two tensors are called 'a'");
+    REQUIRE_THROWS_WITH(io::write_safetensors(twice, p), "ctnn: " + p + ": two tensors are called 'a'");
     const io::tensor_out meta[1] = {{"__metadata__", {2}, x, io::dtype::f32}};
-    REQUIRE_THROWS_WITH(io::write_safetensors(p, meta), Contains("a tensor cannot be called __metadata__"));
+    REQUIRE_THROWS_WITH(io::write_safetensors(meta, p), Contains("a tensor cannot be called __metadata__"));
     CHECK(!fs::exists(p));
     // An existing file is replaced whole; a directory that does not exist is an error naming the path.
     dir.write("t.safetensors", std::string("old"));
-    io::write_safetensors(p, std::span(twice, 1));
+    io::write_safetensors(std::span(twice, 1), p);
     const Bytes b = io::read_file(p);
     CHECK(io::safetensors_view::parse(b, p).tensors().size() == 1);
     const std::string nodir = dir.file("no/such/dir.safetensors");
-    REQUIRE_THROWS_WITH(io::write_safetensors(nodir, std::span(twice, 1)), Contains(nodir + ": cannot create"));
+    REQUIRE_THROWS_WITH(io::write_safetensors(std::span(twice, 1), nodir), Contains(nodir + ": cannot create"));
     CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 1);
 }
