@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/fit.hpp>
 
 using namespace ctnn;
@@ -285,10 +286,7 @@ struct straight_run {
 void resume_and_compare(const std::string& path, const Blobs& d, const Blobs& v, const straight_run& s) {
     auto net = fresh_net(99);
     auto adam = std::make_unique<optim::Adam<Net>>();
-    auto o = resumable();
-    o.checkpoint = path;
-    o.resume = true;
-    const auto h = train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, o);
+    const auto h = train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, resumable(), {.path = path, .resume = true});
     CHECK(same_params(*net, *s.net));
     CHECK(adam->steps() == s.adam->steps());
     CHECK(std::equal(adam->state(0), adam->state(0) + Net::param_storage, s.adam->state(0)));
@@ -308,13 +306,12 @@ TEST_CASE("fit checkpoints every N batches, and a run stopped mid-epoch resumes 
         auto net = fresh_net();
         auto adam = std::make_unique<optim::Adam<Net>>();
         auto o = resumable();
-        o.checkpoint = path;
-        o.checkpoint_every = 3;
-        o.resume = true;  // no file yet: a fresh run
         o.on_batch = [](std::size_t epoch, std::size_t batch) {
             if (epoch == 2 && batch == 7) throw std::runtime_error("stopped");
         };
-        CHECK_THROWS_WITH((train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, o)), "stopped");
+        // resume with no file yet: a fresh run
+        CHECK_THROWS_WITH((train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, o, {.path = path, .every = 3, .resume = true})),
+                          "stopped");
     }
     {
         auto net = fresh_net();
@@ -339,12 +336,10 @@ TEST_CASE("A run killed with SIGKILL mid-epoch resumes from its last checkpoint 
         auto net = fresh_net();
         auto adam = std::make_unique<optim::Adam<Net>>();
         auto o = resumable();
-        o.checkpoint = path;
-        o.checkpoint_every = 4;
         o.on_batch = [](std::size_t epoch, std::size_t batch) {
             if (epoch == 3 && batch == 5) ::raise(SIGKILL);
         };
-        train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, o);
+        train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, o, {.path = path, .every = 4});
         ::_exit(3);  // not reached
     }
     int status = 0;
@@ -361,10 +356,8 @@ TEST_CASE("fit refuses a corrupted checkpoint to resume from and changes nothing
     auto net = fresh_net();
     const Net before = *net;
     optim::Adam<Net> adam;
-    auto o = quiet(1, 1);
-    o.checkpoint = path;
-    o.resume = true;
-    CHECK_THROWS_WITH((train::fit<SoftmaxCrossEntropy, 8>(*net, adam, blobs(16, 1), nullptr, o)),
+    CHECK_THROWS_WITH((train::fit<SoftmaxCrossEntropy, 8>(*net, adam, blobs(16, 1), nullptr, quiet(1, 1),
+                                                          {.path = path, .resume = true})),
                       Catch::Contains(path + ": not a safetensors file: it is a zip archive"));
     CHECK(same_params(*net, before));
     CHECK(adam.steps() == 0);
