@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "../core/error.hpp"
+#include "detail/text_cursor.hpp"
 #include "safetensors.hpp"
 
 namespace ctnn::io {
@@ -70,53 +71,42 @@ struct net_arg {
     std::size_t pos = 0;
 };
 
-class net_spec_parser {
+class net_spec_parser : public text_cursor {
 public:
-    explicit net_spec_parser(std::string_view s) : s_(s) {}
+    explicit net_spec_parser(std::string_view text) : text_cursor{text} {}
 
     [[noreturn]] void fail(std::size_t pos, const std::string& what) const {
-        throw error("network type '" + std::string(s_) + "': " + what + " (at character " + std::to_string(pos + 1) + ")");
-    }
-    void skip_ws() {
-        while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-    }
-    bool eat(char c) {
-        skip_ws();
-        if (pos_ < s_.size() && s_[pos_] == c) {
-            ++pos_;
-            return true;
-        }
-        return false;
+        throw error("network type '" + std::string(s) + "': " + what + " (at character " + std::to_string(pos + 1) + ")");
     }
     net_arg arg() {
         skip_ws();
         net_arg a;
-        a.pos = pos_;
-        if (pos_ >= s_.size()) fail(pos_, "the text ends where a type or a number should be");
-        const char c = s_[pos_];
+        a.pos = pos;
+        if (pos >= s.size()) fail(pos, "the text ends where a type or a number should be");
+        const char c = s[pos];
         if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.') {
-            const std::size_t start = pos_++;
-            while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '.' ||
-                                        s_[pos_] == '\'' ||
-                                        ((s_[pos_] == '-' || s_[pos_] == '+') && (s_[pos_ - 1] == 'e' || s_[pos_ - 1] == 'E'))))
-                ++pos_;
-            a.number = std::string(s_.substr(start, pos_ - start));
+            const std::size_t start = pos++;
+            while (pos < s.size() && (std::isalnum(static_cast<unsigned char>(s[pos])) || s[pos] == '.' ||
+                                        s[pos] == '\'' ||
+                                        ((s[pos] == '-' || s[pos] == '+') && (s[pos - 1] == 'e' || s[pos - 1] == 'E'))))
+                ++pos;
+            a.number = std::string(s.substr(start, pos - start));
             std::erase(a.number, '\'');
             return a;
         }
         if (!(std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'))
-            fail(pos_, std::string("unexpected '") + c + "'");
-        const std::size_t start = pos_;
-        while (pos_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '_' || s_[pos_] == ':'))
-            ++pos_;
-        a.name = std::string(s_.substr(start, pos_ - start));
+            fail(pos, std::string("unexpected '") + c + "'");
+        const std::size_t start = pos;
+        while (pos < s.size() && (std::isalnum(static_cast<unsigned char>(s[pos])) || s[pos] == '_' || s[pos] == ':'))
+            ++pos;
+        a.name = std::string(s.substr(start, pos - start));
         for (std::string_view ns : {"::ctnn::", "ctnn::"})
             if (a.name.starts_with(ns)) a.name.erase(0, ns.size());
         if (eat('<')) {
             if (!eat('>')) {
                 do a.args.push_back(arg());
                 while (eat(','));
-                if (!eat('>')) fail(pos_, "expected ',' or '>'");
+                if (!eat('>')) fail(pos, "expected ',' or '>'");
             }
         }
         return a;
@@ -124,13 +114,10 @@ public:
     net_arg top() {
         net_arg a = arg();
         skip_ws();
-        if (pos_ != s_.size()) fail(pos_, "text after the type");
+        if (pos != s.size()) fail(pos, "text after the type");
         return a;
     }
 
-private:
-    std::string_view s_;
-    std::size_t pos_ = 0;
 };
 
 }  // namespace detail
