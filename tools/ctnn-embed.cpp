@@ -274,9 +274,9 @@ int main(int argc, char** argv) {
                 const auto it = o.rename.find(name);
                 return it == o.rename.end() ? std::string(prefixed) : it->second;
             };
-        for (const auto& [from, to] : o.rename)
-            if (std::none_of(spec.params.begin(), spec.params.end(), [&](const auto& p) { return p.name == from; }))
-                fail("--rename " + from + "=" + to + ": the network has no tensor " + from);
+        for (const auto& r : o.rename)  // (clang 14 cannot capture a structured binding)
+            if (std::none_of(spec.params.begin(), spec.params.end(), [&](const auto& p) { return p.name == r.first; }))
+                fail("--rename " + r.first + "=" + r.second + ": the network has no tensor " + r.first);
         const auto found = ctnn::io::match_tensors(file, spec.params, lo);
         std::vector<embedded_tensor> tensors;
         for (std::size_t i = 0; i < found.size(); ++i) tensors.push_back({spec.params[i].name, found[i]});
