@@ -52,6 +52,36 @@ TEST_CASE("parse_net_spec gives the parameters of the real type", "[io][net_spec
         "float");
 }
 
+// Graphs (net/residual.hpp, add.hpp, concat.hpp) are named as tools/ctnn_torch.py's modules: a
+// Residual's chain under "<i>.body.", branch k of Add and Concat under "<i>.branches.<k>".
+// Written out by hand here; compared with the real types where they exist.
+TEST_CASE("parse_net_spec names graph parameters as ctnn_torch.py's modules", "[io][net_spec]") {
+    const io::net_spec s = io::parse_net_spec(
+        "Sequential<Input<4>, Residual<Dense<8>, GELUTanh, Dense<4>>, "
+        "Concat<Dense<3>, Sequential<Dense<2, false>, ReLU, Dense<5>>>, Add<Dense<6>, Sequential<PReLU, Dense<6>>>, Dense<1>>");
+    const std::vector<std::pair<std::string, std::vector<std::size_t>>> want = {
+        {"0.body.0.weight", {8, 4}},          {"0.body.0.bias", {8}},  {"0.body.2.weight", {4, 8}},
+        {"0.body.2.bias", {4}},               {"1.branches.0.weight", {3, 4}}, {"1.branches.0.bias", {3}},
+        {"1.branches.1.0.weight", {2, 4}},    {"1.branches.1.2.weight", {5, 2}}, {"1.branches.1.2.bias", {5}},
+        {"2.branches.0.weight", {6, 8}},      {"2.branches.0.bias", {6}},  {"2.branches.1.0.weight", {1}},
+        {"2.branches.1.1.weight", {6, 8}},    {"2.branches.1.1.bias", {6}}, {"3.weight", {1, 6}},
+        {"3.bias", {1}}};
+    REQUIRE(s.params.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        CHECK(s.params[i].name == want[i].first);
+        CHECK(s.params[i].shape == want[i].second);
+    }
+    auto fails = [](const std::string& text, const std::string& message) {
+        INFO(text);
+        REQUIRE_THROWS_WITH(io::parse_net_spec(text), Contains(message));
+    };
+    fails("Sequential<Input<4>, Residual<Dense<8>, Relu, Dense<4>>>", "layer 0.body.1 is 'Relu', which is no ctnn layer");
+    fails("Sequential<Input<4>, Add<Dense<3>, Sequential<Dense<2>, Tahn>>>", "layer 0.branches.1.1 is 'Tahn'");
+    fails("Sequential<Input<4>, Residual<Dense<8>>>", "layer 0 Residual's layers must keep the shape of their input [4]");
+    fails("Sequential<Input<4>, Add<Dense<3>, Dense<2>>>", "layer 0 Add's branch 1 gives [2], branch 0 gives [3]");
+    fails("Sequential<Input<4>, Concat<>>", "layer 0 Concat needs at least one layer");
+}
+
 TEST_CASE("parse_net_spec names the layer it does not know and every other mistake", "[io][net_spec]") {
     auto fails = [](const std::string& text, const std::string& message) {
         INFO(text);
