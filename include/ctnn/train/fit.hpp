@@ -284,9 +284,12 @@ history fit_loop(Net& net, Opt& opt, const Ds& train_set, const Ds* validation, 
     if (train_set.empty()) throw error("fit: the training set is empty");
     std::ofstream csv;
     if (!o.csv.empty()) {
-        csv.open(o.csv, std::ios::trunc);
+        // a resumed run continues the curve an earlier run wrote
+        const bool resumed = state && (state->epoch > 0 || state->batch > 0);
+        const bool append = resumed && std::ifstream(o.csv).good();
+        csv.open(o.csv, append ? std::ios::app : std::ios::trunc);
         if (!csv) throw error(o.csv + ": cannot open the loss-curve file for writing");
-        csv << "epoch,lr,train_loss,train_accuracy,val_loss,val_accuracy,seconds,samples_per_second\n";
+        if (!append) csv << "epoch,lr,train_loss,train_accuracy,val_loss,val_accuracy,seconds,samples_per_second\n";
     }
     auto ws = std::make_unique<typename Net::template workspace<B>>();
     ws->rng.reseed(o.seed ^ 0x9E3779B97F4A7C15ull);

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -283,10 +284,13 @@ struct straight_run {
 
 /// Resumes from `path` with a network and optimizer that hold other values, and checks the result
 /// against the straight run bit for bit.
-void resume_and_compare(const std::string& path, const Blobs& d, const Blobs& v, const straight_run& s) {
+void resume_and_compare(const std::string& path, const Blobs& d, const Blobs& v, const straight_run& s,
+                        const std::string& csv = "") {
     auto net = fresh_net(99);
     auto adam = std::make_unique<optim::Adam<Net>>();
-    const auto h = train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, resumable(), {.path = path, .resume = true});
+    auto o = resumable();
+    o.csv = csv;
+    const auto h = train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, o, {.path = path, .resume = true});
     CHECK(same_params(*net, *s.net));
     CHECK(adam->steps() == s.adam->steps());
     CHECK(std::equal(adam->state(0), adam->state(0) + Net::param_storage, s.adam->state(0)));
@@ -300,12 +304,13 @@ void resume_and_compare(const std::string& path, const Blobs& d, const Blobs& v,
 TEST_CASE("fit checkpoints every N batches, and a run stopped mid-epoch resumes bitwise", "[train][checkpoint]") {
     const Blobs d = blobs(150, 8), v = blobs(60, 9);
     const straight_run s(d, v);
-    const std::string path = temp_file("mid.ckpt");
+    const std::string path = temp_file("mid.ckpt"), csv = temp_file("mid.csv");
     std::filesystem::remove(path);
     {  // stopped by an exception at epoch 2, batch 7: the last checkpoint is after batch 6 (27 batches, every 3)
         auto net = fresh_net();
         auto adam = std::make_unique<optim::Adam<Net>>();
         auto o = resumable();
+        o.csv = csv;
         o.on_batch = [](std::size_t epoch, std::size_t batch) {
             if (epoch == 2 && batch == 7) throw std::runtime_error("stopped");
         };
@@ -321,8 +326,17 @@ TEST_CASE("fit checkpoints every N batches, and a run stopped mid-epoch resumes 
         CHECK(run.at("run.batch") == "7");
         CHECK(adam->steps() == 27);
     }
-    resume_and_compare(path, d, v, s);
+    resume_and_compare(path, d, v, s, csv);
+    // the loss curve goes on where the stopped run left it: a header and one row per epoch
+    std::ifstream in(csv);
+    std::string line;
+    std::vector<std::string> lines;
+    while (std::getline(in, line)) lines.push_back(line);
+    REQUIRE(lines.size() == 6);
+    CHECK(lines[0].starts_with("epoch,"));
+    for (std::size_t e = 1; e <= 5; ++e) CHECK(lines[e].starts_with(std::to_string(e) + ","));
     std::filesystem::remove(path);
+    std::filesystem::remove(csv);
 }
 
 TEST_CASE("A run killed with SIGKILL mid-epoch resumes from its last checkpoint bitwise", "[train][checkpoint]") {
