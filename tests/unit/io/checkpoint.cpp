@@ -208,3 +208,37 @@ TEST_CASE("The path-first save functions still work, deprecated, and write the s
     CHECK(bytes_of(a + ".w") == bytes_of(b + ".w"));
     for (const auto& p : {a, b, a + ".w", b + ".w"}) std::filesystem::remove(p);
 }
+
+TEST_CASE("A checkpoint lacking tensors or with misshapen ones names them all in one error", "[io][checkpoint]") {
+    auto net = std::make_unique<Net>();
+    init::xavier_uniform(*net, 4);
+    auto adam = std::make_unique<optim::Adam<Net>>();
+    const std::string path = temp_path("edited.safetensors");
+    io::save_checkpoint(*net, *adam, path);
+    // the same file with one optimizer tensor dropped and 0.bias [8] declared as [2, 4], checksum redone
+    const auto bytes = bytes_of(path);
+    const auto file = io::safetensors_view::parse(bytes, path);
+    const std::string dropped = "optimizer." + std::string(optim::Adam<Net>::state_names[0]) + ".3.weight";
+    std::vector<io::tensor_out> out;
+    std::uint32_t crc = 0;
+    for (const auto& e : file.tensors()) {
+        if (e.name == dropped) continue;
+        const auto raw = file.bytes_of(e);
+        out.push_back({e.name, e.name == "0.bias" ? std::vector<std::size_t>{2, 4} : e.shape, raw.data(), e.type});
+        crc = io::detail::crc32_of(raw, crc);
+    }
+    auto meta = file.metadata();
+    meta["ctnn.crc32"] = io::detail::hex32(crc);
+    const std::string edited = temp_path("edited2.safetensors");
+    io::write_safetensors(out, edited, meta);
+    auto target = std::make_unique<Net>();
+    const Net before = *target;
+    optim::Adam<Net> adam2;
+    CHECK_THROWS_WITH(io::load_checkpoint(edited, *target, adam2),
+                      Catch::Contains(edited + ": missing tensor '" + dropped + "' [3, 8]") &&
+                          Catch::Contains("tensor '0.bias' has shape [2, 4], expected [8]"));
+    CHECK(same(target->params(), before.params(), Net::param_storage));
+    CHECK(adam2.steps() == 0);
+    std::filesystem::remove(path);
+    std::filesystem::remove(edited);
+}
