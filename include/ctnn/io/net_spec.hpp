@@ -76,6 +76,8 @@ class net_spec_parser : public text_cursor {
 public:
     explicit net_spec_parser(std::string_view text) : text_cursor{text} {}
 
+    static constexpr std::size_t max_depth = 100;
+
     [[noreturn]] void fail(std::size_t pos, const std::string& what) const {
         throw error("network type '" + std::string(s) + "': " + what + " (at character " + std::to_string(pos + 1) + ")");
     }
@@ -104,11 +106,14 @@ public:
         for (std::string_view ns : {"::ctnn::", "ctnn::"})
             if (a.name.starts_with(ns)) a.name.erase(0, ns.size());
         if (eat('<')) {
+            // the parser and the walk recurse per level: bound the stack they use
+            if (++depth_ > max_depth) fail(a.pos, "types nested more than " + std::to_string(max_depth) + " levels deep");
             if (!eat('>')) {
                 do a.args.push_back(arg());
                 while (eat(','));
                 if (!eat('>')) fail(pos, "expected ',' or '>'");
             }
+            --depth_;
         }
         return a;
     }
@@ -119,6 +124,8 @@ public:
         return a;
     }
 
+private:
+    std::size_t depth_ = 0;
 };
 
 }  // namespace detail

@@ -107,4 +107,7 @@ TEST_CASE("parse_net_spec names the layer it does not know and every other mista
     fails("Sequential<Input<4>, ELU<x>>", "layer 0 ELU takes a number, not 'x'");
     fails("Sequential<Input<4>, Dense<8>; int x", "network type 'Sequential<Input<4>, Dense<8>; int x': expected ',' or '>'");
     fails("Sequential<Input<4>, {}>", "unexpected '{' (at character 22)");
+    std::string deep = "Sequential<Input<4>, ";
+    for (int i = 0; i < 200; ++i) deep += "Residual<";
+    fails(deep + "ReLU", "types nested more than 100 levels deep");
 }
