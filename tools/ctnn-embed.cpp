@@ -240,8 +240,10 @@ std::string generate(const options& o, const ctnn::io::safetensors_view& file, c
     return h;
 }
 
-/// The library's messages name load_options' fields; the tool's, its flags.
+/// The library's messages name load_options' fields; the tool's, its flags
+/// (and "ctnn-embed: " replaces the library's "ctnn: ").
 std::string in_tool_words(std::string m) {
+    if (m.starts_with("ctnn: ")) m.erase(0, 6);
     for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"load with allow_unexpected", "use --allow-unexpected"},
                             {"load with allow_nonfinite", "use --allow-nonfinite"},
                             {"load with prefix ", "use --prefix "}}) {
@@ -261,7 +263,7 @@ int main(int argc, char** argv) {
         try {
             spec = ctnn::io::parse_net_spec(o.net);
         } catch (const std::exception& e) {
-            fail(std::string("--net: ") + (std::string_view(e.what()).starts_with("ctnn: ") ? e.what() + 6 : e.what()));
+            fail("--net: " + in_tool_words(e.what()));
         }
         if (o.type.empty()) o.type = spec.value_type;
         const std::vector<std::uint8_t> bytes = ctnn::io::read_file(o.file);
