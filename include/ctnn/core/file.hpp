@@ -4,6 +4,8 @@
 /// low-level reader shared by the dataset readers (train/) and the model
 /// formats (io/), and an atomic writer (a temporary file renamed over the
 /// target, so a crash never leaves half a file under the real name).
+/// `foreign_format_hint` tells the readers' errors what a file of another
+/// format is (a PyTorch .pt above all) and what to do with it.
 /// POSIX only (open/read/fsync/rename).
 
 #include <cerrno>

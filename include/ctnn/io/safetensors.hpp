@@ -15,7 +15,11 @@
 /// length, JSON, dtypes, shapes and their element counts, offsets, overlaps,
 /// the network's tensors present with their shapes, no others, finite
 /// values): on any error the network is untouched and a `ctnn::error` names
-/// the file, the tensor, what was found and what was expected.
+/// the file, the tensor, what was found and what was expected; the tensors
+/// are matched as a whole (`match_tensors`), so one error lists every
+/// missing, unexpected and misshapen one, and names the prefix that explains
+/// the missing names. A PyTorch `.pt` file is recognised and the error says
+/// how to convert it (tools/save_safetensors.py).
 
 #include <algorithm>
 #include <bit>
