@@ -4,22 +4,28 @@
 //
 //   ctnn-embed model.safetensors --net 'Sequential<Input<4>, Dense<8>, ReLU, Dense<2>>'
 //              [--name model] [--type float|double] [-o model.hpp]
+//              [--prefix P] [--rename NAME=FILE_NAME]... [--allow-unexpected] [--allow-nonfinite]
 //
-// The tool does not know the network's layout (it never sees the type but as
-// text): it writes the tensors in the network's parameter order (layer index,
-// then weight before bias) with their names and shapes, and the generated
-// header makes the compiler check each one against the type
-// (include/ctnn/io/embed.hpp describes the format). Values are written in the
+// The tool reads `--net` with io::parse_net_spec before it reads the file: an
+// unknown layer is one sentence naming it. It then matches the file against
+// the network's parameters as load_safetensors does (the same options; every
+// missing, unexpected or misshapen tensor in one message, with the expected
+// shapes) and writes the network's tensors in its parameter order under
+// ctnn's names; the generated header still makes the compiler check each one
+// against the type (include/ctnn/io/embed.hpp describes the format). Values are written in the
 // shortest form that reads back to the same float (std::to_chars), so the
 // embedded model equals the file's bit for bit.
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <exception>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <utility>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,23 +34,32 @@
 #include <vector>
 
 #include <ctnn/io/file.hpp>
+#include <ctnn/io/net_spec.hpp>
 #include <ctnn/io/safetensors.hpp>
 
 namespace {
 
 constexpr const char* usage =
     "usage: ctnn-embed FILE.safetensors --net 'Sequential<Input<...>, ...>' [--name NAMESPACE]\n"
-    "                  [--type float|double] [-o OUT.hpp]\n"
-    "Writes FILE's tensors as constexpr arrays bound to the network type (a C++ header,\n"
-    "to standard output or OUT.hpp). The compiler checks every tensor's name and shape\n"
-    "against the type. NAMESPACE (default: model) holds net_type and the constant net.\n";
+    "                  [--type float|double] [-o OUT.hpp] [--prefix P] [--rename NAME=FILE_NAME]...\n"
+    "                  [--allow-unexpected] [--allow-nonfinite]\n"
+    "Writes the network's tensors from FILE as constexpr arrays bound to the network type\n"
+    "(a C++ header, to standard output or OUT.hpp). NAMESPACE (default: model) holds net_type\n"
+    "and the constant net; --type defaults to the network's value type.\n"
+    "As io::load_safetensors: ctnn's tensor NAME (0.weight, ...) is FILE_NAME if renamed, else\n"
+    "P + NAME; --allow-unexpected ignores the file's other tensors, --allow-nonfinite accepts\n"
+    "NaN and infinities.\n";
 
 struct options {
     std::string file;
     std::string net;
     std::string name = "model";
-    std::string type = "float";
+    std::string type;
     std::string out;
+    std::string prefix;
+    std::map<std::string, std::string, std::less<>> rename;  // ctnn name -> file name
+    bool allow_unexpected = false;
+    bool allow_nonfinite = false;
 };
 
 [[noreturn]] void fail(const std::string& message) {
@@ -87,6 +102,18 @@ options parse_args(int argc, char** argv) {
             o.type = value(a);
         } else if (a == "-o" || a == "--output") {
             o.out = value(a);
+        } else if (a == "--prefix") {
+            o.prefix = value(a);
+        } else if (a == "--rename") {
+            const std::string r = value(a);
+            const std::size_t eq = r.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == r.size())
+                fail("--rename takes NAME=FILE_NAME (ctnn's name, then the file's), not " + r);
+            o.rename[r.substr(0, eq)] = r.substr(eq + 1);
+        } else if (a == "--allow-unexpected") {
+            o.allow_unexpected = true;
+        } else if (a == "--allow-nonfinite") {
+            o.allow_nonfinite = true;
         } else if (a.starts_with("-")) {
             fail("unknown option " + std::string(a) + "\n" + usage);
         } else if (o.file.empty()) {
@@ -99,20 +126,8 @@ options parse_args(int argc, char** argv) {
     if (o.net.empty()) fail(std::string("no network type (--net 'Sequential<...>')\n") + usage);
     if (o.net.find_first_of(";{}#\n") != std::string::npos) fail("--net must be a type: " + o.net);
     if (!is_namespace_name(o.name)) fail("--name must be a namespace name: " + o.name);
-    if (o.type != "float" && o.type != "double") fail("--type is float or double, not " + o.type);
+    if (!o.type.empty() && o.type != "float" && o.type != "double") fail("--type is float or double, not " + o.type);
     return o;
-}
-
-/// The network's parameter order: "<index>.<param>" by index, weight before
-/// bias before other parameters; other names last, by name (the compiler
-/// reports them as no parameter of the network).
-auto order_key(const std::string& name) {
-    std::size_t i = 0, index = 0;
-    while (i < name.size() && name[i] >= '0' && name[i] <= '9' && i < 18) index = index * 10 + std::size_t(name[i++] - '0');
-    if (i == 0 || i >= name.size() || name[i] != '.') return std::tuple(1, std::size_t(0), 0, name);
-    const std::string param = name.substr(i + 1);
-    const int kind = param == "weight" ? 0 : param == "bias" ? 1 : 2;
-    return std::tuple(0, index, kind, param);
 }
 
 /// `s` as the body of a C++ string literal.
@@ -139,6 +154,15 @@ std::string escape(std::string_view s) {
 /// The shortest literal that reads back as exactly `v` ("0.1f", "1.f", "-3e-05f").
 template <class T>
 void append_literal(std::string& out, T v) {
+    const std::string limits = std::string("::std::numeric_limits<") + (std::is_same_v<T, float> ? "float" : "double") + ">::";
+    if (std::isnan(v)) {  // only with --allow-nonfinite
+        out += limits + "quiet_NaN()";
+        return;
+    }
+    if (std::isinf(v)) {
+        out += (v < 0 ? "-" : "") + limits + "infinity()";
+        return;
+    }
     char buf[64];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     std::string_view s(buf, static_cast<std::size_t>(r.ptr - buf));
@@ -153,35 +177,38 @@ std::string shape_list(const std::vector<std::size_t>& shape) {
     return s;
 }
 
+/// One tensor to write: ctnn's name and the file's entry.
+struct embedded_tensor {
+    std::string name;
+    const ctnn::io::tensor_entry* entry;
+};
+
 template <class T>
-std::string generate(const options& o, const ctnn::io::safetensors_view& file) {
-    std::vector<const ctnn::io::tensor_entry*> entries;
-    for (const auto& e : file.tensors()) entries.push_back(&e);
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](auto* a, auto* b) { return order_key(a->name) < order_key(b->name); });
+std::string generate(const options& o, const ctnn::io::safetensors_view& file, const std::vector<embedded_tensor>& tensors) {
     std::size_t values = 0;
-    for (auto* e : entries) values += e->size();
+    for (const auto& t : tensors) values += t.entry->size();
 
     const std::string base = o.file.substr(o.file.find_last_of('/') == std::string::npos ? 0 : o.file.find_last_of('/') + 1);
     const char* t = o.type == "float" ? "float" : "double";
     std::string h;
     h.reserve(values * 14 + 4096);
     h += "// Generated by ctnn-embed from " + base + ": do not edit.\n";
-    h += "// " + std::to_string(entries.size()) + " tensors, " + std::to_string(values) + " values, bound to\n";
+    h += "// " + std::to_string(tensors.size()) + " tensors, " + std::to_string(values) + " values, bound to\n";
     h += "//   " + o.net + "\n";
     h += "// The compiler checks every tensor's name and shape against the network type\n";
     h += "// (see <ctnn/io/embed.hpp>). Use: " + o.name + "::net.forward(x).\n";
-    h += "#pragma once\n\n#include <ctnn/io/embed.hpp>\n#include <ctnn/layers.hpp>\n#include <ctnn/net.hpp>\n\n";
+    h += "#pragma once\n\n#include <limits>\n\n#include <ctnn/io/embed.hpp>\n#include <ctnn/layers.hpp>\n#include <ctnn/net.hpp>\n\n";
     h += "namespace " + o.name + " {\n\n";
     h += "namespace embedded_detail {\nusing namespace ::ctnn;\nusing net_type = " + o.net + ";\n}  // namespace embedded_detail\n";
     h += "using net_type = embedded_detail::net_type;\n\n";
-    h += "/// The file's tensors, in the network's parameter order.\nnamespace data {\n";
+    h += "/// The network's tensors, in its parameter order.\nnamespace data {\n";
     std::vector<T> buf;
-    for (std::size_t k = 0; k < entries.size(); ++k) {
-        const auto& e = *entries[k];
+    for (std::size_t k = 0; k < tensors.size(); ++k) {
+        const auto& e = *tensors[k].entry;
         buf.assign(e.size(), T(0));
-        if (!buf.empty()) file.read<T>(e, buf.data());
-        h += "// " + e.name + " [" + shape_list(e.shape) + "] " + std::string(ctnn::io::dtype_name(e.type)) + "\n";
+        if (!buf.empty()) file.read<T>(e, buf.data(), o.allow_nonfinite);
+        h += "// " + tensors[k].name + (tensors[k].name == e.name ? "" : " (" + e.name + " in the file)") + " [" +
+             shape_list(e.shape) + "] " + std::string(ctnn::io::dtype_name(e.type)) + "\n";
         h += "alignas(64) inline constexpr " + std::string(t) + " t" + std::to_string(k) + "[" +
              std::to_string(std::max<std::size_t>(buf.size(), 1)) + "] = {";
         for (std::size_t i = 0; i < buf.size(); ++i) {
@@ -193,18 +220,18 @@ std::string generate(const options& o, const ctnn::io::safetensors_view& file) {
     }
     h += "}  // namespace data\n\n";
     h += "inline constexpr ::ctnn::embed::tensor<" + std::string(t) + "> tensors[] = {\n";
-    for (std::size_t k = 0; k < entries.size(); ++k) {
-        const auto& e = *entries[k];
+    for (std::size_t k = 0; k < tensors.size(); ++k) {
+        const auto& e = *tensors[k].entry;
         const std::string data = "data::t" + std::to_string(k);
-        h += "    {\"" + escape(e.name) + "\", {" + shape_list(e.shape) + "}, " +
+        h += "    {\"" + escape(tensors[k].name) + "\", {" + shape_list(e.shape) + "}, " +
              (e.size() == 0 ? "{" + data + ", 0}" : data) + "},\n";
     }
     h += "};\n\n";
     h += "// Each tensor against the type: a name that is no parameter, or a wrong shape, is\n"
          "// a compile error naming the tensor; a parameter the file lacks is one in bind.\n";
-    for (auto* e : entries) {
-        h += "CTNN_EMBED_CHECK(net_type, \"" + escape(e->name) + "\"";
-        if (!e->shape.empty()) h += ", " + shape_list(e->shape);
+    for (const auto& tt : tensors) {
+        h += "CTNN_EMBED_CHECK(net_type, \"" + escape(tt.name) + "\"";
+        if (!tt.entry->shape.empty()) h += ", " + shape_list(tt.entry->shape);
         h += ");\n";
     }
     h += "\n/// The network, a constant: in read-only data, no file I/O, no start-up cost.\n";
@@ -213,14 +240,49 @@ std::string generate(const options& o, const ctnn::io::safetensors_view& file) {
     return h;
 }
 
+/// The library's messages name load_options' fields; the tool's, its flags
+/// (and "ctnn-embed: " replaces the library's "ctnn: ").
+std::string in_tool_words(std::string m) {
+    if (m.starts_with("ctnn: ")) m.erase(0, 6);
+    for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"load with allow_unexpected", "use --allow-unexpected"},
+                            {"load with allow_nonfinite", "use --allow-nonfinite"},
+                            {"load with prefix ", "use --prefix "}}) {
+        for (std::size_t at = m.find(from); at != std::string::npos; at = m.find(from, at + to.size()))
+            m.replace(at, from.size(), to);
+    }
+    return m;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    const options o = parse_args(argc, argv);
+    options o = parse_args(argc, argv);
     try {
+        // The type first: a wrong --net stops here, before the file is read or anything written.
+        ctnn::io::net_spec spec;
+        try {
+            spec = ctnn::io::parse_net_spec(o.net);
+        } catch (const std::exception& e) {
+            fail("--net: " + in_tool_words(e.what()));
+        }
+        if (o.type.empty()) o.type = spec.value_type;
         const std::vector<std::uint8_t> bytes = ctnn::io::read_file(o.file);
         const auto file = ctnn::io::safetensors_view::parse(bytes, o.file);
-        const std::string header = o.type == "float" ? generate<float>(o, file) : generate<double>(o, file);
+        ctnn::io::load_options lo{.prefix = o.prefix, .allow_unexpected = o.allow_unexpected,
+                                  .allow_nonfinite = o.allow_nonfinite};
+        if (!o.rename.empty())
+            lo.rename = [&](std::string_view prefixed) {
+                const std::string_view name = prefixed.substr(o.prefix.size());
+                const auto it = o.rename.find(name);
+                return it == o.rename.end() ? std::string(prefixed) : it->second;
+            };
+        for (const auto& r : o.rename)  // (clang 14 cannot capture a structured binding)
+            if (std::none_of(spec.params.begin(), spec.params.end(), [&](const auto& p) { return p.name == r.first; }))
+                fail("--rename " + r.first + "=" + r.second + ": the network has no tensor " + r.first);
+        const auto found = ctnn::io::match_tensors(file, spec.params, lo);
+        std::vector<embedded_tensor> tensors;
+        for (std::size_t i = 0; i < found.size(); ++i) tensors.push_back({spec.params[i].name, found[i]});
+        const std::string header = o.type == "float" ? generate<float>(o, file, tensors) : generate<double>(o, file, tensors);
         if (o.out.empty()) {
             std::cout << header;
             std::cout.flush();
@@ -230,7 +292,7 @@ int main(int argc, char** argv) {
             ctnn::io::write_file_atomic(o.out, std::span<const std::span<const std::uint8_t>>(&part, 1));
         }
     } catch (const std::exception& e) {
-        fail(e.what());
+        fail(in_tool_words(e.what()));
     }
     return 0;
 }

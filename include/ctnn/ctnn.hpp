@@ -10,4 +10,5 @@
 #include "optim.hpp"
 #include "train.hpp"
 #include "io.hpp"
+#include "train/checkpoint.hpp"  // fit with its own checkpoints: needs io/, so not in train.hpp
 #include "simd/denormals.hpp"

@@ -10,3 +10,4 @@
 #include "io/npy.hpp"
 #include "io/checkpoint.hpp"
 #include "io/embed.hpp"
+#include "io/net_spec.hpp"

@@ -1,7 +1,8 @@
 #pragma once
 /// \file train.hpp
 /// Training: datasets and their readers (IDX, CSV), the step, the loop,
-/// metrics and progress. Only includes.
+/// metrics and progress. Only includes (fit with checkpoints, which needs io/,
+/// is train/checkpoint.hpp, in ctnn.hpp).
 #include "train/dataset.hpp"
 #include "train/idx.hpp"
 #include "train/csv.hpp"

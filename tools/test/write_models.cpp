@@ -1,6 +1,8 @@
 // Writes the models ctnn-embed's tests embed: DIR/mlp.safetensors (f32) and
-// DIR/deep.safetensors (f64), He-initialised with fixed seeds.
+// DIR/deep.safetensors (f64), He-initialised with fixed seeds, and
+// DIR/nan.safetensors (a 2 -> 1 Dense whose first weight is a NaN).
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -25,5 +27,8 @@ int main(int argc, char** argv) {
         for (std::size_t i = 0; i < info.size(); ++i) p[i] += 0.01 * double(i % 5) - 0.02;
     });
     ctnn::io::save_safetensors(*deep, dir + "/deep.safetensors", {}, ctnn::io::dtype::f64);
+    ctnn::Sequential<ctnn::Input<2>, ctnn::Dense<1>> tiny;
+    tiny.params()[0] = std::numeric_limits<float>::quiet_NaN();
+    ctnn::io::save_safetensors(tiny, dir + "/nan.safetensors");
     return 0;
 }

@@ -4,12 +4,16 @@
 /// low-level reader shared by the dataset readers (train/) and the model
 /// formats (io/), and an atomic writer (a temporary file renamed over the
 /// target, so a crash never leaves half a file under the real name).
+/// `foreign_format_hint` tells the readers' errors what a file of another
+/// format is (a PyTorch .pt above all) and what to do with it.
 /// POSIX only (open/read/fsync/rename).
 
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
+#include <algorithm>
 #include <span>
 #include <string>
 #include <vector>
@@ -39,6 +43,29 @@ struct fd_guard {
 };
 
 inline std::string errno_text(int e) { return std::strerror(e); }
+
+/// What a file handed to the wrong reader is, with what to do, for the
+/// readers' messages ("" when nothing is recognised): a PyTorch file (the zip
+/// archive `torch.save` writes, or its older pickle format), a NumPy `.npy`,
+/// a safetensors file. Looks at the first bytes only.
+[[nodiscard]] inline std::string foreign_format_hint(std::span<const std::uint8_t> bytes) {
+    auto starts = [&](std::initializer_list<std::uint8_t> m) {
+        return bytes.size() >= m.size() && std::equal(m.begin(), m.end(), bytes.begin());
+    };
+    const std::string convert =
+        ": convert it to safetensors with tools/save_safetensors.py (installed in share/ctnn/python): "
+        "python3 save_safetensors.py model.pt model.safetensors";
+    if (starts({'P', 'K', 0x03, 0x04})) return "it is a zip archive, as torch.save writes a PyTorch .pt file" + convert;
+    if (bytes.size() >= 2 && bytes[0] == 0x80 && bytes[1] >= 2 && bytes[1] <= 5)
+        return "it is a Python pickle, as torch.save writes a PyTorch .pt file in its legacy format" + convert;
+    if (starts({0x93, 'N', 'U', 'M', 'P', 'Y'})) return "it is a NumPy .npy file: read it with io::load_npy";
+    if (bytes.size() >= 9 && bytes[8] == '{') {
+        std::uint64_t n = 0;
+        for (int i = 7; i >= 0; --i) n = (n << 8) | bytes[std::size_t(i)];
+        if (n >= 2 && n <= bytes.size() - 8) return "it is a safetensors file: read it with io::load_safetensors";
+    }
+    return {};
+}
 
 /// The bytes of the file at `path` (empty for an empty file). Throws
 /// `ctnn::error` naming `path` when it is missing, a directory, unreadable,

@@ -27,6 +27,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <typeinfo>
 #include <vector>
 
@@ -100,7 +101,8 @@ std::string checkpoint_type() {
 /// `path` atomically; with `best`, also the best weights (the network's
 /// flat layout, `Net::param_storage` values).
 template <class Net, class Opt>
-void save_checkpoint(const std::string& path, const Net& net, const Opt& opt,
+    requires(!std::is_convertible_v<const Net&, std::string>)
+void save_checkpoint(const Net& net, const Opt& opt, const std::string& path,
                      const std::map<std::string, std::string>& state = {},
                      std::span<const typename Net::value_type> best = {}) {
     using T = typename Net::value_type;
@@ -133,7 +135,16 @@ void save_checkpoint(const std::string& path, const Net& net, const Opt& opt,
     meta["ctnn.fingerprint"] = detail::fnv1a_hex(type);
     meta["ctnn.optimizer_steps"] = std::to_string(opt.steps());
     meta["ctnn.crc32"] = detail::hex32(crc);
-    write_safetensors(path, out, meta);
+    write_safetensors(out, path, meta);
+}
+
+/// The order before every save function took the object first.
+template <class Net, class Opt>
+[[deprecated("ctnn: save_checkpoint takes the objects first: save_checkpoint(net, opt, path, state, best)")]]
+void save_checkpoint(const std::string& path, const Net& net, const Opt& opt,
+                     const std::map<std::string, std::string>& state = {},
+                     std::span<const typename Net::value_type> best = {}) {
+    save_checkpoint(net, opt, path, state, best);
 }
 
 /// Loads a checkpoint from bytes already in memory (`name` in messages).
@@ -177,25 +188,28 @@ std::map<std::string, std::string> load_checkpoint(std::span<const std::uint8_t>
     if (best != nullptr)
         for (const tensor_entry& e : file.tensors()) with_best = with_best || e.name.rfind("best.", 0) == 0;
     std::vector<T> staged(Net::param_storage * (1 + Opt::state_count + (with_best ? 1 : 0)), T(0));
-    auto read = [&](const std::string& prefix, T* base) {
+    std::vector<expected_tensor> want;
+    std::vector<T*> dest;
+    auto expect = [&](const std::string& prefix, T* base) {
         detail::for_each_slot(net, [&](const std::string& pname, std::size_t off, const auto& info) {
-            const std::string key = prefix + pname;
-            const tensor_entry* e = file.find(key);
-            if (!e) throw error(name + ": tensor '" + key + "' is missing");
-            const std::vector<std::size_t> want(info.dims.begin(), info.dims.begin() + info.rank);
-            if (e->shape != want)
-                throw error(name + ": tensor '" + key + "' has shape " + io::detail::shape_text(e->shape) +
-                            ", expected " + io::detail::shape_text(want));
-            if (e->type != dtype_of<T>)
-                throw error(name + ": tensor '" + key + "' has dtype " + std::string(dtype_name(e->type)) + ", expected " +
-                            std::string(dtype_name(dtype_of<T>)));
-            file.read(*e, base + off, true);
+            want.push_back({prefix + pname, std::vector<std::size_t>(info.dims.begin(), info.dims.begin() + info.rank)});
+            dest.push_back(base + off);
         });
     };
-    read("", staged.data());
+    expect("", staged.data());
     for (std::size_t k = 0; k < Opt::state_count; ++k)
-        read("optimizer." + std::string(Opt::state_names[k]) + ".", staged.data() + (1 + k) * Net::param_storage);
-    if (with_best) read("best.", staged.data() + (1 + Opt::state_count) * Net::param_storage);
+        expect("optimizer." + std::string(Opt::state_names[k]) + ".", staged.data() + (1 + k) * Net::param_storage);
+    if (with_best) expect("best.", staged.data() + (1 + Opt::state_count) * Net::param_storage);
+    // every missing or misshapen tensor in one error; a checkpoint holds nothing else of ours
+    const std::vector<const tensor_entry*> found = match_tensors(file, want, {.allow_unexpected = true});
+    std::string wrong_types;
+    for (const tensor_entry* e : found)
+        if (e->type != dtype_of<T>)
+            wrong_types += (wrong_types.empty() ? "" : ", ") + io::detail::quote_name(e->name) + " " +
+                           std::string(dtype_name(e->type));
+    if (!wrong_types.empty())
+        throw error(name + ": tensors of another dtype than " + std::string(dtype_name(dtype_of<T>)) + ": " + wrong_types);
+    for (std::size_t i = 0; i < found.size(); ++i) file.read(*found[i], dest[i], true);
 
     // commit
     std::copy(staged.begin(), staged.begin() + Net::param_storage, net.params());

@@ -29,6 +29,7 @@
 
 #include "../core/error.hpp"
 #include "../core/file.hpp"
+#include "detail/text_cursor.hpp"
 #include "dtype.hpp"
 
 namespace ctnn::io {
@@ -50,66 +51,50 @@ struct npy_array {
 namespace detail {
 
 /// A cursor over the header's dict literal, with errors that say where.
-class npy_header_parser {
+class npy_header_parser : public text_cursor {
 public:
-    npy_header_parser(std::string_view s, const std::string& name) : s_(s), name_(name) {}
+    npy_header_parser(std::string_view text, const std::string& name) : text_cursor{text}, name_(name) {}
 
     [[noreturn]] void fail(const std::string& what) const {
-        throw error(name_ + ": bad .npy header at character " + std::to_string(pos_) + ": " + what + " in \"" +
-                    std::string(s_.substr(0, 120)) + "\"");
-    }
-    void skip_ws() {
-        while (pos_ < s_.size() && (s_[pos_] == ' ' || s_[pos_] == '\t' || s_[pos_] == '\n' || s_[pos_] == '\r'))
-            ++pos_;
-    }
-    bool eat(char c) {
-        skip_ws();
-        if (pos_ < s_.size() && s_[pos_] == c) {
-            ++pos_;
-            return true;
-        }
-        return false;
+        throw error(name_ + ": bad .npy header at character " + std::to_string(pos) + ": " + what + " in \"" +
+                    std::string(s.substr(0, 120)) + "\"");
     }
     void expect(char c) {
         if (!eat(c)) fail(std::string("expected '") + c + "'");
     }
-    bool at_end() {
-        skip_ws();
-        return pos_ == s_.size();
-    }
     std::string string() {
         skip_ws();
-        if (pos_ >= s_.size() || (s_[pos_] != '\'' && s_[pos_] != '"')) fail("expected a quoted string");
-        const char q = s_[pos_++];
-        const std::size_t end = s_.find(q, pos_);
+        if (pos >= s.size() || (s[pos] != '\'' && s[pos] != '"')) fail("expected a quoted string");
+        const char q = s[pos++];
+        const std::size_t end = s.find(q, pos);
         if (end == std::string_view::npos) fail("unterminated string");
-        std::string out(s_.substr(pos_, end - pos_));
-        pos_ = end + 1;
+        std::string out(s.substr(pos, end - pos));
+        pos = end + 1;
         return out;
     }
     bool boolean() {
         skip_ws();
-        if (s_.substr(pos_, 4) == "True") {
-            pos_ += 4;
+        if (s.substr(pos, 4) == "True") {
+            pos += 4;
             return true;
         }
-        if (s_.substr(pos_, 5) == "False") {
-            pos_ += 5;
+        if (s.substr(pos, 5) == "False") {
+            pos += 5;
             return false;
         }
         fail("expected True or False");
     }
     std::size_t integer() {
         skip_ws();
-        if (pos_ >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[pos_])))
+        if (pos >= s.size() || !std::isdigit(static_cast<unsigned char>(s[pos])))
             fail("expected a non-negative integer");
         std::size_t v = 0;
-        while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) {
-            const std::size_t d = std::size_t(s_[pos_++] - '0');
+        while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+            const std::size_t d = std::size_t(s[pos++] - '0');
             if (v > (std::numeric_limits<std::size_t>::max() - d) / 10) fail("an extent too large");
             v = v * 10 + d;
         }
-        if (pos_ < s_.size() && s_[pos_] == 'L') ++pos_;  // Python 2's long suffix
+        if (pos < s.size() && s[pos] == 'L') ++pos;  // Python 2's long suffix
         return v;
     }
     std::vector<std::size_t> tuple() {
@@ -125,9 +110,7 @@ public:
     }
 
 private:
-    std::string_view s_;
     const std::string& name_;
-    std::size_t pos_ = 0;
 };
 
 }  // namespace detail
@@ -141,7 +124,8 @@ inline npy_array parse_npy(std::span<const std::uint8_t> bytes, const std::strin
     if (bytes.size() < 10 || std::memcmp(bytes.data(), magic, 6) != 0) {
         if (bytes.size() >= 6 && std::memcmp(bytes.data(), magic, 6) == 0)
             throw error(name + ": truncated .npy header (" + std::to_string(bytes.size()) + " bytes)");
-        throw error(name + ": not a .npy file (it does not start with \\x93NUMPY)");
+        const std::string hint = ctnn::detail::foreign_format_hint(bytes);
+        throw error(name + ": not a .npy file (it does not start with \\x93NUMPY)" + (hint.empty() ? "" : ": " + hint));
     }
     const unsigned major = bytes[6], minor = bytes[7];
     if (major < 1 || major > 3 || minor != 0)

@@ -15,7 +15,11 @@
 /// length, JSON, dtypes, shapes and their element counts, offsets, overlaps,
 /// the network's tensors present with their shapes, no others, finite
 /// values): on any error the network is untouched and a `ctnn::error` names
-/// the file, the tensor, what was found and what was expected.
+/// the file, the tensor, what was found and what was expected; the tensors
+/// are matched as a whole (`match_tensors`), so one error lists every
+/// missing, unexpected and misshapen one, and names the prefix that explains
+/// the missing names. A PyTorch `.pt` file is recognised and the error says
+/// how to convert it (tools/save_safetensors.py).
 
 #include <algorithm>
 #include <bit>
@@ -94,14 +98,6 @@ inline const char* json_type(const nlohmann::json& j) noexcept {
 /// Adds `"` around `name` for messages.
 inline std::string quote_name(std::string_view name) { return "'" + std::string(name) + "'"; }
 
-/// Values of a list of names for a message: 'a', 'b', 'c' and 4 more.
-inline std::string name_list(const std::vector<std::string>& names, std::size_t max = 8) {
-    std::string s;
-    for (std::size_t i = 0; i < names.size() && i < max; ++i) s += (i ? ", " : "") + quote_name(names[i]);
-    if (names.size() > max) s += " and " + std::to_string(names.size() - max) + " more";
-    return s;
-}
-
 }  // namespace detail
 
 /// A parsed, fully validated safetensors file over bytes it does not own
@@ -120,6 +116,12 @@ public:
         v.name_ = std::move(file_name);
         const std::string& name = v.name_;
         if (bytes.empty()) throw error(name + ": empty file, expected a safetensors file");
+        // A file of another format (a PyTorch .pt above all) says what it is,
+        // unless it could still be safetensors (its JSON starts at byte 8).
+        if (bytes.size() < 9 || bytes[8] != '{')
+            if (std::string hint = ctnn::detail::foreign_format_hint(bytes);
+                !hint.empty() && !hint.ends_with("io::load_safetensors"))
+                throw error(name + ": not a safetensors file: " + hint);
         if (bytes.size() < 8)
             throw error(name + ": truncated header: the file has " + std::to_string(bytes.size()) +
                         " bytes, the header length alone needs 8");
@@ -293,56 +295,117 @@ struct load_options {
     bool allow_nonfinite = false;
 };
 
+/// A tensor the network has: its ctnn name (`0.weight`, before `prefix` and
+/// `rename`) and its shape.
+struct expected_tensor {
+    std::string name;
+    std::vector<std::size_t> shape;
+};
+
+namespace detail {
+
+/// A prefix under which the file holds every tensor of `want` (tried: what
+/// comes before the first name in each file name that ends with it), or
+/// null when none does or it is the one already given.
+inline const std::string* prefix_hint(const safetensors_view& file, std::span<const expected_tensor> want,
+                                      const std::string& given, std::string& out) {
+    if (want.empty()) return nullptr;
+    for (const tensor_entry& e : file.tensors()) {
+        if (!e.name.ends_with(want[0].name)) continue;
+        std::string p = e.name.substr(0, e.name.size() - want[0].name.size());
+        if (p == given) continue;
+        if (std::all_of(want.begin(), want.end(), [&](const expected_tensor& w) { return file.find(p + w.name); })) {
+            out = std::move(p);
+            return &out;
+        }
+    }
+    return nullptr;
+}
+
+/// 'a' [2, 3], 'b' [3] and 4 more.
+template <class Names>
+std::string tensor_list(const Names& items, std::size_t max = 8) {
+    std::string s;
+    std::size_t i = 0;
+    for (const auto& [name, shape] : items) {
+        if (i == max) break;
+        s += (i++ ? ", " : "") + quote_name(name) + " " + shape_text(shape);
+    }
+    if (items.size() > max) s += " and " + std::to_string(items.size() - max) + " more";
+    return s;
+}
+
+}  // namespace detail
+
+/// The file's tensor for each of `want` (same order), looked up as
+/// `opt.rename(opt.prefix + name)`. Checks all of them before it throws: one
+/// `ctnn::error` names every missing tensor (with its expected shape and the
+/// file's own names), every unexpected one (unless `opt.allow_unexpected`)
+/// and every one with another shape (found and expected), and suggests the
+/// prefix when one explains the missing names. O(want × tensors).
+inline std::vector<const tensor_entry*> match_tensors(const safetensors_view& file, std::span<const expected_tensor> want,
+                                                      const load_options& opt = {}) {
+    const auto& all = file.tensors();
+    std::vector<bool> used(all.size(), false);
+    std::vector<const tensor_entry*> found;
+    std::vector<std::pair<std::string, std::vector<std::size_t>>> missing, extra;
+    std::vector<std::string> problems;
+    for (const expected_tensor& w : want) {
+        std::string name = opt.prefix + w.name;
+        if (opt.rename) name = opt.rename(name);
+        const tensor_entry* e = file.find(name);
+        found.push_back(e);
+        if (!e) {
+            missing.emplace_back(name, w.shape);
+            continue;
+        }
+        used[std::size_t(e - all.data())] = true;
+        if (e->shape != w.shape)
+            problems.push_back("tensor " + detail::quote_name(name) + " has shape " + detail::shape_text(e->shape) +
+                               ", expected " + detail::shape_text(w.shape));
+    }
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (!used[i]) extra.emplace_back(all[i].name, all[i].shape);
+    if (!missing.empty()) {
+        std::vector<std::pair<std::string, std::vector<std::size_t>>> own;
+        for (const tensor_entry& e : all) own.emplace_back(e.name, e.shape);
+        std::string m = std::string("missing tensor") + (missing.size() > 1 ? "s " : " ") + detail::tensor_list(missing) +
+                        " (the file has " + std::to_string(all.size()) + " tensor" + (all.size() == 1 ? "" : "s") +
+                        (all.empty() ? "" : ": " + detail::tensor_list(own)) + ")";
+        std::string p;
+        if (!opt.rename && detail::prefix_hint(file, want, opt.prefix, p))
+            m += p.empty() ? "; the file has every tensor without the prefix " + detail::quote_name(opt.prefix)
+                           : "; the file has every tensor under the prefix " + detail::quote_name(p) +
+                                 ": load with prefix \"" + p + "\"";
+        problems.insert(problems.begin(), std::move(m));
+    }
+    if (!extra.empty() && !opt.allow_unexpected)
+        problems.push_back(std::string("unexpected tensor") + (extra.size() > 1 ? "s " : " ") + detail::tensor_list(extra) +
+                           ", the network has no such parameter (load with allow_unexpected to ignore)");
+    if (!problems.empty()) {
+        std::string m = file.file_name() + ": ";
+        for (std::size_t i = 0; i < problems.size(); ++i) m += (i ? "; " : "") + problems[i];
+        throw error(m);
+    }
+    return found;
+}
+
 /// Loads the network's parameters from a parsed file (see the path
 /// overload). Allocates one staging copy of the parameters.
 template <class Net>
 void load_safetensors(Net& net, const safetensors_view& file, const load_options& opt = {}) {
     using T = typename Net::value_type;
-    const std::string& fname = file.file_name();
-    const auto& all = file.tensors();
-    std::vector<bool> used(all.size(), false);
-    std::vector<std::pair<std::string, std::string>> missing;  // name, expected shape
-    struct job {
-        const tensor_entry* entry;
-        std::size_t offset;
-    };
-    std::vector<job> jobs;
+    std::vector<expected_tensor> want;
+    std::vector<std::size_t> offsets;
     const T* base = std::as_const(net).params();
-    std::as_const(net).for_each_param([&](const std::string& ctnn_name, const auto& info, const T* data) {
-        std::string want = opt.prefix + ctnn_name;
-        if (opt.rename) want = opt.rename(want);
-        const tensor_entry* e = file.find(want);
-        if (!e) {
-            missing.emplace_back(want, detail::shape_text(std::span(info.dims.data(), info.rank)));
-            return;
-        }
-        const bool same_shape = e->shape.size() == info.rank &&
-                                std::equal(e->shape.begin(), e->shape.end(), info.dims.begin());
-        if (!same_shape)
-            throw error(fname + ": tensor " + detail::quote_name(want) + " has shape " + detail::shape_text(e->shape) +
-                        ", expected " + detail::shape_text(std::span(info.dims.data(), info.rank)));
-        used[std::size_t(e - all.data())] = true;
-        jobs.push_back({e, std::size_t(data - base)});
+    std::as_const(net).for_each_param([&](const std::string& name, const auto& info, const T* data) {
+        want.push_back({name, std::vector<std::size_t>(info.dims.begin(), info.dims.begin() + info.rank)});
+        offsets.push_back(std::size_t(data - base));
     });
-    if (!missing.empty()) {
-        std::string list;
-        for (std::size_t i = 0; i < missing.size() && i < 8; ++i)
-            list += (i ? ", " : "") + detail::quote_name(missing[i].first) + " " + missing[i].second;
-        if (missing.size() > 8) list += " and " + std::to_string(missing.size() - 8) + " more";
-        throw error(fname + ": missing tensor" + (missing.size() > 1 ? "s " : " ") + list + " (the file has " +
-                    std::to_string(all.size()) + " tensors)");
-    }
-    if (!opt.allow_unexpected) {
-        std::vector<std::string> extra;
-        for (std::size_t i = 0; i < all.size(); ++i)
-            if (!used[i]) extra.push_back(all[i].name);
-        if (!extra.empty())
-            throw error(fname + ": unexpected tensor" + (extra.size() > 1 ? "s " : " ") + detail::name_list(extra) +
-                        ", the network has no such parameter (load with allow_unexpected to ignore)");
-    }
+    const std::vector<const tensor_entry*> found = match_tensors(file, want, opt);
     // Every value converted and checked in a staging copy before the network changes.
     std::vector<T> stage(base, base + Net::param_storage);
-    for (const job& j : jobs) file.read(*j.entry, stage.data() + j.offset, opt.allow_nonfinite);
+    for (std::size_t i = 0; i < found.size(); ++i) file.read(*found[i], stage.data() + offsets[i], opt.allow_nonfinite);
     std::copy(stage.begin(), stage.end(), net.params());
 }
 
@@ -391,9 +454,10 @@ inline std::vector<std::uint8_t> safetensors_header(std::span<const tensor_out> 
     return out;
 }
 
-/// Writes a safetensors file atomically (a temporary file renamed over
-/// `path`, see `write_file_atomic`). Throws `ctnn::error` naming `path`.
-inline void write_safetensors(const std::string& path, std::span<const tensor_out> tensors,
+/// Writes `tensors` (in that order) and `metadata` as a safetensors file,
+/// atomically (a temporary file renamed over `path`, see
+/// `write_file_atomic`). Throws `ctnn::error` naming `path`.
+inline void write_safetensors(std::span<const tensor_out> tensors, const std::string& path,
                               const std::map<std::string, std::string>& metadata = {}) {
     std::vector<std::uint8_t> header;
     try {
@@ -417,6 +481,13 @@ inline void write_safetensors(const std::string& path, std::span<const tensor_ou
         }
     }
     ctnn::detail::write_file_atomic(path, parts);
+}
+
+/// The order before every save function took the object first.
+[[deprecated("ctnn: write_safetensors takes the tensors first: write_safetensors(tensors, path, metadata)")]]
+inline void write_safetensors(const std::string& path, std::span<const tensor_out> tensors,
+                              const std::map<std::string, std::string>& metadata = {}) {
+    write_safetensors(tensors, path, metadata);
 }
 
 /// Saves the network's parameters (PyTorch's names, `0.weight`, ...) as a
@@ -445,7 +516,7 @@ void save_safetensors(const Net& net, const std::string& path, const std::map<st
         }
         out.push_back(std::move(t));
     });
-    write_safetensors(path, out, metadata);
+    write_safetensors(out, path, metadata);
 }
 
 }  // namespace ctnn::io

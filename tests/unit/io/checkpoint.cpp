@@ -55,7 +55,7 @@ TEST_CASE("A checkpoint restores parameters, optimizer state and step count exac
     auto adam = std::make_unique<optim::Adam<Net>>(optim::adam_config<false>{.lr = 0.01});
     const Data d = spiral(64);
     train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, nullptr, {.epochs = 2, .progress = train::progress_mode::silent});
-    io::save_checkpoint(path, *net, *adam, {{"note", "two epochs"}});
+    io::save_checkpoint(*net, *adam, path, {{"note", "two epochs"}});
 
     auto net2 = std::make_unique<Net>();
     auto adam2 = std::make_unique<optim::Adam<Net>>(optim::adam_config<false>{.lr = 0.01});
@@ -95,7 +95,7 @@ TEST_CASE("Training resumed from a checkpoint file is bitwise training straight 
         train::run_state<float> st;
         auto first = o;
         first.epochs = 3;
-        first.on_epoch = [&](const train::epoch_stats&) { io::save_checkpoint(path, *net, *adam, st.to_map(), st.best); };
+        first.on_epoch = [&](const train::epoch_stats&) { io::save_checkpoint(*net, *adam, path, st.to_map(), st.best); };
         train::fit<SoftmaxCrossEntropy, 32>(*net, *adam, d, &val, first, &st);
     }
     // the second process: everything from the file
@@ -118,7 +118,7 @@ TEST_CASE("A checkpoint for another network or optimizer, or a corrupted one, is
     auto net = std::make_unique<Net>();
     init::xavier_uniform(*net, 3);
     optim::Adam<Net> adam;
-    io::save_checkpoint(path, *net, adam);
+    io::save_checkpoint(*net, adam, path);
 
     using Other = Sequential<Input<3>, Dense<8>, ReLU, Dropout<0.2f>, Dense<3>>;  // same shapes, ReLU
     Other other;
@@ -160,7 +160,7 @@ TEST_CASE("A save killed mid-write leaves the previous checkpoint intact", "[io]
     init::xavier_uniform(*net, 1);
     auto adam = std::make_unique<optim::Adam<Big>>();
     const float original = net->params()[0];
-    io::save_checkpoint(path, *net, *adam, {{"generation", "0"}});
+    io::save_checkpoint(*net, *adam, path, {{"generation", "0"}});
     int interrupted = 0;
     for (int round = 0; round < 6; ++round) {
         const pid_t child = ::fork();
@@ -168,7 +168,7 @@ TEST_CASE("A save killed mid-write leaves the previous checkpoint intact", "[io]
         if (child == 0) {  // saves new generations until killed
             for (int gen = 1;; ++gen) {
                 net->params()[0] = float(gen);
-                io::save_checkpoint(path, *net, *adam, {{"generation", std::to_string(gen)}});
+                io::save_checkpoint(*net, *adam, path, {{"generation", std::to_string(gen)}});
             }
         }
         ::usleep(useconds_t(3000 + 7000 * round));
@@ -189,4 +189,56 @@ TEST_CASE("A save killed mid-write leaves the previous checkpoint intact", "[io]
     for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))
         if (e.path().string().rfind(path + ".tmp-", 0) == 0) std::filesystem::remove(e.path());
     std::filesystem::remove(path);
+}
+
+TEST_CASE("The path-first save functions still work, deprecated, and write the same bytes", "[io][checkpoint]") {
+    auto net = std::make_unique<Net>();
+    init::xavier_uniform(*net, 3);
+    auto adam = std::make_unique<optim::Adam<Net>>();
+    const std::string a = temp_path("new_order.safetensors"), b = temp_path("old_order.safetensors");
+    io::save_checkpoint(*net, *adam, a, {{"k", "v"}});
+    std::vector<io::tensor_out> t{{"x", {1}, net->params(), io::dtype::f32}};
+    io::write_safetensors(t, a + ".w");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    io::save_checkpoint(b, *net, *adam, {{"k", "v"}});
+    io::write_safetensors(b + ".w", t);
+#pragma GCC diagnostic pop
+    CHECK(bytes_of(a) == bytes_of(b));
+    CHECK(bytes_of(a + ".w") == bytes_of(b + ".w"));
+    for (const auto& p : {a, b, a + ".w", b + ".w"}) std::filesystem::remove(p);
+}
+
+TEST_CASE("A checkpoint lacking tensors or with misshapen ones names them all in one error", "[io][checkpoint]") {
+    auto net = std::make_unique<Net>();
+    init::xavier_uniform(*net, 4);
+    auto adam = std::make_unique<optim::Adam<Net>>();
+    const std::string path = temp_path("edited.safetensors");
+    io::save_checkpoint(*net, *adam, path);
+    // the same file with one optimizer tensor dropped and 0.bias [8] declared as [2, 4], checksum redone
+    const auto bytes = bytes_of(path);
+    const auto file = io::safetensors_view::parse(bytes, path);
+    const std::string dropped = "optimizer." + std::string(optim::Adam<Net>::state_names[0]) + ".3.weight";
+    std::vector<io::tensor_out> out;
+    std::uint32_t crc = 0;
+    for (const auto& e : file.tensors()) {
+        if (e.name == dropped) continue;
+        const auto raw = file.bytes_of(e);
+        out.push_back({e.name, e.name == "0.bias" ? std::vector<std::size_t>{2, 4} : e.shape, raw.data(), e.type});
+        crc = io::detail::crc32_of(raw, crc);
+    }
+    auto meta = file.metadata();
+    meta["ctnn.crc32"] = io::detail::hex32(crc);
+    const std::string edited = temp_path("edited2.safetensors");
+    io::write_safetensors(out, edited, meta);
+    auto target = std::make_unique<Net>();
+    const Net before = *target;
+    optim::Adam<Net> adam2;
+    CHECK_THROWS_WITH(io::load_checkpoint(edited, *target, adam2),
+                      Catch::Contains(edited + ": missing tensor '" + dropped + "' [3, 8]") &&
+                          Catch::Contains("tensor '0.bias' has shape [2, 4], expected [8]"));
+    CHECK(same(target->params(), before.params(), Net::param_storage));
+    CHECK(adam2.steps() == 0);
+    std::filesystem::remove(path);
+    std::filesystem::remove(edited);
 }

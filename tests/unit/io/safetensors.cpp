@@ -167,7 +167,7 @@ TEST_CASE("safetensors prefix and rename", "[io][safetensors]") {
     const float head[3] = {1, 2, 3};
     outs.push_back({"head.weight", {3}, head, io::dtype::f32});
     const std::string p = dir.file("big.safetensors");
-    io::write_safetensors(p, outs, {{"format", "pt"}});
+    io::write_safetensors(outs, p, {{"format", "pt"}});
 
     Net b;
     io::load_safetensors(b, p, {.prefix = "model.layers.", .allow_unexpected = true});
@@ -178,10 +178,14 @@ TEST_CASE("safetensors prefix and rename", "[io][safetensors]") {
                                 }, .allow_unexpected = true});
     CHECK(same_bytes(a, c));
     // Without allow_unexpected the head is named; without the prefix nothing is found.
-    require_load_fails(p, Contains("unexpected tensor 'head.weight', the network has no such parameter"),
+    require_load_fails(p, Contains("unexpected tensor 'head.weight' [3], the network has no such parameter"),
                        {.prefix = "model.layers."});
-    require_load_fails(p, Contains(p + ": missing tensors '0.weight' [4, 3], '0.bias' [4], '2.weight' [2, 4], '2.bias' [2]"),
+    // Missing names come with the file's own names and the prefix that explains them.
+    require_load_fails(p, Contains(p + ": missing tensors '0.weight' [4, 3], '0.bias' [4], '2.weight' [2, 4], '2.bias' [2]"
+                                       " (the file has 5 tensors: 'model.layers.0.weight' [4, 3], ") &&
+                              Contains("the file has every tensor under the prefix 'model.layers.': load with prefix \"model.layers.\""),
                        {.allow_unexpected = true});
+    require_load_fails(p, Contains("under the prefix 'model.layers.'"), {.prefix = "model.", .allow_unexpected = true});
 }
 
 TEST_CASE("safetensors errors: file, header length and JSON", "[io][safetensors]") {
@@ -252,13 +256,57 @@ TEST_CASE("safetensors errors: entries, offsets, dtypes and shapes", "[io][safet
     const auto wide = make_net<BasicSequential<float, Input<3>, Dense<5>, ReLU, Dense<2>>>(1);
     const std::string p = dir.file("wide.safetensors");
     io::save_safetensors(wide, p);
-    require_load_fails(p, "ctnn: " + p + ": tensor '0.weight' has shape [5, 3], expected [4, 3]");
+    require_load_fails(p, "ctnn: " + p + ": tensor '0.weight' has shape [5, 3], expected [4, 3]; tensor '0.bias' has shape [5], "
+                          "expected [4]; tensor '2.weight' has shape [2, 5], expected [2, 4]");
     const auto deep = make_net<BasicSequential<float, Input<3>, Dense<4>, ReLU, Dense<2>, ReLU, Dense<1>>>(1);
     io::save_safetensors(deep, p);
-    require_load_fails(p, Contains(p + ": unexpected tensors '4.weight', '4.bias', the network has no such parameter"));
+    require_load_fails(p, Contains(p + ": unexpected tensors '4.weight' [1, 2], '4.bias' [1], the network has no such parameter"));
     const auto shallow = make_net<BasicSequential<float, Input<3>, Dense<4>>>(1);
     io::save_safetensors(shallow, p);
-    require_load_fails(p, "ctnn: " + p + ": missing tensors '2.weight' [2, 4], '2.bias' [2] (the file has 2 tensors)");
+    require_load_fails(p, "ctnn: " + p + ": missing tensors '2.weight' [2, 4], '2.bias' [2] (the file has 2 tensors: "
+                          "'0.weight' [4, 3], '0.bias' [4])");
+}
+
+TEST_CASE("safetensors errors: every missing, unexpected and misshapen tensor in one message", "[io][safetensors]") {
+    TempDir dir;
+    // 0.weight [5, 3] (expected [4, 3]), 0.bias [5] (expected [4]), 2.weight [2, 5] (expected [2, 4]), 2.bias fine;
+    // then 4.weight, 4.bias the network lacks.
+    const auto other = make_net<BasicSequential<float, Input<3>, Dense<5>, ReLU, Dense<2>, ReLU, Dense<1>>>(1);
+    const std::string p = dir.file("other.safetensors");
+    io::save_safetensors(other, p);
+    require_load_fails(p, "ctnn: " + p + ": tensor '0.weight' has shape [5, 3], expected [4, 3]; "
+                          "tensor '0.bias' has shape [5], expected [4]; tensor '2.weight' has shape [2, 5], expected [2, 4]; "
+                          "unexpected tensors '4.weight' [1, 2], '4.bias' [1], the network has no such parameter "
+                          "(load with allow_unexpected to ignore)");
+    // Missing ones first, with the file's names; no prefix explains these.
+    const auto shallow = make_net<BasicSequential<float, Input<3>, Dense<5>>>(1);
+    io::save_safetensors(shallow, p);
+    require_load_fails(p, "ctnn: " + p + ": missing tensors '2.weight' [2, 4], '2.bias' [2] (the file has 2 tensors: "
+                          "'0.weight' [5, 3], '0.bias' [5]); tensor '0.weight' has shape [5, 3], expected [4, 3]; "
+                          "tensor '0.bias' has shape [5], expected [4]");
+    // A prefix given where the file has none.
+    io::save_safetensors(make_net<Net>(2), p);
+    require_load_fails(p, Contains("the file has every tensor without the prefix 'encoder.'"), {.prefix = "encoder."});
+}
+
+TEST_CASE("A PyTorch .pt file, a .npy and other files say what they are and what to do", "[io][safetensors]") {
+    TempDir dir;
+    // torch.save's zip archive, and its legacy pickle (protocol 2).
+    Bytes zip{'P', 'K', 3, 4, 0, 0, 0, 0, 8, 0, 0x21, 0, 'a', 'r', 'c', 'h', 'i', 'v', 'e', '/'};
+    const std::string pt = dir.write("model.pt", zip);
+    require_load_fails(pt, Contains(pt + ": not a safetensors file: it is a zip archive, as torch.save writes a PyTorch .pt file") &&
+                               Contains("tools/save_safetensors.py"));
+    const std::string pickle = dir.write("legacy.pt", Bytes{0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8});
+    require_load_fails(pickle, Contains("it is a Python pickle") && Contains("save_safetensors.py"));
+    const Tensor<float, 2> t{1, 2};
+    const std::string npy = dir.file("t.npy");
+    io::save_npy(t, npy);
+    require_load_fails(npy, Contains(npy + ": not a safetensors file: it is a NumPy .npy file: read it with io::load_npy"));
+    // The .npy reader recognises them too.
+    REQUIRE_THROWS_WITH((io::load_npy<Tensor<float, 2>>(pt)), Contains("not a .npy file") && Contains("save_safetensors.py"));
+    const std::string st = dir.file("w.safetensors");
+    io::save_safetensors(make_net<Net>(1), st);
+    REQUIRE_THROWS_WITH((io::load_npy<Tensor<float, 2>>(st)), Contains("it is a safetensors file: read it with io::load_safetensors"));
 }
 
 TEST_CASE("safetensors errors: NaN and infinities unless allowed", "[io][safetensors]") {
@@ -288,16 +336,16 @@ TEST_CASE("write_safetensors refuses bad names and is atomic", "[io][safetensors
     const float x[2] = {1, 2};
     const io::tensor_out twice[2] = {{"a", {2}, x, io::dtype::f32}, {"a", {2}, x, io::dtype::f32}};
     const std::string p = dir.file("t.safetensors");
-    REQUIRE_THROWS_WITH(io::write_safetensors(p, twice), "ctnn: " + p + ": two tensors are called 'a'");
+    REQUIRE_THROWS_WITH(io::write_safetensors(twice, p), "ctnn: " + p + ": two tensors are called 'a'");
     const io::tensor_out meta[1] = {{"__metadata__", {2}, x, io::dtype::f32}};
-    REQUIRE_THROWS_WITH(io::write_safetensors(p, meta), Contains("a tensor cannot be called __metadata__"));
+    REQUIRE_THROWS_WITH(io::write_safetensors(meta, p), Contains("a tensor cannot be called __metadata__"));
     CHECK(!fs::exists(p));
     // An existing file is replaced whole; a directory that does not exist is an error naming the path.
     dir.write("t.safetensors", std::string("old"));
-    io::write_safetensors(p, std::span(twice, 1));
+    io::write_safetensors(std::span(twice, 1), p);
     const Bytes b = io::read_file(p);
     CHECK(io::safetensors_view::parse(b, p).tensors().size() == 1);
     const std::string nodir = dir.file("no/such/dir.safetensors");
-    REQUIRE_THROWS_WITH(io::write_safetensors(nodir, std::span(twice, 1)), Contains(nodir + ": cannot create"));
+    REQUIRE_THROWS_WITH(io::write_safetensors(std::span(twice, 1), nodir), Contains(nodir + ": cannot create"));
     CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 1);
 }

@@ -1,17 +1,25 @@
 // The training step and the training loop: equal to their parts, partial
 // batches, bitwise reproducibility, learning, early stopping, the CSV loss
-// curve, the progress output, and errors that leave the network untouched.
+// curve, the progress output, errors that leave the network untouched, and
+// checkpoints every N batches resumed bitwise (after an exception, after SIGKILL).
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/train/checkpoint.hpp>
 #include <ctnn/train/fit.hpp>
 
 using namespace ctnn;
@@ -252,4 +260,120 @@ TEST_CASE("A run state refuses malformed text and stays as it was", "[train]") {
     m.erase("run.epoch");
     CHECK_THROWS_WITH(s.from_map(m), Catch::Contains("missing 'run.epoch'"));
     CHECK(s.epoch == 3);
+}
+
+namespace {
+std::string temp_file(const std::string& name) {
+    return (std::filesystem::temp_directory_path() / ("ctnn_fit_" + std::to_string(::getpid()) + "_" + name)).string();
+}
+
+/// 5 epochs of 10 batches, with dropout, a schedule and early stopping's copy of the best weights.
+train::fit_options resumable() {
+    auto o = quiet(5, 3);
+    o.patience = 10;
+    o.schedule = optim::cosine_lr{.t_max = 5};
+    return o;
+}
+
+struct straight_run {
+    std::unique_ptr<Net> net = fresh_net();
+    std::unique_ptr<optim::Adam<Net>> adam = std::make_unique<optim::Adam<Net>>();
+    train::history h;
+    straight_run(const Blobs& d, const Blobs& v) { h = train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, resumable()); }
+};
+
+/// Resumes from `path` with a network and optimizer that hold other values, and checks the result
+/// against the straight run bit for bit.
+void resume_and_compare(const std::string& path, const Blobs& d, const Blobs& v, const straight_run& s,
+                        const std::string& csv = "") {
+    auto net = fresh_net(99);
+    auto adam = std::make_unique<optim::Adam<Net>>();
+    auto o = resumable();
+    o.csv = csv;
+    const auto h = train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, o, {.path = path, .resume = true});
+    CHECK(same_params(*net, *s.net));
+    CHECK(adam->steps() == s.adam->steps());
+    CHECK(std::equal(adam->state(0), adam->state(0) + Net::param_storage, s.adam->state(0)));
+    REQUIRE(!h.epochs.empty());
+    // the resumed epoch's training loss too: the running mean is part of the state
+    CHECK(h.epochs.front().train.loss == s.h.epochs[h.epochs.front().epoch].train.loss);
+    CHECK(h.epochs.back().validation.loss == s.h.epochs.back().validation.loss);
+}
+}  // namespace
+
+TEST_CASE("fit checkpoints every N batches, and a run stopped mid-epoch resumes bitwise", "[train][checkpoint]") {
+    const Blobs d = blobs(150, 8), v = blobs(60, 9);
+    const straight_run s(d, v);
+    const std::string path = temp_file("mid.ckpt"), csv = temp_file("mid.csv");
+    std::filesystem::remove(path);
+    {  // stopped by an exception at epoch 2, batch 7: the last checkpoint is after batch 6 (27 batches, every 3)
+        auto net = fresh_net();
+        auto adam = std::make_unique<optim::Adam<Net>>();
+        auto o = resumable();
+        o.csv = csv;
+        o.on_batch = [](std::size_t epoch, std::size_t batch) {
+            if (epoch == 2 && batch == 7) throw std::runtime_error("stopped");
+        };
+        // resume with no file yet: a fresh run
+        CHECK_THROWS_WITH((train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, o, {.path = path, .every = 3, .resume = true})),
+                          "stopped");
+    }
+    {
+        auto net = fresh_net();
+        auto adam = std::make_unique<optim::Adam<Net>>();
+        const auto run = io::load_checkpoint(path, *net, *adam);
+        CHECK(run.at("run.epoch") == "2");
+        CHECK(run.at("run.batch") == "7");
+        CHECK(adam->steps() == 27);
+    }
+    resume_and_compare(path, d, v, s, csv);
+    // the loss curve goes on where the stopped run left it: a header and one row per epoch
+    std::ifstream in(csv);
+    std::string line;
+    std::vector<std::string> lines;
+    while (std::getline(in, line)) lines.push_back(line);
+    REQUIRE(lines.size() == 6);
+    CHECK(lines[0].starts_with("epoch,"));
+    for (std::size_t e = 1; e <= 5; ++e) CHECK(lines[e].starts_with(std::to_string(e) + ","));
+    std::filesystem::remove(path);
+    std::filesystem::remove(csv);
+}
+
+TEST_CASE("A run killed with SIGKILL mid-epoch resumes from its last checkpoint bitwise", "[train][checkpoint]") {
+    const Blobs d = blobs(150, 8), v = blobs(60, 9);
+    const straight_run s(d, v);
+    const std::string path = temp_file("killed.ckpt");
+    std::filesystem::remove(path);
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {  // trains, checkpointing every 4 batches, until it kills itself at epoch 3, batch 5
+        auto net = fresh_net();
+        auto adam = std::make_unique<optim::Adam<Net>>();
+        auto o = resumable();
+        o.on_batch = [](std::size_t epoch, std::size_t batch) {
+            if (epoch == 3 && batch == 5) ::raise(SIGKILL);
+        };
+        train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, o, {.path = path, .every = 4});
+        ::_exit(3);  // not reached
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    REQUIRE(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGKILL);
+    resume_and_compare(path, d, v, s);
+    std::filesystem::remove(path);
+}
+
+TEST_CASE("fit refuses a corrupted checkpoint to resume from and changes nothing", "[train][checkpoint]") {
+    const std::string path = temp_file("bad.ckpt");
+    std::ofstream(path, std::ios::binary) << "PK\x03\x04 not a checkpoint";
+    auto net = fresh_net();
+    const Net before = *net;
+    optim::Adam<Net> adam;
+    CHECK_THROWS_WITH((train::fit<SoftmaxCrossEntropy, 8>(*net, adam, blobs(16, 1), nullptr, quiet(1, 1),
+                                                          {.path = path, .resume = true})),
+                      Catch::Contains(path + ": not a safetensors file: it is a zip archive"));
+    CHECK(same_params(*net, before));
+    CHECK(adam.steps() == 0);
+    std::filesystem::remove(path);
 }

@@ -1,0 +1,308 @@
+#pragma once
+/// \file net_spec.hpp
+/// A network type written as text, `Sequential<Input<4>, Dense<8>, ReLU,
+/// Dense<2>>`, read without a compiler: its value type, input shape, and the
+/// parameter tensors it has (PyTorch's names and shapes, in the network's
+/// order). `ctnn-embed` checks `--net` with it before writing anything, so
+/// that a typo is one sentence naming the layer, not a generated header and
+/// pages of compile errors.
+///
+/// ```cpp
+/// io::net_spec s = io::parse_net_spec("Sequential<Input<784>, Dense<128>, ReLU, Dense<10>>");
+/// // s.value_type "float", s.input {784}, s.params {{"0.weight", {128, 784}}, {"0.bias", {128}}, ...}
+/// ```
+/// It knows the layers of `layers/` by name and their parameters: a new
+/// layer must be added here too (tests/unit/io/net_spec.cpp compares the
+/// result with `for_each_param` of the real types). Names may carry
+/// `ctnn::`. Throws `ctnn::error` on anything else.
+
+#include <algorithm>
+#include <cctype>
+#include <cstddef>
+#include <cstdlib>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../core/error.hpp"
+#include "detail/text_cursor.hpp"
+#include "safetensors.hpp"
+
+namespace ctnn::io {
+
+/// What the text of a network type says: `value_type` "float" or "double",
+/// the shape of one input sample, the parameter tensors in order.
+struct net_spec {
+    std::string value_type = "float";
+    std::vector<std::size_t> input;
+    std::vector<expected_tensor> params;
+};
+
+namespace detail {
+
+/// Every layer name the parser knows, for messages.
+inline constexpr std::string_view net_spec_layers[] = {
+    "Dense", "Identity", "ReLU",    "LeakyReLU", "PReLU",   "Tanh",       "Sigmoid",  "ELU",    "GELU", "GELUTanh",
+    "SiLU",  "Softplus", "Softmax", "Dropout",   "Flatten", "Activation", "Residual", "Add",    "Concat"};
+
+/// Levenshtein distance, for "did you mean".
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                              std::tolower(static_cast<unsigned char>(b[j - 1]));
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+/// A template argument: a type (name and arguments) or a number.
+struct net_arg {
+    std::string name;  ///< empty for a number
+    std::vector<net_arg> args;
+    std::string number;
+    std::size_t pos = 0;
+};
+
+class net_spec_parser : public text_cursor {
+public:
+    explicit net_spec_parser(std::string_view text) : text_cursor{text} {}
+
+    static constexpr std::size_t max_depth = 100;
+
+    [[noreturn]] void fail(std::size_t pos, const std::string& what) const {
+        throw error("network type '" + std::string(s) + "': " + what + " (at character " + std::to_string(pos + 1) + ")");
+    }
+    net_arg arg() {
+        skip_ws();
+        net_arg a;
+        a.pos = pos;
+        if (pos >= s.size()) fail(pos, "the text ends where a type or a number should be");
+        const char c = s[pos];
+        if (std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.') {
+            const std::size_t start = pos++;
+            while (pos < s.size() && (std::isalnum(static_cast<unsigned char>(s[pos])) || s[pos] == '.' ||
+                                        s[pos] == '\'' ||
+                                        ((s[pos] == '-' || s[pos] == '+') && (s[pos - 1] == 'e' || s[pos - 1] == 'E'))))
+                ++pos;
+            a.number = std::string(s.substr(start, pos - start));
+            std::erase(a.number, '\'');
+            return a;
+        }
+        if (!(std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'))
+            fail(pos, std::string("unexpected '") + c + "'");
+        const std::size_t start = pos;
+        while (pos < s.size() && (std::isalnum(static_cast<unsigned char>(s[pos])) || s[pos] == '_' || s[pos] == ':'))
+            ++pos;
+        a.name = std::string(s.substr(start, pos - start));
+        for (std::string_view ns : {"::ctnn::", "ctnn::"})
+            if (a.name.starts_with(ns)) a.name.erase(0, ns.size());
+        if (eat('<')) {
+            // the parser and the walk recurse per level: bound the stack they use
+            if (++depth_ > max_depth) fail(a.pos, "types nested more than " + std::to_string(max_depth) + " levels deep");
+            if (!eat('>')) {
+                do a.args.push_back(arg());
+                while (eat(','));
+                if (!eat('>')) fail(pos, "expected ',' or '>'");
+            }
+            --depth_;
+        }
+        return a;
+    }
+    net_arg top() {
+        net_arg a = arg();
+        skip_ws();
+        if (pos != s.size()) fail(pos, "text after the type");
+        return a;
+    }
+
+private:
+    std::size_t depth_ = 0;
+};
+
+}  // namespace detail
+
+namespace detail {
+
+/// Walks the parsed type: each layer's parameters (under its module path)
+/// and the shape it passes on.
+class net_spec_walk {
+public:
+    net_spec_walk(const net_spec_parser& p, std::vector<expected_tensor>& params) : p_(p), params_(params) {}
+
+    [[noreturn]] void fail(const net_arg& a, const std::string& what) const { p_.fail(a.pos, what); }
+
+    std::size_t count(const net_arg& a, const std::string& what) const {
+        if (!a.name.empty() || a.number.empty()) fail(a, what + " must be a positive integer");
+        char* end = nullptr;
+        const unsigned long long v = std::strtoull(a.number.c_str(), &end, 10);
+        while (*end && std::string_view("uUlL").find(*end) != std::string_view::npos) ++end;
+        if (*end != '\0' || v == 0 || a.number[0] == '-' || a.number[0] == '+')
+            fail(a, what + " must be a positive integer, not '" + a.number + "'");
+        return std::size_t(v);
+    }
+    double real(const net_arg& a, const std::string& what) const {
+        if (!a.name.empty()) fail(a, what + " takes a number, not '" + a.name + "'");
+        char* end = nullptr;
+        const double v = std::strtod(a.number.c_str(), &end);
+        if (*end == 'f' || *end == 'F') ++end;
+        if (*end != '\0') fail(a, what + " takes a number, not '" + a.number + "'");
+        return v;
+    }
+
+    /// Layers in a chain (nn.Sequential): layer j's module path is `path` + "j".
+    std::vector<std::size_t> chain(std::span<const net_arg> layers, const std::string& path, std::vector<std::size_t> shape) {
+        for (std::size_t j = 0; j < layers.size(); ++j) shape = layer(layers[j], path + std::to_string(j), std::move(shape));
+        return shape;
+    }
+
+    /// One layer at module `path` ("2", "1.body.0") taking `shape`; returns its output shape.
+    std::vector<std::size_t> layer(const net_arg& l, const std::string& path, std::vector<std::size_t> shape) {
+        const std::string where = "layer " + path + " ";
+        if (l.name.empty()) fail(l, where + "is a number ('" + l.number + "'), expected a layer");
+        auto no_args = [&] {
+            if (!l.args.empty()) fail(l, where + l.name + " takes no template arguments");
+        };
+        auto at_most = [&](std::size_t n) {
+            if (l.args.size() > n)
+                fail(l.args[n], where + l.name + " takes at most " + std::to_string(n) + " template argument" +
+                                    (n == 1 ? "" : "s"));
+        };
+        auto at_least_one = [&] {
+            if (l.args.empty()) fail(l, where + l.name + " needs at least one layer");
+        };
+        const std::string pname = path + ".";
+        if (l.name == "Dense") {
+            if (l.args.empty()) fail(l, where + "Dense needs its number of output features: Dense<Out>");
+            at_most(3);
+            const std::size_t out = count(l.args[0], "Dense's number of output features");
+            bool bias = true;
+            if (l.args.size() > 1) {
+                const auto& b = l.args[1];
+                if (b.name == "false" || b.number == "0") bias = false;
+                else if (!(b.name == "true" || b.number == "1")) fail(b, where + "Dense's second argument is Bias, true or false");
+            }
+            if (shape.size() != 1)
+                fail(l, where + "Dense needs a flat input, it gets " + shape_text(shape) + ": put Flatten before it");
+            if (l.args.size() > 2 && count(l.args[2], "Dense's expected input width") != shape[0])
+                fail(l.args[2], where + "Dense expects " + l.args[2].number + " input features, it gets " +
+                                    std::to_string(shape[0]));
+            params_.push_back({pname + "weight", {out, shape[0]}});
+            if (bias) params_.push_back({pname + "bias", {out}});
+            return {out};
+        }
+        if (l.name == "PReLU") {
+            no_args();
+            params_.push_back({pname + "weight", {1}});
+            return shape;
+        }
+        if (l.name == "Flatten") {
+            no_args();
+            std::size_t n = 1;
+            for (std::size_t d : shape) n *= d;
+            return {n};
+        }
+        if (l.name == "LeakyReLU" || l.name == "ELU") {
+            at_most(1);
+            if (!l.args.empty()) (void)real(l.args[0], where + l.name);
+            return shape;
+        }
+        if (l.name == "Dropout") {
+            if (l.args.size() != 1) fail(l, where + "Dropout needs its probability: Dropout<0.5>");
+            const double v = real(l.args[0], where + "Dropout");
+            if (!(v >= 0 && v < 1)) fail(l.args[0], where + "Dropout needs a probability in [0, 1)");
+            return shape;
+        }
+        if (l.name == "Activation") return shape;  // a user's activation: no parameters; the compiler checks the rest
+        if (l.name == "Residual") {  // y = x + f(x): f's parameters under "<i>.body."
+            at_least_one();
+            if (chain(l.args, pname + "body.", shape) != shape)
+                fail(l, where + "Residual's layers must keep the shape of their input " + shape_text(shape));
+            return shape;
+        }
+        if (l.name == "Add" || l.name == "Concat") {  // branch k under "<i>.branches.k"
+            at_least_one();
+            std::vector<std::vector<std::size_t>> outs;
+            for (std::size_t k = 0; k < l.args.size(); ++k) {
+                const net_arg& b = l.args[k];
+                const std::string bpath = pname + "branches." + std::to_string(k);
+                outs.push_back(b.name == "Sequential" ? chain(b.args, bpath + ".", shape) : layer(b, bpath, shape));
+            }
+            std::vector<std::size_t> y = outs[0];
+            for (std::size_t k = 1; k < outs.size(); ++k) {
+                const bool fits = l.name == "Add" ? outs[k] == y
+                                                  : outs[k].size() == y.size() && !y.empty() &&
+                                                        std::equal(y.begin() + 1, y.end(), outs[k].begin() + 1);
+                if (!fits)
+                    fail(l.args[k], where + l.name + "'s branch " + std::to_string(k) + " gives " + shape_text(outs[k]) +
+                                        (l.name == "Add" ? ", branch 0 gives " : ", which does not join branch 0's ") +
+                                        shape_text(y));
+                if (l.name == "Concat") y[0] += outs[k][0];
+            }
+            return y;
+        }
+        if (std::find(std::begin(net_spec_layers), std::end(net_spec_layers), l.name) != std::end(net_spec_layers)) {
+            no_args();
+            return shape;
+        }
+        std::string_view best;
+        std::size_t dist = 3;  // suggest only close names
+        std::string known;
+        for (std::string_view k : net_spec_layers) {
+            known += (known.empty() ? "" : ", ") + std::string(k);
+            if (const std::size_t d = edit_distance(l.name, k); d < dist) {
+                dist = d;
+                best = k;
+            }
+        }
+        fail(l, where + "is '" + l.name + "', which is no ctnn layer" +
+                    (best.empty() ? "" : " (did you mean " + std::string(best) + "?)") + "; the layers are " + known);
+    }
+
+private:
+    const net_spec_parser& p_;
+    std::vector<expected_tensor>& params_;
+};
+
+}  // namespace detail
+
+/// Reads the text of a network type (see the file comment): `Sequential<Input<...>, layers...>`
+/// or `BasicSequential<float|double, Input<...>, layers...>`, with graphs
+/// (`Residual<...>`, `Add<...>`, `Concat<...>` of layers or `Sequential<...>`
+/// chains) named as `tools/ctnn_torch.py`'s modules. Throws `ctnn::error`
+/// naming an unknown layer (with the closest known name) by its module
+/// path, a wrong argument, or a shape a layer cannot take.
+[[nodiscard]] inline net_spec parse_net_spec(std::string_view text) {
+    detail::net_spec_parser p(text);
+    const detail::net_arg top = p.top();
+    net_spec s;
+    std::size_t first = 0;
+    if (top.name == "Sequential") {
+    } else if (top.name == "BasicSequential") {
+        if (top.args.empty() || (top.args[0].name != "float" && top.args[0].name != "double"))
+            p.fail(top.pos, "BasicSequential's first argument is the value type, float or double");
+        s.value_type = top.args[0].name;
+        first = 1;
+    } else {
+        p.fail(top.pos, "a network is Sequential<Input<...>, layers...> or BasicSequential<float|double, Input<...>, "
+                        "layers...>, not '" + top.name + "'");
+    }
+    if (top.args.size() <= first || top.args[first].name != "Input")
+        p.fail(top.pos, "a network starts with Input<...>, the shape of one sample");
+    detail::net_spec_walk walk(p, s.params);
+    const detail::net_arg& in = top.args[first];
+    if (in.args.empty()) p.fail(in.pos, "Input needs one or more extents");
+    for (const auto& d : in.args) s.input.push_back(walk.count(d, "an extent of Input"));
+    walk.chain(std::span(top.args).subspan(first + 1), "", s.input);
+    return s;
+}
+
+}  // namespace ctnn::io
