@@ -100,7 +100,7 @@ std::string checkpoint_type() {
 /// Saves `net`, `opt` and `state` (text, e.g. `run_state::to_map()`) to
 /// `path` atomically; with `best`, also the best weights (the network's
 /// flat layout, `Net::param_storage` values).
-template <class Net, class Opt>
+template <Network Net, class Opt>
     requires(!std::is_convertible_v<const Net&, std::string>)
 void save_checkpoint(const Net& net, const Opt& opt, const std::string& path,
                      const std::map<std::string, std::string>& state = {},
@@ -149,7 +149,7 @@ void save_checkpoint(const std::string& path, const Net& net, const Opt& opt,
 
 /// Loads a checkpoint from bytes already in memory (`name` in messages).
 /// See `load_checkpoint(path, ...)`.
-template <class Net, class Opt>
+template <Network Net, class Opt>
 std::map<std::string, std::string> load_checkpoint(std::span<const std::uint8_t> bytes, const std::string& name,
                                                    Net& net, Opt& opt,
                                                    std::vector<typename Net::value_type>* best = nullptr) {
@@ -231,7 +231,7 @@ std::map<std::string, std::string> load_checkpoint(std::span<const std::uint8_t>
 /// it. On any error (unreadable file, another network or optimizer type,
 /// checksum mismatch, missing or misshapen tensor) throws `ctnn::error`
 /// naming the file, and leaves `net`, `opt` and `best` as they were.
-template <class Net, class Opt>
+template <Network Net, class Opt>
 std::map<std::string, std::string> load_checkpoint(const std::string& path, Net& net, Opt& opt,
                                                    std::vector<typename Net::value_type>* best = nullptr) {
     const std::vector<std::uint8_t> bytes = read_file(path);

@@ -42,6 +42,7 @@
 
 #include "../core/error.hpp"
 #include "../core/file.hpp"
+#include "../net/network.hpp"
 #include "dtype.hpp"
 
 namespace ctnn::io {
@@ -392,7 +393,7 @@ inline std::vector<const tensor_entry*> match_tensors(const safetensors_view& fi
 
 /// Loads the network's parameters from a parsed file (see the path
 /// overload). Allocates one staging copy of the parameters.
-template <class Net>
+template <Network Net>
 void load_safetensors(Net& net, const safetensors_view& file, const load_options& opt = {}) {
     using T = typename Net::value_type;
     std::vector<expected_tensor> want;
@@ -415,7 +416,7 @@ void load_safetensors(Net& net, const safetensors_view& file, const load_options
 /// the network's shape; F16/BF16/F32/F64 are converted to the network's
 /// type. Throws `ctnn::error` (network untouched) on any problem with the
 /// file. Reads the whole file into memory.
-template <class Net>
+template <Network Net>
 void load_safetensors(Net& net, const std::string& path, const load_options& opt = {}) {
     const std::vector<std::uint8_t> bytes = ctnn::detail::read_file(path);
     load_safetensors(net, safetensors_view::parse(bytes, path), opt);
@@ -495,7 +496,7 @@ inline void write_safetensors(const std::string& path, std::span<const tensor_ou
 /// even, f32/f64 are exact for a float/double network (a double network
 /// saved as f32 is rounded). Allocates a converted copy unless `type` is
 /// the network's own.
-template <class Net>
+template <Network Net>
 void save_safetensors(const Net& net, const std::string& path, const std::map<std::string, std::string>& metadata = {},
                       dtype type = dtype::f32) {
     using T = typename Net::value_type;

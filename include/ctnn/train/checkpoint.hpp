@@ -44,7 +44,7 @@ struct checkpoint_options {
 /// throws `ctnn::error` naming it and leaves `net`, `opt` and `*state` as
 /// they were. Each save allocates the file's header and writes the
 /// parameters, the optimizer state and the best weights.
-template <class Loss, std::size_t B, class Net, class Opt, class Ds>
+template <class Loss, std::size_t B, Network Net, class Opt, class Ds>
 history fit(Net& net, Opt& opt, const Ds& train_set, std::type_identity_t<const Ds*> validation, const fit_options& o,
             const checkpoint_options& c, run_state<typename Net::value_type>* state = nullptr) {
     using T = typename Net::value_type;

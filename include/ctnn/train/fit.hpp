@@ -41,6 +41,7 @@
 
 #include "../core/error.hpp"
 #include "../loss/loss_common.hpp"
+#include "../net/network.hpp"
 #include "../net/sequential.hpp"
 #include "../optim/clip.hpp"
 #include "dataset.hpp"
@@ -246,7 +247,7 @@ inline std::string csv_number(double v) {
 
 /// Loss and accuracy of `net` over all of `data`, in batches of `B`
 /// (inference mode: no dropout).
-template <class Loss, std::size_t B, class Net, class Ds>
+template <class Loss, std::size_t B, Network Net, class Ds>
 metrics evaluate(const Net& net, const Ds& data) {
     detail::check_dataset<Net, Ds>();
     auto ws = std::make_unique<typename Net::template workspace<B>>();
@@ -275,7 +276,7 @@ namespace detail {
 /// epoch and every `every` batches (0: epochs only). train/checkpoint.hpp
 /// sets it: `fit` alone never instantiates the file formats (measured:
 /// saving and loading a checkpoint add ~2 s and ~3 s to a translation unit).
-template <class Loss, std::size_t B, class Net, class Opt, class Ds>
+template <class Loss, std::size_t B, Network Net, class Opt, class Ds>
 history fit_loop(Net& net, Opt& opt, const Ds& train_set, const Ds* validation, const fit_options& o,
                  run_state<typename Net::value_type>* state, std::size_t every,
                  const std::function<void(const run_state<typename Net::value_type>&)>& save) {
@@ -398,7 +399,7 @@ history fit_loop(Net& net, Opt& opt, const Ds& train_set, const Ds* validation, 
 /// called. Resuming gives bitwise the weights of training straight through.
 /// For checkpoints that `fit` writes itself, every N batches, and resuming
 /// from one, see train/checkpoint.hpp.
-template <class Loss, std::size_t B, class Net, class Opt, class Ds>
+template <class Loss, std::size_t B, Network Net, class Opt, class Ds>
 history fit(Net& net, Opt& opt, const Ds& train_set, std::type_identity_t<const Ds*> validation,
             const fit_options& o = {}, run_state<typename Net::value_type>* state = nullptr) {
     return detail::fit_loop<Loss, B>(net, opt, train_set, validation, o, state, 0, {});
