@@ -50,6 +50,12 @@ TEST_CASE("parse_net_spec gives the parameters of the real type", "[io][net_spec
         " ctnn::Sequential < ctnn::Input<2, 3>, Flatten, Dense<5, true, 6>, PReLU, Dropout<0.1>, LeakyReLU<0.2>, GELU, "
         "Identity, ::ctnn::ELU<1.5>, Dense<1> > ",
         "float");
+    same_as_type<Sequential<Input<5>, Dense<6>, Tanh, Residual<Dense<6>, ReLU, Residual<Dense<6>>>,
+                            Concat<Sequential<Dense<3>, Tanh>, Dense<2>>, Add<Dense<4>, Sequential<Dense<4>, PReLU>>,
+                            Dense<3>>>(
+        "Sequential<Input<5>, Dense<6>, Tanh, Residual<Dense<6>, ReLU, Residual<Dense<6>>>, "
+        "Concat<Sequential<Dense<3>, Tanh>, Dense<2>>, Add<Dense<4>, Sequential<Dense<4>, PReLU>>, Dense<3>>",
+        "float");
 }
 
 // Graphs (net/residual.hpp, add.hpp, concat.hpp) are named as tools/ctnn_torch.py's modules: a
