@@ -236,7 +236,12 @@ struct relu_op {
     static constexpr const char* name = "relu";
     static constexpr std::size_t arity = 1;
     template <class V>
-    static CTNN_INLINE constexpr V value(V a) noexcept { return fn::select(a < fn::splat<V>(0), fn::splat<V>(0), a); }
+    static CTNN_INLINE constexpr V value(V a) noexcept {
+        if constexpr (fn::is_scalar<V>)
+            return a < V(0) ? V(0) : a;
+        else  // one max instruction; x86's returns its second operand where either is NaN (tested)
+            return simd::max(fn::splat<V>(0), a);
+    }
     template <std::size_t, class V>
     static CTNN_INLINE constexpr V d(V, V a) noexcept {
         return fn::select(a > fn::splat<V>(0), fn::splat<V>(1), fn::splat<V>(0));

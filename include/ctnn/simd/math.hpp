@@ -16,13 +16,9 @@
 
 namespace ctnn::simd {
 
-/// `V` is an xsimd pack (`xsimd::batch<T, A>`), not a plain number.
+/// `V` is a SIMD pack (`pack<T, A>` of an architecture A), not a plain number.
 template <class V>
-struct is_pack : std::false_type {};
-template <class T, class A>
-struct is_pack<xsimd::batch<T, A>> : std::true_type {};
-template <class V>
-inline constexpr bool is_pack_v = is_pack<V>::value;
+inline constexpr bool is_pack_v = !std::is_same_v<arch_of_t<V>, scalar_arch>;
 
 /// A float or double, or a pack of them: what the element-wise functions take.
 template <class V>
@@ -30,18 +26,17 @@ concept Numeric = std::is_floating_point_v<V> || is_pack_v<V>;
 
 namespace detail {
 template <class V>
-struct lane {
-    using type = V;
-};
-template <class T, class A>
-struct lane<xsimd::batch<T, A>> {
-    using type = T;
-};
+auto lane_of() noexcept {
+    if constexpr (is_pack_v<V>)
+        return typename V::value_type{};
+    else
+        return V{};
+}
 }  // namespace detail
 
 /// The element type of a pack (`V` itself for a number).
 template <class V>
-using lane_t = typename detail::lane<V>::type;
+using lane_t = decltype(detail::lane_of<V>());
 
 #define CTNN_SIMD_MATH_UNARY(fn)                                                 \
     template <class V>                                                           \
