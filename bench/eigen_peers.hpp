@@ -13,15 +13,15 @@
 
 namespace ctnn_bench {
 
-/// Unit I's weight [out, in] (row-major) and bias in a network's parameter
-/// (or gradient) buffer.
+/// The root chain's child I's weight [out, in] (row-major) and bias in a
+/// network's parameter (or gradient) buffer.
 template <class Net, std::size_t I>
 float* weight_in(float* base) {
-    return base + Net::template param_offset<I>;
+    return base + Net::root::template param_offsets<float>[I];
 }
 template <class Net, std::size_t I>
 float* bias_in(float* base) {
-    return base + Net::template param_offset<I> + Net::template layer<I>::template bias_at<float>;
+    return base + Net::root::template param_offsets<float>[I] + Net::root::template child<I>::template bias_at<float>;
 }
 
 /// The flops one training step performs per sample: forward, and backward
@@ -29,7 +29,7 @@ float* bias_in(float* base) {
 /// skips it when no dx is asked for; `flops_backward` counts it).
 template <class Net>
 constexpr double train_flops_per_sample() {
-    using L0 = typename Net::template layer<0>;
+    using L0 = typename Net::root::template child<0>;
     return double(Net::flops_forward + Net::flops_backward) -
            2.0 * double(L0::in_shape::size) * double(L0::out_shape::size);
 }
