@@ -157,8 +157,13 @@ auto silu_f = [](auto v) { return simd::fast_silu(v); };
 
 }  // namespace
 
-// The bounds are the exhaustive maxima of fast_math.hpp's table rounded up
-// (FMA and SSE2 builds both).
+// The bounds are the exhaustive maxima of fast_math.hpp's table rounded up;
+// without FMA (plain x86-64) tanh rounds a little more (5.90 ulp).
+#if defined(__FMA__) || defined(__AVX512F__)
+constexpr double tanh_max_ulp = 5.6, tanh_max_rel = 3.6e-7;
+#else
+constexpr double tanh_max_ulp = 6.0, tanh_max_rel = 3.6e-7;
+#endif
 TEST_CASE("fast_exp: error over all floats", "[simd][fast_math]") {
     const auto s = measure("fast_exp", exp_f, ref_exp,
                            {{1.0f, 2.0f}, {-2.0f, -1.0f}, {64.0f, 89.0f}, {-104.0f, -64.0f}});
@@ -171,8 +176,8 @@ TEST_CASE("fast_tanh: error over all floats", "[simd][fast_math]") {
     const auto s = measure("fast_tanh", tanh_f, ref_tanh,
                            {{4.0f, 8.0f}, {-8.0f, -4.0f}, {0.00025f, 0.0005f}, {0.5f, 1.0f}});
     CHECK(s.wrong_special == 0);
-    CHECK(s.ulp <= 5.6);
-    CHECK(s.rel <= 3.6e-7);
+    CHECK(s.ulp <= tanh_max_ulp);
+    CHECK(s.rel <= tanh_max_rel);
 }
 
 TEST_CASE("fast_sigmoid: error over all floats", "[simd][fast_math]") {
@@ -227,7 +232,7 @@ TEST_CASE("fast math: plain floats (pack tails) agree with the reference too", "
     CHECK(e.wrong_special == 0);
     CHECK(t.wrong_special == 0);
     CHECK(e.ulp <= 1.6);
-    CHECK(t.ulp <= 5.6);
+    CHECK(t.ulp <= tanh_max_ulp);
 }
 
 TEST_CASE("simd::exp and simd::tanh take the fast versions for float", "[simd][fast_math]") {
