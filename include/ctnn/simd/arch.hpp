@@ -195,11 +195,36 @@ CTNN_INLINE constexpr T select(bool c, T a, T b) noexcept {
             if (std::is_constant_evaluated()) return ::ctnn::cmath::fn(v);       \
         return xsimd::fn(v);                                                     \
     }
-CTNN_SIMD_CX_UNARY(exp)
 CTNN_SIMD_CX_UNARY(log1p)
-CTNN_SIMD_CX_UNARY(tanh)
 CTNN_SIMD_CX_UNARY(abs)
 #undef CTNN_SIMD_CX_UNARY
+
+// exp and tanh of float (packs and numbers) at run time are fast_math.hpp's
+// branch-free versions, with the maximum errors stated there; double takes
+// xsimd's, a constant expression ctnn::cmath's.
+template <class V>
+CTNN_INLINE V fast_exp(const V& x) noexcept;
+template <class V>
+CTNN_INLINE V fast_tanh(const V& x) noexcept;
+namespace detail {
+template <class V>
+inline constexpr bool float_lanes = std::is_same_v<V, float>;
+template <class A>
+inline constexpr bool float_lanes<xsimd::batch<float, A>> = true;
+}  // namespace detail
+#define CTNN_SIMD_CX_FAST(fn)                                                    \
+    template <class V>                                                           \
+    CTNN_INLINE constexpr V fn(const V& v) noexcept {                            \
+        if constexpr (std::is_arithmetic_v<V>)                                   \
+            if (std::is_constant_evaluated()) return ::ctnn::cmath::fn(v);       \
+        if constexpr (detail::float_lanes<V>)                                    \
+            return fast_##fn(v);                                                 \
+        else                                                                     \
+            return xsimd::fn(v);                                                 \
+    }
+CTNN_SIMD_CX_FAST(exp)
+CTNN_SIMD_CX_FAST(tanh)
+#undef CTNN_SIMD_CX_FAST
 
 /// max(a, b) lane by lane (xsimd's, or `a < b ? b : a` in a constant expression).
 template <class V>
@@ -223,3 +248,5 @@ CTNN_INLINE void for_each_pack(F&& f) noexcept {
 }
 
 }  // namespace ctnn::simd
+
+#include "fast_math.hpp"  // defines fast_exp and fast_tanh (declared above)

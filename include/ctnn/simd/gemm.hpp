@@ -65,31 +65,17 @@ template <std::size_t M, std::size_t N, std::size_t K, class T, class Epi>
 struct xwt_gemm {
     using blocking = dot_blocking<T, M, K>;
 
-    /// Large GEMV (W beyond L1): one row of W at a time, in order, with four
-    /// independent accumulators. Streaming rows one after the other reads
-    /// W from L2 at ~196 GB/s against ~128 GB/s for 16 interleaved rows
-    /// (measured on 128x784); a small W stays with the packed tiles.
-    static constexpr bool row_stream = M == 1 && N * K * sizeof(T) > 32768 && K >= 4 * width<T>;
-
     /// acc[i * C + c - c0] += Σ_k x[m0 + i, k] w[c, k] over K block [k0, k0 + Kb)
     /// for the C columns of one tile; `xp` is row m0 of X at k0, rows LdX apart.
     template <std::size_t R, std::size_t C, std::size_t Kb, std::size_t LdX, std::size_t Chunk, bool First>
     static CTNN_INLINE void tile(const T* xp, const T* w, T* acc, std::size_t n0, std::size_t k0,
                                  std::size_t c0) noexcept {
         if constexpr (R == 1 && First) {  // one row: the sums land in place
-            T* out = acc + n0 - c0;
-            if constexpr (row_stream)
-                CTNN_UNROLL for (std::size_t j = 0; j < C; ++j) out[j] = dot_n<Kb>(xp, w + (n0 + j) * K + k0);
-            else
-                dot_tile<R, C, Kb, LdX, K, best_arch>(xp, w + n0 * K + k0, out);
+            dot_tile<R, C, Kb, LdX, K, best_arch>(xp, w + n0 * K + k0, acc + n0 - c0);
             return;
         }
         alignas(64) T r[R * C];
-        if constexpr (row_stream) {
-            CTNN_UNROLL for (std::size_t j = 0; j < C; ++j) r[j] = dot_n<Kb>(xp, w + (n0 + j) * K + k0);
-        } else {
-            dot_tile<R, C, Kb, LdX, K, best_arch>(xp, w + n0 * K + k0, r);
-        }
+        dot_tile<R, C, Kb, LdX, K, best_arch>(xp, w + n0 * K + k0, r);
         CTNN_UNROLL for (std::size_t i = 0; i < R; ++i) {
             CTNN_UNROLL for (std::size_t j = 0; j < C; ++j) {
                 T& a = acc[i * Chunk + n0 - c0 + j];
@@ -100,7 +86,7 @@ struct xwt_gemm {
     /// The tiles of columns [c0, c0 + Chunk) for rows [m0, m0 + R), one K block.
     template <std::size_t R, std::size_t Chunk, std::size_t Kb, std::size_t LdX, bool First>
     static CTNN_INLINE void chunk_tiles(const T* xp, const T* w, T* acc, std::size_t c0, std::size_t k0) noexcept {
-        constexpr std::size_t nr = row_stream ? 1 : blocking::cols;
+        constexpr std::size_t nr = blocking::cols;
         constexpr std::size_t full = Chunk / nr * nr;
         for (std::size_t n = 0; n < full; n += nr) tile<R, nr, Kb, LdX, Chunk, First>(xp, w, acc, c0 + n, k0, c0);
         if constexpr (full != Chunk) tile<R, Chunk - full, Kb, LdX, Chunk, First>(xp, w, acc, c0 + full, k0, c0);

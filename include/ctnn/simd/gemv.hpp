@@ -6,6 +6,7 @@
 /// pack of outputs in registers. No allocation; 2·Out·In flops.
 
 #include <cstddef>
+#include <type_traits>
 
 #include "gemm.hpp"
 
@@ -14,6 +15,17 @@ namespace ctnn::simd {
 /// `y[o] = epi(Σ_i w[o,i]·x[i], 0, o)`.
 template <std::size_t Out, std::size_t In, class T, class Epi = epilogue::none>
 CTNN_REALTIME CTNN_INLINE constexpr void gemv_n(const T* w, const T* x, T* y, Epi epi = {}) noexcept {
+    if constexpr (In == 1) {
+        // W [Out, 1] is one contiguous column: y = epi(w · x[0]) in whole
+        // packs, one multiply each, no reduction and no buffer
+        if (!std::is_constant_evaluated()) {
+            for_each_pack<T, Out>([&]<class A>(std::size_t i) CTNN_INLINE_LAMBDA {
+                using P = pack_traits<T, A>;
+                P::store(y + i, epi(P::load(w + i) * P::splat(x[0]), 0, i));
+            });
+            return;
+        }
+    }
     gemm_xwt_n<1, Out, In>(x, w, y, epi);
 }
 
