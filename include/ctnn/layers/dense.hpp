@@ -35,7 +35,8 @@ namespace layers {
 
 /// Dense `In -> Out` followed by the element-wise activation `Act` (its
 /// epilogue). Saves z = x Wᵀ + b when `Act`'s derivative reads it; backward
-/// writes dZ = dY ⊙ f'(z) into its scratch before the two GEMMs.
+/// writes dZ = dY ⊙ f'(z) over dY when the caller allows it (`dout_writable`),
+/// into its scratch otherwise, before the two GEMMs.
 template <std::size_t In, std::size_t Out, bool Bias, class Act>
 struct dense {
     using in_shape = Shape<In>;
@@ -88,13 +89,14 @@ struct dense {
         // dZ = dY ⊙ f'(z)
         const T* dz = c.dout;
         if constexpr (!std::is_same_v<Act, Identity>) {
+            T* to = c.dout_writable ? c.dout_writable : c.scratch;
             if constexpr (Act::needs_z)
-                simd::map_n<B * Out>([](auto g, auto z, auto v) CTNN_INLINE_LAMBDA { return g * Act::df(z, v); },
-                                     c.scratch, c.dout, c.saved, c.out);
+                simd::map_n<B * Out>([](auto g, auto z, auto v) CTNN_INLINE_LAMBDA { return g * Act::df(z, v); }, to,
+                                     c.dout, c.saved, c.out);
             else
-                simd::map_n<B * Out>([](auto g, auto v) CTNN_INLINE_LAMBDA { return g * Act::df(v, v); }, c.scratch,
-                                     c.dout, c.out);
-            dz = c.scratch;
+                simd::map_n<B * Out>([](auto g, auto v) CTNN_INLINE_LAMBDA { return g * Act::df(v, v); }, to, c.dout,
+                                     c.out);
+            dz = to;
         }
         // dW = dZᵀ X, db = Σ_rows dZ, dX = dZ W
         simd::gemm_dytx_n<B, Out, In, false>(dz, c.in, c.dparams);

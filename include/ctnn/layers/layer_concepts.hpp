@@ -105,7 +105,11 @@ struct forward_context {
 
 /// What a layer's backward pass gets: the forward's parameters, input, output
 /// and saved values, ∂L/∂out (read only), where to write ∂L/∂in (overwritten;
-/// null when nobody needs it), ∂L/∂params (overwritten), scratch and state.
+/// null when nobody needs it), ∂L/∂params (overwritten), scratch and state;
+/// and `dout_writable`: ∂L/∂out's memory again when the caller no longer
+/// needs it (a chain's intermediate gradient), so the layer may work in
+/// place there instead of in its scratch; null otherwise (a residual's body
+/// and an add's branches share their ∂L/∂out).
 template <class T, std::size_t B, class State = no_state>
 struct backward_context {
     using value_type = T;
@@ -120,6 +124,7 @@ struct backward_context {
     T* dparams;
     T* scratch;
     State* state;
+    T* dout_writable = nullptr;
 };
 
 namespace layers {

@@ -134,32 +134,11 @@ struct require_one_shape<true, where<P, S, BP, B>, Outs...> {
                   "ctnn: Add sums its branches: their outputs must have the same shape");
 };
 
+template <class... Outs>
+struct same_shapes : std::bool_constant<(std::is_same_v<std::tuple_element_t<0, std::tuple<Outs...>>, Outs> && ...)> {};
+
 template <class... Branch>
-struct binding<Add<Branch...>> {
-    template <class In>
-    static constexpr bool same_shapes = [] {
-        using First = typename net_detail::bound_branch<In, std::tuple_element_t<0, std::tuple<Branch...>>>::out_shape;
-        return (std::is_same_v<First, typename net_detail::bound_branch<In, Branch>::out_shape> && ...);
-    }();
-    template <class In>
-    static constexpr bool accepts = [] {
-        if constexpr (net_detail::branches_bind<In, Branch...>)
-            return same_shapes<In>;
-        else
-            return false;
-    }();
-
-    template <bool Bind, class In, class Where>
-    struct diagnose_impl : net_detail::branch_assertions<In, Where, 0, Branch...> {};
-    template <class In, class Where>
-    struct diagnose_impl<true, In, Where>
-        : require_one_shape<true, Where, typename net_detail::bound_branch<In, Branch>::out_shape...> {};
-    template <class In, class Where>
-    struct diagnose : diagnose_impl<net_detail::branches_bind<In, Branch...>, In, Where> {};
-
-    template <class In>
-    using type = add<net_detail::type_list<Branch...>, net_detail::bound_branch<In, Branch>...>;
-};
+struct binding<Add<Branch...>> : net_detail::branch_binding<add, same_shapes, require_one_shape, Branch...> {};
 
 }  // namespace layers
 }  // namespace ctnn

@@ -55,4 +55,30 @@ void visit_specs(F& f) {
     visit_specs_impl<Specs, C...>::run(f);
 }
 
+/// The binding of a spec with branches (`Concat`, `Add`): every branch binds
+/// to the input, then `Agree<outs...>::value` says whether the node can
+/// combine their outputs (`Require` reports it when not), and the bound node
+/// is `Node<type_list<Branch...>, bound branches...>`.
+template <template <class, class...> class Node, template <class...> class Agree,
+          template <bool, class, class...> class Require, class... Branch>
+struct branch_binding {
+    template <class In>
+    static constexpr bool accepts = [] {
+        if constexpr (branches_bind<In, Branch...>)
+            return Agree<typename bound_branch<In, Branch>::out_shape...>::value;
+        else
+            return false;
+    }();
+
+    template <bool Bind, class In, class Where>
+    struct diagnose_impl : branch_assertions<In, Where, 0, Branch...> {};
+    template <class In, class Where>
+    struct diagnose_impl<true, In, Where> : Require<true, Where, typename bound_branch<In, Branch>::out_shape...> {};
+    template <class In, class Where>
+    struct diagnose : diagnose_impl<branches_bind<In, Branch...>, In, Where> {};
+
+    template <class In>
+    using type = Node<type_list<Branch...>, bound_branch<In, Branch>...>;
+};
+
 }  // namespace ctnn::net_detail

@@ -172,11 +172,14 @@ private:
         const T* in = I == 0 ? c.in : c.saved + saved_offsets<T, B>[I == 0 ? 0 : I - 1];
         const T* out = I + 1 == count ? c.out : c.saved + saved_offsets<T, B>[I];
         // child I+1 wrote ∂L/∂(output I) into buffer I % 2; child I writes into the other one
-        const T* dout = I + 1 == count ? c.dout : c.scratch + (I % 2) * pp;
+        // ... which is dead after child I, so it may work in place there
+        T* dout_writable = I + 1 == count ? c.dout_writable : c.scratch + (I % 2) * pp;
+        const T* dout = I + 1 == count ? c.dout : dout_writable;
         T* din = I == 0 ? c.din : c.scratch + ((I + 1) % 2) * pp;
         net_detail::call_backward<C>(backward_context<T, B, state_of<C, T, B>>{
             c.params + param_offsets<T>[I], in, out, c.saved + saved_offsets<T, B>[I] + kept_output<T, B, I>, dout,
-            din, c.dparams + param_offsets<T>[I], c.scratch + 2 * pp, net_detail::child_state<I>(c.state)});
+            din, c.dparams + param_offsets<T>[I], c.scratch + 2 * pp, net_detail::child_state<I>(c.state),
+            dout_writable});
     }
 };
 

@@ -162,7 +162,7 @@ private:
         net_detail::call_backward<Br>(backward_context<T, B, state_of<Br, T, B>>{
             c.params + param_offsets<T>[k], c.in, out, c.saved + saved_offsets<T, B>[k] + rows_size<T, B, k>, dout,
             din, c.dparams + param_offsets<T>[k], c.scratch + temp_rows<T, B> + temp_din<T, B>,
-            net_detail::child_state<k>(c.state)});
+            net_detail::child_state<k>(c.state), B == 1 ? nullptr : c.scratch});  // the gathered rows are ours
         if (k > 0 && c.din)
             simd::map_n<B * in_size>([](auto a, auto g) CTNN_INLINE_LAMBDA { return a + g; }, c.din, c.din, din);
     }
@@ -178,32 +178,12 @@ struct require_concatenable<true, where<P, S, BP, B>, Outs...> {
                   "the same rank and agree on every other axis");
 };
 
+template <class... Outs>
+struct concatenable
+    : std::bool_constant<(net_detail::agree_beyond_first<std::tuple_element_t<0, std::tuple<Outs...>>, Outs> && ...)> {};
+
 template <class... Branch>
-struct binding<Concat<Branch...>> {
-    template <class In>
-    static constexpr bool concatenable = [] {
-        using First = typename net_detail::bound_branch<In, std::tuple_element_t<0, std::tuple<Branch...>>>::out_shape;
-        return (net_detail::agree_beyond_first<First, typename net_detail::bound_branch<In, Branch>::out_shape> && ...);
-    }();
-    template <class In>
-    static constexpr bool accepts = [] {
-        if constexpr (net_detail::branches_bind<In, Branch...>)
-            return concatenable<In>;
-        else
-            return false;
-    }();
-
-    template <bool Bind, class In, class Where>
-    struct diagnose_impl : net_detail::branch_assertions<In, Where, 0, Branch...> {};
-    template <class In, class Where>
-    struct diagnose_impl<true, In, Where>
-        : require_concatenable<true, Where, typename net_detail::bound_branch<In, Branch>::out_shape...> {};
-    template <class In, class Where>
-    struct diagnose : diagnose_impl<net_detail::branches_bind<In, Branch...>, In, Where> {};
-
-    template <class In>
-    using type = concat<net_detail::type_list<Branch...>, net_detail::bound_branch<In, Branch>...>;
-};
+struct binding<Concat<Branch...>> : net_detail::branch_binding<concat, concatenable, require_concatenable, Branch...> {};
 
 }  // namespace layers
 }  // namespace ctnn

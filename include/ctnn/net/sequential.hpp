@@ -283,7 +283,7 @@ public:
                                                 typename net_detail::batched<B, in_shape>::type>)
             root::backward(backward_context<T, B, batch_state<B>>{
                 params_, x.data(), ws.out_ptr(), ws.saved_ptr(), ws.dout_ptr(), dx ? dx->data() : nullptr, g.data,
-                ws.scratch_ptr(), state_ptr(ws.state)});
+                ws.scratch_ptr(), state_ptr(ws.state), ws.dout_ptr()});
     }
 
     // ---- description --------------------------------------------------------
