@@ -56,9 +56,10 @@ void check_pack_matches_scalar(const std::vector<T>& as, const std::vector<T>& b
             const V y = Op::value(va);
             const T ys = Op::value(a[i]);
             CHECK(lane(y, i) == Approx(ys).epsilon(2e-6));
-            // tanh' = 1 - y² cancels near |y| = 1: the pack's tanh (≤ 6 ulp, simd/fast_math.hpp)
-            // moves it by up to 2|y|·6 ulp(1) = 12·2⁻²⁴ ≈ 7.2e-7 in float
-            const double margin = std::is_same_v<T, float> && std::string_view(Op::name) == "tanh" ? 7.2e-7 : 0;
+            // tanh' = 1 - y² cancels near |y| = 1: the pack's tanh (≤ 6 ulp, simd/fast_math.hpp) and
+            // the number's (≤ 2 ulp) differ by up to 8 ulp(1) = 8·2⁻²⁴, which moves 1 - y² by up to
+            // 2|y|·8·2⁻²⁴ ≈ 9.5e-7 in float
+            const double margin = std::is_same_v<T, float> && std::string_view(Op::name) == "tanh" ? 1e-6 : 0;
             CHECK(lane(Op::template d<0>(y, va), i) ==
                   Approx(Op::template d<0>(ys, a[i])).epsilon(2e-6).margin(margin));
         } else {

@@ -64,9 +64,12 @@ TEST_CASE("GELUTanh on packs equals it on numbers, lane by lane", "[layers][acti
     const P zp = P::load_unaligned(z);
     GELUTanh::f(zp).store_unaligned(y);
     GELUTanh::df(zp, GELUTanh::f(zp)).store_unaligned(d);
+    // The packs' tanh (≤ 6 ulp, simd/fast_math.hpp) and the numbers' (≤ 2 ulp) differ by up to
+    // Δt = 8·2⁻²⁴ ≈ 4.8e-7; y = z(1 + t)/2 moves by |z|Δt/2 ≤ 7.2e-7 for |z| ≤ 3, and
+    // y' = (1 + t)/2 + z(1 - t²)u'/2 by Δt(1/2 + |z|u') ≤ 5.8Δt ≈ 2.8e-6 (u' ≤ 1.76 there).
     for (std::size_t i = 0; i < w; ++i) {
-        REQUIRE(y[i] == Approx(GELUTanh::f(z[i])).epsilon(1e-6).margin(1e-7));
-        REQUIRE(d[i] == Approx(GELUTanh::df(z[i], GELUTanh::f(z[i]))).epsilon(1e-6).margin(1e-7));
+        REQUIRE(y[i] == Approx(GELUTanh::f(z[i])).epsilon(1e-6).margin(8e-7));
+        REQUIRE(d[i] == Approx(GELUTanh::df(z[i], GELUTanh::f(z[i]))).epsilon(1e-6).margin(3e-6));
     }
 }
 
