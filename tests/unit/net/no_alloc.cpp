@@ -10,9 +10,13 @@
 #include <ctnn/ctnn.hpp>
 #include <ctnn/train/step.hpp>
 
+#include "../alloc_count.hpp"
+
 namespace {
 std::atomic<std::size_t> allocations{0};
 }
+
+std::size_t ctnn_test::allocation_count() noexcept { return allocations.load(); }
 
 void* operator new(std::size_t n) {
     ++allocations;
@@ -44,12 +48,7 @@ void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::f
 using namespace ctnn;
 
 namespace {
-template <class F>
-std::size_t allocations_during(F&& f) {
-    const std::size_t before = allocations.load();
-    f();
-    return allocations.load() - before;
-}
+using ctnn_test::allocations_during;
 
 using Mlp = Sequential<Input<784>, Dense<128>, ReLU, Dropout<0.1f>, Dense<10>>;
 
