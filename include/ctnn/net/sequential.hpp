@@ -256,6 +256,29 @@ public:
         return y;
     }
 
+    /// A block of `N` consecutive steps of one stream (`xs` is `[N, in...]`,
+    /// `ys` gets `[N, out...]`): the first `n ≤ N` steps (`n` known at run
+    /// time, e.g. an audio callback's frame count; rows past `n` are left
+    /// as they were). It is `n` calls of `forward(x, state)`, so it equals
+    /// them to the last bit; a network without state maps each step alone.
+    template <TensorLike Xs, TensorLike Ys>
+    CTNN_REALTIME constexpr void forward_block(const Xs& xs, Ys& ys, state_type& state,
+                                               std::size_t n = Xs::shape_type::dims[0]) const noexcept {
+        if constexpr (block_shapes_fit<Xs, Ys>())
+            for (std::size_t i = 0; i < n && i < Xs::shape_type::dims[0]; ++i)
+                run_single(xs.data() + i * in_shape::size, ys.data() + i * out_shape::size, &state);
+    }
+    template <TensorLike Xs, TensorLike Ys>
+    CTNN_REALTIME constexpr void forward_block(const Xs& xs, Ys& ys,
+                                               std::size_t n = Xs::shape_type::dims[0]) const noexcept {
+        static_assert(!stateful, "ctnn: this network keeps state between calls: call forward_block(xs, ys, state) "
+                                 "with a Net::state_type");
+        if constexpr (block_shapes_fit<Xs, Ys>() && !stateful)
+            for (std::size_t i = 0; i < n && i < Xs::shape_type::dims[0]; ++i)
+                run_single(xs.data() + i * in_shape::size, ys.data() + i * out_shape::size,
+                           static_cast<state_type*>(nullptr));
+    }
+
     /// A batch of `B` samples, outputs into `ws` (see `workspace::output`).
     /// `Train` keeps what backward needs and turns dropout on. A stateful
     /// network reads and advances `ws.state` (B streams).
@@ -312,6 +335,22 @@ private:
             return &s;
         else
             return static_cast<no_state*>(nullptr);
+    }
+
+    /// `xs` is `[N, in...]` and `ys` `[N, out...]` of the network's type.
+    template <class Xs, class Ys>
+    static constexpr bool block_shapes_fit() noexcept {
+        using XS = typename Xs::shape_type;
+        using YS = typename Ys::shape_type;
+        constexpr bool x_ok = std::is_same_v<typename net_detail::batched<XS::dims[0], in_shape>::type, XS>;
+        constexpr bool y_ok = std::is_same_v<typename net_detail::batched<XS::dims[0], out_shape>::type, YS>;
+        static_assert(x_ok, "ctnn: forward_block takes the inputs of N steps: a [N, in...] tensor of the network's "
+                            "input shape");
+        static_assert(!x_ok || y_ok, "ctnn: forward_block writes the outputs of N steps: a [N, out...] tensor, N as "
+                                     "in the inputs");
+        static_assert(std::is_same_v<typename Xs::value_type, T> && std::is_same_v<typename Ys::value_type, T>,
+                      "ctnn: forward_block's tensors hold the network's value type");
+        return x_ok && y_ok;
     }
 
     CTNN_INLINE constexpr void run_single(const T* x, T* out, state_type* state) const noexcept {

@@ -214,6 +214,52 @@ private:
     target_storage targets_;
 };
 
+/// Sequence samples cut from one long recording: `Steps` steps each,
+/// starting every `hop` steps (sample `k` covers steps `[k·hop, k·hop +
+/// Steps)`), from a time-major signal pair: step `t`'s `F` input values at
+/// `x + t·F` and its `O` target values at `y + t·O`, `length` steps. Samples
+/// are `[Steps, F]` (what `GRU`/`LSTM` take; with `F == 1` also a one-channel
+/// `Conv1D` input `[1, Steps]`, the same memory), targets `[Steps, O]`.
+/// Independent windows: train with shuffling, every batch from the initial
+/// state. Throws `ctnn::error` if `hop` is 0 or the signal is shorter than a window.
+template <std::size_t Steps, std::size_t F, std::size_t O, class T>
+Dataset<T, Shape<Steps, F>, Shape<Steps, O>> windows(const T* x, const T* y, std::size_t length, std::size_t hop) {
+    if (hop == 0) throw error("windows: the hop must be positive, got 0");
+    if (length < Steps)
+        throw error("windows: a signal of " + std::to_string(length) + " steps is shorter than one window of " +
+                    std::to_string(Steps));
+    Dataset<T, Shape<Steps, F>, Shape<Steps, O>> d;
+    d.reserve((length - Steps) / hop + 1);
+    for (std::size_t first = 0; first + Steps <= length; first += hop) d.push_back(x + first * F, y + first * O);
+    return d;
+}
+
+/// The same signal pair as `Streams` contiguous streams side by side, for
+/// truncated backpropagation through time: the signal is split into
+/// `Streams` equal parts (a remainder shorter than a window is dropped),
+/// each cut into consecutive windows of `Steps`, and sample `k·Streams + b`
+/// is window `k` of stream `b`. Batches of `Streams` in order
+/// (`fit_options{.shuffle = false, .carry_state = true}`, `B == Streams`)
+/// then continue each other row by row. Throws `ctnn::error` if a stream
+/// would be shorter than one window.
+template <std::size_t Steps, std::size_t Streams, std::size_t F, std::size_t O, class T>
+Dataset<T, Shape<Steps, F>, Shape<Steps, O>> stream_windows(const T* x, const T* y, std::size_t length) {
+    static_assert(Streams > 0, "ctnn: stream_windows needs at least one stream");
+    const std::size_t per_stream = length / Streams / Steps;  // windows per stream
+    if (per_stream == 0)
+        throw error("stream_windows: " + std::to_string(length) + " steps make no window of " +
+                    std::to_string(Steps) + " steps in each of " + std::to_string(Streams) + " streams");
+    const std::size_t stride = per_stream * Steps;  // steps per stream
+    Dataset<T, Shape<Steps, F>, Shape<Steps, O>> d;
+    d.reserve(per_stream * Streams);
+    for (std::size_t k = 0; k < per_stream; ++k)
+        for (std::size_t b = 0; b < Streams; ++b) {
+            const std::size_t first = b * stride + k * Steps;
+            d.push_back(x + first * F, y + first * O);
+        }
+    return d;
+}
+
 /// A reproducible pass over the indices `0..n`, batch by batch. Each
 /// `new_epoch()` restarts from `0, 1, ..., n-1` and Fisher-Yates shuffles it
 /// with the sampler's `Rng` (seeded once, its stream continuing from epoch to

@@ -85,6 +85,15 @@ struct fit_options {
     std::function<double(std::size_t epoch, double base_lr)> schedule{};
     /// Clip gradients to this global norm before each update; 0 = off.
     double clip_norm = 0;
+    /// For a network with state (recurrent layers, causal convolutions):
+    /// false (the default) starts every batch from the initial state
+    /// (independent sequences); true carries `ws.state` from batch to batch
+    /// within an epoch, so row `b` of batch `k + 1` continues row `b` of
+    /// batch `k`: truncated backpropagation through time over windows cut in
+    /// order from `B` long streams (`train::stream_windows`, `shuffle =
+    /// false`). Each epoch starts from the initial state; a run resumed
+    /// mid-epoch from a checkpoint restarts the carried state from it too.
+    bool carry_state = false;
     progress_mode progress = progress_mode::automatic;
     std::ostream* out = &std::cerr;
     /// Write the loss curve here (one row per epoch); empty = no file.
@@ -237,6 +246,12 @@ inline std::string format_metrics(const char* label, const metrics& m) {
     return buf;
 }
 
+/// Back to the initial state of a stateful network's streams (nothing for others).
+template <class Workspace>
+void reset_state(Workspace& ws) noexcept {
+    if constexpr (requires { ws.state.reset(); }) ws.state.reset();
+}
+
 inline std::string csv_number(double v) {
     if (std::isnan(v)) return "";
     char buf[32];
@@ -258,6 +273,7 @@ metrics evaluate(const Net& net, const Ds& data) {
         const std::size_t n = std::min(B, data.size() - first);
         for (std::size_t i = 0; i < n; ++i) idx[i] = first + i;
         gather(data, std::span<const std::size_t>(idx.data(), n), buf->x, buf->t);
+        detail::reset_state(*ws);  // independent sequences
         net.forward(buf->x, *ws);
         const double loss = double(Loss::compute(ws->output(), buf->t, ws->output_grad(), n));
         std::size_t hits = 0;
@@ -318,7 +334,9 @@ history fit_loop(Net& net, Opt& opt, const Ds& train_set, const Ds* validation, 
         sampler.new_epoch();  // from st.sampler_rng: a resumed epoch gets its order again
         bar.start_epoch(epoch, sampler.batches());
         running_mean run{st.loss_sum, st.hits, st.rows};  // zero but in a resumed epoch
+        detail::reset_state(*ws);
         for (std::size_t k = st.batch; k < sampler.batches(); ++k) {
+            if (!o.carry_state) detail::reset_state(*ws);
             const auto idx = sampler.batch(k);
             const std::size_t n = gather(train_set, idx, buf->x, buf->t);
             const double loss = double(gradients<Loss>(net, *ws, *g, buf->x, buf->t, n));
