@@ -9,5 +9,6 @@
 #include "net/concat.hpp"
 #include "net/init.hpp"
 #include "net/network.hpp"
+#include "net/per_step.hpp"
 #include "net/residual.hpp"
 #include "net/sequential.hpp"

@@ -20,3 +20,5 @@ Sum s;
 float f(const Stateful& net, const ctnn::Tensor<float, 2>& x, Stateful::state_type& st) {
     return net.forward(x, st)(0);
 }
+using Steps = ctnn::Sequential<ctnn::Input<3, 4>, ctnn::PerStep<ctnn::Dense<2>>>;
+Steps p;
