@@ -6,7 +6,8 @@
 # go to build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/setup.sh
+# libsndfile too: the amp_model example then writes (and tests writing) its WAV files
+CTNN_SETUP_FEATURES="${CTNN_SETUP_FEATURES:-audio}" ./scripts/setup.sh
 
 jobs=$(nproc)
 start=$(date +%s)
