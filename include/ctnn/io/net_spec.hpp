@@ -44,7 +44,8 @@ namespace detail {
 /// Every layer name the parser knows, for messages.
 inline constexpr std::string_view net_spec_layers[] = {
     "Dense", "Identity", "ReLU",    "LeakyReLU", "PReLU",   "Tanh",       "Sigmoid",  "ELU",    "GELU", "GELUTanh",
-    "SiLU",  "Softplus", "Softmax", "Dropout",   "Flatten", "Activation", "Residual", "Add",    "Concat"};
+    "SiLU",  "Softplus", "Softmax", "Dropout",   "Flatten", "Activation", "Residual", "Add",    "Concat",
+    "PerStep"};
 
 /// Levenshtein distance, for "did you mean".
 inline std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -227,6 +228,14 @@ public:
             if (chain(l.args, pname + "body.", shape) != shape)
                 fail(l, where + "Residual's layers must keep the shape of their input " + shape_text(shape));
             return shape;
+        }
+        if (l.name == "PerStep") {  // the inner layer on each step, under the same module path
+            if (l.args.size() != 1) fail(l, where + "PerStep takes one layer: PerStep<Dense<1>>");
+            if (shape.size() < 2)
+                fail(l, where + "PerStep needs a sequence [T, ...], it gets " + shape_text(shape));
+            std::vector<std::size_t> y = layer(l.args[0], path, std::vector<std::size_t>(shape.begin() + 1, shape.end()));
+            y.insert(y.begin(), shape[0]);
+            return y;
         }
         if (l.name == "Add" || l.name == "Concat") {  // branch k under "<i>.branches.k"
             at_least_one();

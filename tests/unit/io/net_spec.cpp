@@ -56,6 +56,10 @@ TEST_CASE("parse_net_spec gives the parameters of the real type", "[io][net_spec
         "Sequential<Input<5>, Dense<6>, Tanh, Residual<Dense<6>, ReLU, Residual<Dense<6>>>, "
         "Concat<Sequential<Dense<3>, Tanh>, Dense<2>>, Add<Dense<4>, Sequential<Dense<4>, PReLU>>, Dense<3>>",
         "float");
+    same_as_type<Sequential<Input<7, 3>, PerStep<Dense<5>>, Tanh, PerStep<Dense<2>>, Flatten, Dense<1>>>(
+        "Sequential<Input<7, 3>, PerStep<Dense<5>>, Tanh, PerStep<Dense<2>>, Flatten, Dense<1>>", "float");
+    REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<4>, PerStep<Dense<2>>>"),
+                        Contains("layer 0 PerStep needs a sequence [T, ...], it gets [4]"));
 }
 
 // Graphs (net/residual.hpp, add.hpp, concat.hpp) are named as tools/ctnn_torch.py's modules: a
