@@ -13,8 +13,14 @@
 namespace ctnn {
 
 namespace loss_detail {
-template <bool Mean, TensorLike Out, TensorLike Target, WritableTensor DOut>
+template <bool Mean, TensorLike Out, class Target, WritableTensor DOut>
 CTNN_REALTIME typename Out::value_type squared_error(const Out& y, const Target& t, DOut&& dy, std::size_t n) noexcept {
+    static_assert(TensorLike<Target>,
+                  "ctnn: a squared error compares the output with target values of its shape, not with class "
+                  "labels: give a tensor of targets, or use SoftmaxCrossEntropy (or BCEWithLogits) for labels");
+    if constexpr (!TensorLike<Target>) {
+        return typename Out::value_type{};
+    } else {
     check_shapes<Out, Target>();
     check_shapes<Out, std::remove_cvref_t<DOut>>();
     using T = typename Out::value_type;
@@ -29,13 +35,14 @@ CTNN_REALTIME typename Out::value_type squared_error(const Out& y, const Target&
                                       dy.data(), dy.data());
     for (std::size_t i = n * W; i < W * rows<Out>::batch; ++i) dy.data()[i] = T(0);
     return Mean ? total / T(count) : total;
+    }
 }
 }  // namespace loss_detail
 
 /// Mean squared error over all elements of the first `n` rows.
 struct MSE {
     static std::string name() { return "MSE"; }
-    template <TensorLike Out, TensorLike Target, WritableTensor DOut>
+    template <TensorLike Out, class Target, WritableTensor DOut>
     CTNN_REALTIME static auto compute(const Out& y, const Target& t, DOut&& dy,
                                       std::size_t n = loss_detail::rows<Out>::batch) noexcept {
         return loss_detail::squared_error<true>(y, t, dy, n);
@@ -45,7 +52,7 @@ struct MSE {
 /// Σ (y - t)² over all elements of the first `n` rows.
 struct SumSquares {
     static std::string name() { return "SumSquares"; }
-    template <TensorLike Out, TensorLike Target, WritableTensor DOut>
+    template <TensorLike Out, class Target, WritableTensor DOut>
     CTNN_REALTIME static auto compute(const Out& y, const Target& t, DOut&& dy,
                                       std::size_t n = loss_detail::rows<Out>::batch) noexcept {
         return loss_detail::squared_error<false>(y, t, dy, n);

@@ -29,6 +29,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdio>
+#include <cstdlib>
 #include <ostream>
 #include <string>
 #include <type_traits>
@@ -62,6 +63,19 @@ struct input_shape_of<Input<D...>> {
 /// The tensor given has the shape the network takes.
 template <class Given, class Wanted>
 inline constexpr bool input_matches = std::is_same_v<Given, Wanted>;
+
+/// The tensor given holds the network's value type.
+template <class X, class T>
+inline constexpr bool element_matches = std::is_same_v<typename X::value_type, T>;
+
+/// What `backward` does when the workspace holds no training forward: a
+/// programming error that would otherwise give wrong gradients silently.
+[[noreturn, gnu::cold]] inline void backward_without_training_forward() noexcept {
+    std::fputs("ctnn: backward needs the values a training forward keeps: call net.forward<true>(x, ws) "
+               "(not net.forward(x, ws)) before net.backward(x, ws, g)\n",
+               stderr);
+    std::abort();
+}
 
 /// Index of the parameter called `name` in `table`, or the table's size.
 template <class Table>
@@ -159,6 +173,10 @@ public:
         alignas(64) T data[total]{};
         Rng rng{0};
         [[no_unique_address]] batch_state<B> state{};
+        /// Whether the last forward through this workspace was a training
+        /// one, whose values `backward` reads (it stops the program with a
+        /// `ctnn:` message otherwise, rather than give wrong gradients).
+        bool kept_for_backward = false;
 
         /// The network's output for the batch.
         [[nodiscard]] auto output() const noexcept { return view_of<const T>(data); }
@@ -238,10 +256,14 @@ public:
     CTNN_REALTIME constexpr output_type forward(const X& x) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, in_shape>,
                       "ctnn: the input tensor must have the network's input shape (one sample)");
+        static_assert(!net_detail::input_matches<typename X::shape_type, in_shape> ||
+                          net_detail::element_matches<X, T>,
+                      "ctnn: the input tensor must hold the network's value type (float for Sequential, double for BasicSequential<double, ...>)");
         static_assert(!stateful, "ctnn: this network keeps state between calls: call forward(x, state) "
                                  "with a Net::state_type");
         output_type y;
-        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> && !stateful)
+        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> &&
+                      net_detail::element_matches<X, T> && !stateful)
             run_single(x.data(), y.data(), static_cast<state_type*>(nullptr));
         return y;
     }
@@ -251,8 +273,12 @@ public:
     CTNN_REALTIME constexpr output_type forward(const X& x, state_type& state) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, in_shape>,
                       "ctnn: the input tensor must have the network's input shape (one sample)");
+        static_assert(!net_detail::input_matches<typename X::shape_type, in_shape> ||
+                          net_detail::element_matches<X, T>,
+                      "ctnn: the input tensor must hold the network's value type (float for Sequential, double for BasicSequential<double, ...>)");
         output_type y;
-        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape>) run_single(x.data(), y.data(), &state);
+        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> && net_detail::element_matches<X, T>)
+            run_single(x.data(), y.data(), &state);
         return y;
     }
 
@@ -286,8 +312,14 @@ public:
     CTNN_REALTIME void forward(const X& x, workspace<B>& ws) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, typename net_detail::batched<B, in_shape>::type>,
                       "ctnn: the input batch must have the workspace's batch size and the network's input shape");
+        static_assert(!net_detail::input_matches<typename X::shape_type,
+                                                 typename net_detail::batched<B, in_shape>::type> ||
+                          net_detail::element_matches<X, T>,
+                      "ctnn: the input tensor must hold the network's value type (float for Sequential, double for BasicSequential<double, ...>)");
+        ws.kept_for_backward = Train;
         if constexpr (net_detail::input_matches<typename X::shape_type,
-                                                typename net_detail::batched<B, in_shape>::type>)
+                                                typename net_detail::batched<B, in_shape>::type> &&
+                      net_detail::element_matches<X, T>)
             root::forward(forward_context<T, B, Train, batch_state<B>>{
                 params_, x.data(), ws.out_ptr(), Train ? ws.saved_ptr() : nullptr, ws.scratch_ptr(),
                 state_ptr(ws.state), &ws.rng});
@@ -296,14 +328,22 @@ public:
     // ---- backward -----------------------------------------------------------
     /// Gradients of the loss with respect to every parameter, into `g`
     /// (overwritten), from ∂L/∂output in `ws.output_grad()` and the values
-    /// the training forward kept in `ws`. With `dx`, also ∂L/∂input.
+    /// the training forward kept in `ws` (`forward<true>(x, ws)`: after an
+    /// inference forward, backward stops the program with a `ctnn:` message
+    /// rather than compute wrong gradients). With `dx`, also ∂L/∂input.
     template <TensorLike X, std::size_t B>
     CTNN_REALTIME void backward(const X& x, workspace<B>& ws, gradients& g,
                                 input_batch<B>* dx = nullptr) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, typename net_detail::batched<B, in_shape>::type>,
                       "ctnn: the input batch must have the workspace's batch size and the network's input shape");
+        static_assert(!net_detail::input_matches<typename X::shape_type,
+                                                 typename net_detail::batched<B, in_shape>::type> ||
+                          net_detail::element_matches<X, T>,
+                      "ctnn: the input tensor must hold the network's value type (float for Sequential, double for BasicSequential<double, ...>)");
+        if (!ws.kept_for_backward) net_detail::backward_without_training_forward();
         if constexpr (net_detail::input_matches<typename X::shape_type,
-                                                typename net_detail::batched<B, in_shape>::type>)
+                                                typename net_detail::batched<B, in_shape>::type> &&
+                      net_detail::element_matches<X, T>)
             root::backward(backward_context<T, B, batch_state<B>>{
                 params_, x.data(), ws.out_ptr(), ws.saved_ptr(), ws.dout_ptr(), dx ? dx->data() : nullptr, g.data,
                 ws.scratch_ptr(), state_ptr(ws.state), ws.dout_ptr()});

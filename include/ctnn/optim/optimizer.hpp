@@ -88,6 +88,18 @@ public:
     CTNN_REALTIME void step(P& params, const gradients& g) noexcept {
         step(space::data(params), space::grad_data(g));
     }
+    /// Another network type (or its gradients): a mistake, reported as one error.
+    template <class Other, class G>
+        requires(!std::is_pointer_v<std::remove_cvref_t<Other>> &&
+                 (!std::is_same_v<std::remove_cvref_t<Other>, P> || !std::is_same_v<std::remove_cvref_t<G>, gradients>))
+    void step(Other&&, const G&) noexcept {
+        static_assert(std::is_same_v<std::remove_cvref_t<Other>, P>,
+                      "ctnn: this optimizer was made for another network type: make it for the network it steps "
+                      "(optim::Adam<Net> for a Net)");
+        static_assert(!std::is_same_v<std::remove_cvref_t<Other>, P> ||
+                          std::is_same_v<std::remove_cvref_t<G>, gradients>,
+                      "ctnn: the gradients must be the network's own (Net::gradients)");
+    }
     /// The same on raw buffers of `size` values.
     CTNN_REALTIME void step(value_type* p, const value_type* g) noexcept {
         ++t_;

@@ -417,6 +417,14 @@ history fit_loop(Net& net, Opt& opt, const Ds& train_set, const Ds* validation, 
 /// called. Resuming gives bitwise the weights of training straight through.
 /// For checkpoints that `fit` writes itself, every N batches, and resuming
 /// from one, see train/checkpoint.hpp.
+/// `fit<64, Loss>`: the template arguments the wrong way round.
+template <std::size_t B, class Loss, class... Args>
+history fit(Args&&...) {
+    static_assert(!std::is_same_v<Loss, Loss>,
+                  "ctnn: fit takes the loss first, then the batch size: fit<SoftmaxCrossEntropy, 64>(net, opt, data, ...)");
+    return {};
+}
+
 template <class Loss, std::size_t B, Network Net, class Opt, class Ds>
 history fit(Net& net, Opt& opt, const Ds& train_set, std::type_identity_t<const Ds*> validation,
             const fit_options& o = {}, run_state<typename Net::value_type>* state = nullptr) {

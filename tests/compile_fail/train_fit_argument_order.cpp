@@ -1,0 +1,9 @@
+// expect: ctnn: fit takes the loss first, then the batch size
+#include <ctnn/ctnn.hpp>
+
+// fit's template arguments swapped.
+using Net = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<3>>;
+using Data = ctnn::train::Dataset<float, ctnn::Shape<4>>;
+void f(Net& net, ctnn::optim::Adam<Net>& adam, const Data& data) {
+    ctnn::train::fit<64, ctnn::SoftmaxCrossEntropy>(net, adam, data, nullptr);
+}
