@@ -20,3 +20,29 @@ using Data = ctnn::train::Dataset<float, ctnn::Shape<4>>;
 void fit(Reg& net, ctnn::optim::Adam<Reg>& adam, const Data& data) {
     ctnn::train::fit<ctnn::SoftmaxCrossEntropy, 64>(net, adam, data, nullptr);
 }
+
+// net_output_shape, net_param_assign_shape, net_param_view_equals, net_batch_without_workspace,
+// train_step_without_workspace, net_dense_zero fixed:
+using Three = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<3>>;
+float out(const Three& net, const ctnn::Tensor<float, 4>& x) {
+    ctnn::Tensor<float, 3> y = net.forward(x);
+    return y(0) + y(1);
+}
+float weights(Three& net, const ctnn::Tensor<float, 3, 4>& w, const ctnn::Tensor<float, 4>& x) {
+    net.param<"0.weight">().assign(w);
+    return net.forward(x)(0);
+}
+float batch(const Three& net, const Three::input_batch<8>& X, Three::workspace<8>& ws) {
+    net.forward(X, ws);
+    return ws.output()(0, 0) + ws.output()(7, 2);
+}
+using Eight = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<8>, ctnn::Dense<1>>;
+float train(Eight& net, Eight::workspace<8>& ws, Eight::gradients& g, ctnn::optim::Adam<Eight>& adam,
+            const Eight::input_batch<8>& X, const Eight::output_batch<8>& T, const ctnn::Tensor<float, 4>& x) {
+    auto y = net.forward(x);
+    net.forward<true>(X, ws);
+    const float loss = ctnn::MSE::compute(ws.output(), T, ws.output_grad());
+    net.backward(X, ws, g);
+    adam.step(net, g);
+    return loss + y(0) + ctnn::train::step<ctnn::MSE>(net, ws, g, adam, X, T);
+}

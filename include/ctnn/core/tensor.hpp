@@ -38,6 +38,14 @@ struct tensor_checks {
     static constexpr bool ok = is_element<T> && ValidShape<S>;
 };
 
+/// A tensor of shape `To` initialised from one of shape `From` (the
+/// requirement a compiler prints for that mistake).
+template <class To>
+struct tensor_of_shape {
+    template <class From>
+    static constexpr bool initialised_from = std::is_same_v<To, From>;
+};
+
 /// Index access shared by `Tensor` and `TensorView` (CRTP over `data()`).
 template <class Derived, class T, std::size_t... Dims>
 class tensor_access {
@@ -74,11 +82,14 @@ public:
         for (auto& e : *this) e = v;
     }
 
-    /// Copies the elements of a tensor or view of the same shape.
+    /// Copies the elements of a tensor or view of the same shape (e.g. into
+    /// `net.param<"0.weight">()`, a view with the parameter's shape).
     template <class Other>
-        requires std::is_same_v<typename Other::shape_type, shape_type>
     constexpr void assign(const Other& other) noexcept {
-        for (std::size_t i = 0; i < size; ++i) self().data()[i] = other.data()[i];
+        static_assert(std::is_same_v<typename Other::shape_type, shape_type>,
+                      "ctnn: assign copies a tensor of the same shape (a transposed weight is another shape)");
+        if constexpr (std::is_same_v<typename Other::shape_type, shape_type>)
+            for (std::size_t i = 0; i < size; ++i) self().data()[i] = other.data()[i];
     }
 
 private:
@@ -135,6 +146,18 @@ public:
         }
     }
 
+    /// From a tensor of another shape or element type: a mistake (a
+    /// network's output kept in a tensor of the wrong width, double data for
+    /// a float network), reported as one `ctnn:` error naming both shapes.
+    template <class U, std::size_t... E>
+        requires(!std::is_same_v<Shape<E...>, Shape<Dims...>> || !std::is_same_v<U, T>)
+    constexpr Tensor(const Tensor<U, E...>&) noexcept {
+        static_assert(detail::tensor_of_shape<Shape<Dims...>>::template initialised_from<Shape<E...>>,
+                      "ctnn: a tensor takes a tensor of its own shape");
+        static_assert(!std::is_same_v<Shape<E...>, Shape<Dims...>> || std::is_same_v<U, T>,
+                      "ctnn: a tensor takes a tensor of its own element type (float or double)");
+    }
+
     /// A tensor with every element `v`.
     static constexpr Tensor filled(T v) noexcept {
         Tensor t;
@@ -186,6 +209,16 @@ public:
     constexpr TensorView(const Tensor<std::remove_const_t<T>, Dims...>& t) noexcept
         requires std::is_const_v<T>
         : p_(t.data()) {}
+
+    /// `view = tensor` would only point the view elsewhere (a view is a
+    /// pointer, like std::span): a mistake when copying into a network's
+    /// parameter, so it is an error that says what copies.
+    template <class U, std::size_t... E>
+    constexpr TensorView& operator=(const Tensor<U, E...>&) noexcept {
+        static_assert(!std::is_same_v<U, U>,
+                      "ctnn: `view = tensor` does not copy: view.assign(tensor) copies a tensor of the view's shape");
+        return *this;
+    }
 
     constexpr T* data() const noexcept { return p_; }
 

@@ -41,6 +41,8 @@ struct layer {
         static constexpr bool produces = Produced::rank == 1;
     };
     static constexpr bool is_a_layer_spec = false;
+    /// A layer with no output features (`Dense<0>`).
+    static constexpr bool needs_at_least_one_output_feature = false;
     template <class In>
     struct body_keeps_the_shape_of_its_input {
         template <class Out>

@@ -22,8 +22,7 @@ namespace ctnn {
 /// A fully connected layer with `Out` features (and a bias unless `Bias`
 /// is false). `ExpectedIn`, if not 0, is the input width it must receive.
 template <std::size_t Out, bool Bias = true, std::size_t ExpectedIn = 0>
-struct Dense {
-    static_assert(Out > 0, "ctnn: Dense needs at least one output feature");
+struct Dense {  // Dense<0> is reported where it is bound (its binding's diagnose), naming its place
     static std::string name() {
         return "Dense<" + std::to_string(Out) + (Bias ? "" : ", no bias") + ">";
     }
@@ -118,7 +117,9 @@ struct binding<Dense<Out, Bias, ExpectedIn>> {
     template <class In, class Where>
     struct diagnose : require_flat<Out != 0 && In::rank != 1, Where, In>,
                       require_features<Out != 0 && In::rank == 1 && !accepts<In>, Where, ExpectedIn, In> {
-        static_assert(sizeof(Dense<Out, Bias, ExpectedIn>) > 0);  // Dense<0> reports itself
+        static_assert(Out != 0 ||
+                          check::layer<typename Where::path, typename Where::spec>::needs_at_least_one_output_feature,
+                      "ctnn: Dense needs at least one output feature");
     };
     template <class In, class Act = Identity>
     using type = dense<In::dims[0], Out, Bias, Act>;

@@ -14,6 +14,8 @@
 #include <cstddef>
 #include <string>
 
+#include "../core/config.hpp"
+#include "../layers/checks.hpp"
 #include "../layers/layer_concepts.hpp"
 
 namespace ctnn {

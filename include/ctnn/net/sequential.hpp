@@ -77,6 +77,22 @@ inline constexpr bool element_matches = std::is_same_v<typename X::value_type, T
     std::abort();
 }
 
+/// What a call that has already failed with a `ctnn:` error returns: it
+/// takes any later use (indexing, conversion to a tensor) silently, so that
+/// the user's next line adds no second error.
+template <class T>
+struct after_error {
+    template <class... I>
+    constexpr T operator()(I...) const noexcept {
+        return T{};
+    }
+    template <class U>
+    constexpr operator U() const noexcept {
+        return U{};
+    }
+    constexpr T* data() const noexcept { return nullptr; }
+};
+
 /// Index of the parameter called `name` in `table`, or the table's size.
 template <class Table>
 constexpr std::size_t find_param(const Table& table, std::string_view name) noexcept {
@@ -253,33 +269,41 @@ public:
     /// expression, for every layer but GELU (no constexpr erf) and
     /// training-mode dropout. A stateful network takes its state instead.
     template <TensorLike X>
-    CTNN_REALTIME constexpr output_type forward(const X& x) const noexcept {
+    CTNN_REALTIME constexpr auto forward(const X& x) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, in_shape>,
-                      "ctnn: the input tensor must have the network's input shape (one sample)");
+                      "ctnn: the input tensor must have the network's input shape (one sample; a batch goes through "
+                      "forward(X, ws) with a Net::workspace<B>)");
         static_assert(!net_detail::input_matches<typename X::shape_type, in_shape> ||
                           net_detail::element_matches<X, T>,
                       "ctnn: the input tensor must hold the network's value type (float for Sequential, double for BasicSequential<double, ...>)");
         static_assert(!stateful, "ctnn: this network keeps state between calls: call forward(x, state) "
                                  "with a Net::state_type");
-        output_type y;
         if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> &&
-                      net_detail::element_matches<X, T> && !stateful)
+                      net_detail::element_matches<X, T> && !stateful) {
+            output_type y;
             run_single(x.data(), y.data(), static_cast<state_type*>(nullptr));
-        return y;
+            return y;
+        } else {
+            return net_detail::after_error<T>{};
+        }
     }
 
     /// One sample of one stream: reads and advances `state`.
     template <TensorLike X>
-    CTNN_REALTIME constexpr output_type forward(const X& x, state_type& state) const noexcept {
+    CTNN_REALTIME constexpr auto forward(const X& x, state_type& state) const noexcept {
         static_assert(net_detail::input_matches<typename X::shape_type, in_shape>,
-                      "ctnn: the input tensor must have the network's input shape (one sample)");
+                      "ctnn: the input tensor must have the network's input shape (one sample; a batch goes through "
+                      "forward(X, ws) with a Net::workspace<B>)");
         static_assert(!net_detail::input_matches<typename X::shape_type, in_shape> ||
                           net_detail::element_matches<X, T>,
                       "ctnn: the input tensor must hold the network's value type (float for Sequential, double for BasicSequential<double, ...>)");
-        output_type y;
-        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> && net_detail::element_matches<X, T>)
+        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> && net_detail::element_matches<X, T>) {
+            output_type y;
             run_single(x.data(), y.data(), &state);
-        return y;
+            return y;
+        } else {
+            return net_detail::after_error<T>{};
+        }
     }
 
     /// A block of `N` consecutive steps of one stream (`xs` is `[N, in...]`,

@@ -17,12 +17,29 @@
 /// nothing to any parameter's gradient.
 
 #include <cstddef>
+#include <type_traits>
 
 #include "../core/config.hpp"
 #include "../core/tensor.hpp"
 #include "../net/network.hpp"
 
 namespace ctnn::train {
+
+namespace step_detail {
+template <class W>
+concept workspace_like = requires(W& w) {
+    W::batch;
+    w.output_grad();
+};
+/// `Args` could be a call of `step` (net, workspace, gradients, optimizer,
+/// inputs, targets[, n]) or, without the optimizer, of `gradients`.
+template <std::size_t Optimizer, class... Args>
+struct call_shape : std::false_type {};
+template <std::size_t Optimizer, class N, class W, class... Rest>
+struct call_shape<Optimizer, N, W, Rest...>
+    : std::bool_constant<workspace_like<std::remove_cvref_t<W>> && (sizeof...(Rest) == 3 + Optimizer ||
+                                                                     sizeof...(Rest) == 4 + Optimizer)> {};
+}  // namespace step_detail
 
 /// Forward, loss and backward: `g` gets ∂loss/∂parameters; returns the loss
 /// of the first `n` rows.
@@ -42,6 +59,25 @@ CTNN_REALTIME auto step(Net& net, Workspace& ws, typename Net::gradients& g, Opt
     const auto loss = gradients<Loss>(net, ws, g, x, t, n);
     opt.step(net, g);
     return loss;
+}
+
+/// Arguments that do not make a training step (a missing workspace, a
+/// swapped pair): one error that shows the call.
+template <class Loss, class... Args>
+    requires(!step_detail::call_shape<1, Args...>::value)
+float step(Args&&...) noexcept {
+    static_assert(!std::is_same_v<Loss, Loss>,
+                  "ctnn: train::step takes (net, workspace, gradients, optimizer, inputs, targets[, n]), e.g. "
+                  "train::step<MSE>(*net, *ws, *g, *adam, X, Y) with ws a Net::workspace<B>");
+    return 0;
+}
+template <class Loss, class... Args>
+    requires(!step_detail::call_shape<0, Args...>::value)
+float gradients(Args&&...) noexcept {
+    static_assert(!std::is_same_v<Loss, Loss>,
+                  "ctnn: train::gradients takes (net, workspace, gradients, inputs, targets[, n]), e.g. "
+                  "train::gradients<MSE>(*net, *ws, *g, X, Y) with ws a Net::workspace<B>");
+    return 0;
 }
 
 }  // namespace ctnn::train
