@@ -261,6 +261,10 @@ struct recurrent {
 
     template <class T, std::size_t B, bool Train, class S>
     CTNN_REALTIME static void forward(const forward_context<T, B, Train, S>& c) noexcept {
+        if constexpr (!Train && B == 1 && Steps == 1 && simd::step_kernel_fits<T, H>) {
+            stream_step(c);
+            return;
+        }
         T* gi = c.scratch;
         T* gh = gi + gi_size<T, B>;
         T* work = gh + row_size<T, B>;  // inference: two h sequences, one c sequence
@@ -396,6 +400,40 @@ struct recurrent {
     }
 
 private:
+    /// One step of one stream at inference (the streaming call): simd's step
+    /// kernels read h (and c) from the state and write the new ones there.
+    template <class T, bool Train, class S>
+    CTNN_INLINE static void stream_step(const forward_context<T, 1, Train, S>& c) noexcept {
+        alignas(64) T zeros[H]{};
+        alignas(64) T buf[2 * H];
+        alignas(64) T cbuf[has_c ? H : 1];
+        const T* x = c.in;
+        const T* p = c.params;
+        for (std::size_t l = 0; l < L; ++l) {
+            const T* hp = c.state ? c.state->h + l * H : zeros;
+            T* ho = l + 1 == L ? c.out : c.state ? c.state->h + l * H : buf + (l % 2) * H;
+            auto run = [&]<std::size_t Fl>() CTNN_INLINE_LAMBDA {
+                const T* wih = p + tensor_at<T>(l, 0);
+                const T* whh = p + tensor_at<T>(l, 1);
+                const T* bih = p + tensor_at<T>(l, 2);
+                const T* bhh = p + tensor_at<T>(l, 3);
+                if constexpr (has_c) {
+                    const T* cp = c.state ? c.state->c + l * H : zeros;
+                    T* co = c.state ? c.state->c + l * H : cbuf;
+                    simd::lstm_step_n<Fl, H>(wih, whh, bih, bhh, x, hp, cp, ho, co);
+                } else {
+                    simd::gru_step_n<Fl, H>(wih, whh, bih, bhh, x, hp, ho);
+                }
+            };
+            if (l == 0)
+                run.template operator()<F>();
+            else
+                run.template operator()<H>();
+            if (l + 1 == L && c.state) rnn_detail::copy<H>(c.out, c.state->h + l * H);
+            x = ho;
+        }
+    }
+
     /// The outputs h_1..h_T `[T, B, H]` of stacked layer l - 1.
     template <class T, std::size_t B, bool Train, class C>
     static const T* prev_out(const C& c, const T* work, std::size_t l) noexcept {

@@ -20,7 +20,7 @@ TEST_CASE("GRU: PyTorch parity (sequence, stacked with the last step, given init
 }
 
 TEST_CASE("GRU: streaming one step per call equals the sequence call", "[layers][recurrent][gru][stream]") {
-    recurrent_checks::check_streaming<GRU>();
+    recurrent_checks::check_all_streaming<GRU>();
 }
 
 TEST_CASE("GRU: two windows with the state carried equal one long window", "[layers][recurrent][gru][stream]") {
