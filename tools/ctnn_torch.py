@@ -76,3 +76,39 @@ class Add(nn.Module):
         for b in self.branches[1:]:
             y = y + b(x)
         return y
+
+
+# ---- recurrent layers (ctnn's GRU<H, Layers, Returns> and LSTM<...>) -------------
+#
+#   ctnn                              PyTorch                                  parameter names
+#   GRU<H, L>  on [T, F] samples      GRU(F, H, num_layers=L)                  <i>.weight_ih_l0 [3H, F], <i>.weight_hh_l0 [3H, H],
+#   GRU<H, L, Returns::last>          GRU(F, H, num_layers=L, last=True)       <i>.bias_ih_l0 [3H], <i>.bias_hh_l0 [3H], ..._l1
+#   LSTM<...>                         LSTM(F, H, ...)                          the same with 4H (gates i, f, g, o)
+#
+# batch_first=True; forward returns the output sequence [B, T, H] (or its
+# last step [B, H] with last=True) instead of nn.GRU's (output, h_n) tuple,
+# so the module sits in an nn.Sequential with nn.GRU's parameter names.
+# `hx` (h0, or (h0, c0) for LSTM) is the initial state, ctnn's state.h / state.c.
+
+class GRU(nn.GRU):
+    """nn.GRU(batch_first=True) returning its output tensor, or its last step."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, last=False):
+        super().__init__(input_size, hidden_size, num_layers=num_layers, batch_first=True)
+        self.last = last
+
+    def forward(self, x, hx=None):
+        out, _ = super().forward(x, hx)
+        return out[:, -1] if self.last else out
+
+
+class LSTM(nn.LSTM):
+    """nn.LSTM(batch_first=True) returning its output tensor, or its last step."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, last=False):
+        super().__init__(input_size, hidden_size, num_layers=num_layers, batch_first=True)
+        self.last = last
+
+    def forward(self, x, hx=None):
+        out, _ = super().forward(x, hx)
+        return out[:, -1] if self.last else out

@@ -9,4 +9,5 @@
 #include "layers/flatten.hpp"
 #include "layers/layer_concepts.hpp"
 #include "layers/prelu.hpp"
+#include "layers/recurrent.hpp"
 #include "layers/softmax.hpp"
