@@ -175,7 +175,7 @@ int main(int argc, char** argv) {
     Live::state_type voice{};
     const auto t0 = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < whole; ++i) {
-        const Tensor<float, 1> in{{x_test[i]}};
+        const Tensor<float, 1> in{x_test[i]};
         y_live[i] = live->forward(in, voice)(0);
     }
     const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -231,7 +231,7 @@ int main(int argc, char** argv) {
         Live::state_type fresh{};
         examples::Csv wave(opt, "amp_model_wave.csv", "ms,input,target,model");
         for (std::size_t i = 0; i < len; ++i) {
-            const Tensor<float, 1> in{{probe[i]}};
+            const Tensor<float, 1> in{probe[i]};
             wave.row(1000.0 * double(i) / rate, probe[i], probe_target[i], live->forward(in, fresh)(0));
         }
         wave.close();
