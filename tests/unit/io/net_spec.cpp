@@ -58,6 +58,11 @@ TEST_CASE("parse_net_spec gives the parameters of the real type", "[io][net_spec
         "float");
     same_as_type<Sequential<Input<7, 3>, PerStep<Dense<5>>, Tanh, PerStep<Dense<2>>, Flatten, Dense<1>>>(
         "Sequential<Input<7, 3>, PerStep<Dense<5>>, Tanh, PerStep<Dense<2>>, Flatten, Dense<1>>", "float");
+    same_as_type<Sequential<Input<9, 3>, GRU<5>, PerStep<Dense<2>>, LSTM<4, 2, Returns::last>, Dense<1>>>(
+        "Sequential<Input<9, 3>, GRU<5>, PerStep<Dense<2>>, LSTM<4, 2, ctnn::Returns::last>, Dense<1>>", "float");
+    same_as_type<Sequential<Input<3>, LSTM<6>, Dense<1>>>("Sequential<Input<3>, LSTM<6>, Dense<1>>", "float");
+    REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<4>, GRU<5, 1, Returns::first>>"),
+                        Contains("layer 0 GRU's third argument is Returns::sequence or Returns::last"));
     REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<4>, PerStep<Dense<2>>>"),
                         Contains("layer 0 PerStep needs a sequence [T, ...], it gets [4]"));
 }
