@@ -47,11 +47,12 @@ void LibtorchMlp::parameters(float* w1, float* b1, float* w2, float* b2) const {
 
 struct LibtorchGru::impl {
     std::int64_t batch, steps, features, hidden;
+    bool last;
     torch::nn::GRU gru;
     torch::nn::Linear head;
     std::unique_ptr<torch::optim::Adam> adam;
-    impl(std::int64_t b, std::int64_t t, std::int64_t f, std::int64_t h)
-        : batch(b), steps(t), features(f), hidden(h),
+    impl(std::int64_t b, std::int64_t t, std::int64_t f, std::int64_t h, bool l)
+        : batch(b), steps(t), features(f), hidden(h), last(l),
           gru(torch::nn::GRUOptions(f, h).batch_first(true)), head(h, 1) {}
     std::vector<torch::Tensor> params() const {
         return {gru->named_parameters()["weight_ih_l0"], gru->named_parameters()["weight_hh_l0"],
@@ -61,8 +62,8 @@ struct LibtorchGru::impl {
 };
 
 LibtorchGru::LibtorchGru(std::int64_t batch, std::int64_t steps, std::int64_t features, std::int64_t hidden,
-                         const float* const params[6])
-    : p_(std::make_unique<impl>(batch, steps, features, hidden)) {
+                         bool last_step, const float* const params[6])
+    : p_(std::make_unique<impl>(batch, steps, features, hidden, last_step)) {
     torch::set_num_threads(1);
     torch::NoGradGuard no_grad;
     auto ps = p_->params();
@@ -77,9 +78,11 @@ LibtorchGru::~LibtorchGru() = default;
 
 float LibtorchGru::step(const float* x, const float* y) {
     const auto input = torch::from_blob(const_cast<float*>(x), {p_->batch, p_->steps, p_->features});
-    const auto target = torch::from_blob(const_cast<float*>(y), {p_->batch, p_->steps, 1});
+    const auto target = p_->last ? torch::from_blob(const_cast<float*>(y), {p_->batch, 1})
+                                 : torch::from_blob(const_cast<float*>(y), {p_->batch, p_->steps, 1});
     p_->adam->zero_grad();
     auto out = std::get<0>(p_->gru->forward(input));
+    if (p_->last) out = out.select(1, p_->steps - 1);
     auto loss = torch::mse_loss(p_->head->forward(out), target);
     loss.backward();
     p_->adam->step();

@@ -28,17 +28,18 @@ private:
 };
 
 /// `GRU(features, hidden, batch_first=True)` then `Linear(hidden, 1)` on
-/// every step, MSE over all steps, `optim::Adam(1e-3)`.
+/// every step (or on the last step only, `last_step`), MSE, `optim::Adam(1e-3)`.
 class LibtorchGru {
 public:
     /// Starts from ctnn's parameters in PyTorch's layout and order:
     /// weight_ih_l0, weight_hh_l0, bias_ih_l0, bias_hh_l0, then the Linear's
     /// weight and bias.
-    LibtorchGru(std::int64_t batch, std::int64_t steps, std::int64_t features, std::int64_t hidden,
+    LibtorchGru(std::int64_t batch, std::int64_t steps, std::int64_t features, std::int64_t hidden, bool last_step,
                 const float* const params[6]);
     ~LibtorchGru();
     /// One training step on `x` [batch, steps, features] and targets
-    /// `y` [batch, steps, 1], every sequence from a zero state; returns the loss.
+    /// `y` [batch, steps, 1] (`[batch, 1]` with `last_step`), every sequence
+    /// from a zero state; returns the loss.
     float step(const float* x, const float* y);
     /// Copies the current parameters out, in the same layout and order.
     void parameters(float* const params[6]) const;
