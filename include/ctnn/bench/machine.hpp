@@ -8,7 +8,7 @@
 /// CPU model, the SIMD architecture ctnn compiled for, the FTZ/DAZ state,
 /// the compiler and the load average. No Google Benchmark here.
 ///
-/// `machine_limits::get()` measures on first use (about 0.3 s) and caches
+/// `limits()` measures on first use (about 0.7 s) and caches
 /// the result; `CTNN_PEAK_GFLOPS` overrides the measured float peak.
 
 #include <algorithm>
@@ -84,7 +84,7 @@ inline double copy_bandwidth(std::size_t bytes, double min_s) {
             simd::copy(b.get(), a.get(), n);
             asm volatile("" ::"r"(b.get()) : "memory");  // the copy is used
         },
-        3, min_s);
+        5, min_s);
     return 2.0 * double(n * sizeof(float)) / s / 1e9;
 }
 
@@ -99,7 +99,7 @@ double fma_peak(double min_s) {
             flops = simd::fma_throughput<T>(acc, rounds);
             asm volatile("" ::"r"(acc) : "memory");
         },
-        3, min_s);
+        7, min_s);
     return flops / s / 1e9;
 }
 
@@ -129,7 +129,8 @@ double fma_peak(double min_s) {
     return c;
 }
 
-/// Measures the limits of this machine (one core): about 0.3 s.
+/// Measures the limits of this machine (one core), each the best of several
+/// timings (other processes only slow a timing down): about 0.7 s.
 [[nodiscard]] inline machine_limits measure_machine() {
     machine_limits m;
     m.caches = read_cache_sizes();
