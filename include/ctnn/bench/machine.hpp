@@ -8,11 +8,10 @@
 /// CPU model, the SIMD architecture ctnn compiled for, the FTZ/DAZ state,
 /// the compiler and the load average. No Google Benchmark here.
 ///
-/// `limits()` measures on first use (about 0.7 s) and caches
+/// `limits()` measures on first use (about 0.5 s) and caches
 /// the result; `CTNN_PEAK_GFLOPS` overrides the measured float peak.
 
 #include <algorithm>
-#include <chrono>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include <time.h>    // clock_gettime
 #include <unistd.h>  // sysconf
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -52,20 +52,37 @@ inline std::string read_line(const std::string& path) {
     return line;
 }
 
-/// Seconds of the best of `reps` timings of `run()`, each repeated until it
-/// takes at least `min_s`; returns seconds per call.
+/// CPU time of this thread in seconds: a timing is not charged for the time
+/// the thread waited for a core (the machine may be shared).
+inline double thread_seconds() noexcept {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+
+/// Seconds per call of `run()`: the best of `reps` windows, each repeating
+/// it for at least `min_s` of CPU time. Many short windows: interference
+/// only ever slows a window down, so the best one is the machine's own speed.
 template <class Run>
 double best_time(Run run, int reps, double min_s) {
-    using clock = std::chrono::steady_clock;
+    // calls between two clock reads: enough for 50 µs, so reading the
+    // clock (a system call) costs nothing measurable
+    std::size_t batch = 1;
+    for (;;) {
+        const double t0 = thread_seconds();
+        for (std::size_t k = 0; k < batch; ++k) run();
+        if (thread_seconds() - t0 >= 5e-5 || batch >= (std::size_t(1) << 24)) break;
+        batch *= 2;
+    }
     double best = 1e300;
     for (int r = 0; r < reps; ++r) {
         std::size_t calls = 0;
-        const auto t0 = clock::now();
+        const double t0 = thread_seconds();
         double elapsed = 0;
         do {
-            run();
-            ++calls;
-            elapsed = std::chrono::duration<double>(clock::now() - t0).count();
+            for (std::size_t k = 0; k < batch; ++k) run();
+            calls += batch;
+            elapsed = thread_seconds() - t0;
         } while (elapsed < min_s);
         best = std::min(best, elapsed / double(calls));
     }
@@ -74,7 +91,7 @@ double best_time(Run run, int reps, double min_s) {
 
 /// Copy bandwidth (GB/s, read + written) with source and destination of
 /// `bytes` each.
-inline double copy_bandwidth(std::size_t bytes, double min_s) {
+inline double copy_bandwidth(std::size_t bytes, int reps, double min_s) {
     const std::size_t n = std::max<std::size_t>(bytes / sizeof(float), 64);
     std::unique_ptr<float[]> a(new float[n]), b(new float[n]);
     for (std::size_t i = 0; i < n; ++i) a[i] = float(i % 251);
@@ -84,7 +101,7 @@ inline double copy_bandwidth(std::size_t bytes, double min_s) {
             simd::copy(b.get(), a.get(), n);
             asm volatile("" ::"r"(b.get()) : "memory");  // the copy is used
         },
-        5, min_s);
+        reps, min_s);
     return 2.0 * double(n * sizeof(float)) / s / 1e9;
 }
 
@@ -99,7 +116,7 @@ double fma_peak(double min_s) {
             flops = simd::fma_throughput<T>(acc, rounds);
             asm volatile("" ::"r"(acc) : "memory");
         },
-        7, min_s);
+        25, min_s);
     return flops / s / 1e9;
 }
 
@@ -130,22 +147,23 @@ double fma_peak(double min_s) {
 }
 
 /// Measures the limits of this machine (one core), each the best of several
-/// timings (other processes only slow a timing down): about 0.7 s.
+/// timings (other processes only slow a timing down): about 0.5 s.
 [[nodiscard]] inline machine_limits measure_machine() {
     machine_limits m;
     m.caches = read_cache_sizes();
-    m.peak_gflops_float = machine_detail::fma_peak<float>(0.02);
-    m.peak_gflops_double = machine_detail::fma_peak<double>(0.02);
-    // source and destination together fill a quarter of the level: they stay
-    // there; DRAM gets 4x the last level (or 64 MB without one)
-    m.bandwidth_gbs[0] = machine_detail::copy_bandwidth(m.caches.l1 / 8, 0.01);
-    m.bandwidth_gbs[1] = machine_detail::copy_bandwidth(m.caches.l2 / 8, 0.01);
+    m.peak_gflops_float = machine_detail::fma_peak<float>(0.002);
+    m.peak_gflops_double = machine_detail::fma_peak<double>(0.002);
+    // source and destination together fill a quarter of the level: they stay there
+    m.bandwidth_gbs[0] = machine_detail::copy_bandwidth(m.caches.l1 / 8, 25, 0.002);
+    m.bandwidth_gbs[1] = machine_detail::copy_bandwidth(m.caches.l2 / 8, 25, 0.002);
     const std::size_t l3 = m.caches.l3 ? m.caches.l3 : 0;
     // a huge shared L3 (a VM may report hundreds of MB) is capped at 32 MB a side
     m.bandwidth_gbs[2] =
-        l3 ? machine_detail::copy_bandwidth(std::min<std::size_t>(l3 / 8, 32u << 20), 0.02) : m.bandwidth_gbs[1];
-    const std::size_t dram = std::min<std::size_t>(std::max<std::size_t>(l3 * 2, 64u << 20), 512u << 20);
-    m.bandwidth_gbs[3] = machine_detail::copy_bandwidth(dram, 0.05);
+        l3 ? machine_detail::copy_bandwidth(std::min<std::size_t>(l3 / 8, 32u << 20), 9, 0.005) : m.bandwidth_gbs[1];
+    // DRAM: twice the last level, between 64 and 128 MB a side (a virtual
+    // machine may report an L3 of hundreds of MB: then this is a lower bound)
+    const std::size_t dram = std::min<std::size_t>(std::max<std::size_t>(l3 * 2, 64u << 20), 128u << 20);
+    m.bandwidth_gbs[3] = machine_detail::copy_bandwidth(dram, 5, 0.02);
     if (const char* env = std::getenv("CTNN_PEAK_GFLOPS")) {
         const double v = std::strtod(env, nullptr);
         if (v > 0) {
