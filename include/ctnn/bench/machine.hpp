@@ -1,8 +1,8 @@
 #pragma once
 /// \file machine.hpp
 /// The machine's limits, measured once per process: the single-core FMA
-/// peak (GFLOP/s, float and double) and the copy bandwidth (GB/s, bytes read
-/// plus bytes written) of L1, L2, L3 and DRAM, with buffers sized from the
+/// peak (GFLOP/s, float and double) and the read and copy bandwidths (GB/s;
+/// a copy counts bytes read plus bytes written) of L1, L2, L3 and DRAM, with buffers sized from the
 /// cache sizes the kernel reports (`/sys/devices/system/cpu/cpu0/cache`, or
 /// `sysconf`). Also what a benchmark's context says about the machine: the
 /// CPU model, the SIMD architecture ctnn compiled for, the FTZ/DAZ state,
@@ -89,20 +89,35 @@ double best_time(Run run, int reps, double min_s) {
     return best;
 }
 
-/// Copy bandwidth (GB/s, read + written) with source and destination of
-/// `bytes` each.
-inline double copy_bandwidth(std::size_t bytes, int reps, double min_s) {
+/// Read and copy bandwidths (GB/s; a copy counts read + written) with
+/// buffers of `bytes` each.
+struct stream_rates {
+    double read = 0, copy = 0;
+};
+inline stream_rates stream_bandwidth(std::size_t bytes, int reps, double min_s) {
     const std::size_t n = std::max<std::size_t>(bytes / sizeof(float), 64);
     std::unique_ptr<float[]> a(new float[n]), b(new float[n]);
     for (std::size_t i = 0; i < n; ++i) a[i] = float(i % 251);
     simd::copy(b.get(), a.get(), n);  // first touch and warm-up
-    const double s = best_time(
+    stream_rates r;
+    const double copy_s = best_time(
         [&] {
             simd::copy(b.get(), a.get(), n);
             asm volatile("" ::"r"(b.get()) : "memory");  // the copy is used
         },
         reps, min_s);
-    return 2.0 * double(n * sizeof(float)) / s / 1e9;
+    float sink = 0;
+    const double read_s = best_time(
+        [&] {
+            sink += simd::read(a.get(), n);
+            asm volatile("" ::"r"(a.get()) : "memory");
+        },
+        reps, min_s);
+    volatile float keep = sink;  // the sums are used
+    (void)keep;
+    r.copy = 2.0 * double(n * sizeof(float)) / copy_s / 1e9;
+    r.read = double(n * sizeof(float)) / read_s / 1e9;
+    return r;
 }
 
 template <class T>
@@ -153,17 +168,26 @@ double fma_peak(double min_s) {
     m.caches = read_cache_sizes();
     m.peak_gflops_float = machine_detail::fma_peak<float>(0.002);
     m.peak_gflops_double = machine_detail::fma_peak<double>(0.002);
-    // source and destination together fill a quarter of the level: they stay there
-    m.bandwidth_gbs[0] = machine_detail::copy_bandwidth(m.caches.l1 / 8, 25, 0.002);
-    m.bandwidth_gbs[1] = machine_detail::copy_bandwidth(m.caches.l2 / 8, 25, 0.002);
-    const std::size_t l3 = m.caches.l3 ? m.caches.l3 : 0;
-    // a huge shared L3 (a VM may report hundreds of MB) is capped at 32 MB a side
-    m.bandwidth_gbs[2] =
-        l3 ? machine_detail::copy_bandwidth(std::min<std::size_t>(l3 / 8, 32u << 20), 9, 0.005) : m.bandwidth_gbs[1];
+    // a read buffer, or a copy's source and destination together, fill at
+    // most half the level (L1) or a quarter of it: they stay there
+    const std::size_t l3 = m.caches.l3;
     // DRAM: twice the last level, between 64 and 128 MB a side (a virtual
     // machine may report an L3 of hundreds of MB: then this is a lower bound)
     const std::size_t dram = std::min<std::size_t>(std::max<std::size_t>(l3 * 2, 64u << 20), 128u << 20);
-    m.bandwidth_gbs[3] = machine_detail::copy_bandwidth(dram, 5, 0.02);
+    const machine_detail::stream_rates rates[4] = {
+        machine_detail::stream_bandwidth(m.caches.l1 / 4, 25, 0.002),
+        machine_detail::stream_bandwidth(m.caches.l2 / 8, 25, 0.002),
+        l3 ? machine_detail::stream_bandwidth(std::min<std::size_t>(l3 / 8, 32u << 20), 9, 0.005)
+           : machine_detail::stream_rates{},
+        machine_detail::stream_bandwidth(dram, 5, 0.02)};
+    for (std::size_t k = 0; k < 4; ++k) {
+        m.bandwidth_gbs[k] = rates[k].read;
+        m.copy_gbs[k] = rates[k].copy;
+    }
+    if (!l3) {  // no L3: the level is never chosen; keep the table monotone
+        m.bandwidth_gbs[2] = m.bandwidth_gbs[1];
+        m.copy_gbs[2] = m.copy_gbs[1];
+    }
     if (const char* env = std::getenv("CTNN_PEAK_GFLOPS")) {
         const double v = std::strtod(env, nullptr);
         if (v > 0) {

@@ -30,7 +30,7 @@
 /// Counters: `ns/sample`, `samples/s`, `GFLOP/s`, `GB/s` (the working set
 /// per call over the time), `weight_bytes`, `act_bytes`, `AI` (flops per
 /// byte), `pct_peak` (of the measured FMA peak), `pct_bw` (of the measured
-/// copy bandwidth of the level the working set lives in), `pct_roof` (of
+/// read bandwidth of the level the working set lives in), `pct_roof` (of
 /// the roofline's attainable GFLOP/s) and `allocs` (per iteration, when
 /// counted: allocations.hpp); the label says the bound: `compute bound` or
 /// `memory bound (L2)`. The definitions of flops and bytes: costs.hpp.
@@ -123,6 +123,9 @@ inline void add_context() {
     std::snprintf(buf, sizeof buf, "L1 %.1f, L2 %.1f, L3 %.1f, DRAM %.1f", m.bandwidth_gbs[0], m.bandwidth_gbs[1],
                   m.bandwidth_gbs[2], m.bandwidth_gbs[3]);
     benchmark::AddCustomContext("ctnn_bandwidth_gbs", buf);
+    std::snprintf(buf, sizeof buf, "L1 %.1f, L2 %.1f, L3 %.1f, DRAM %.1f", m.copy_gbs[0], m.copy_gbs[1], m.copy_gbs[2],
+                  m.copy_gbs[3]);
+    benchmark::AddCustomContext("ctnn_copy_gbs", buf);
     const double load = load_per_core();
     std::snprintf(buf, sizeof buf, "%.2f", load);
     benchmark::AddCustomContext("ctnn_load_per_core", buf);

@@ -32,14 +32,17 @@ enum class memory_level : unsigned char { l1, l2, l3, dram };
     }
 }
 
-/// What one core of the machine can do: FMA peaks (GFLOP/s) and the copy
-/// bandwidth of each level (GB/s, bytes read + written), indexed by
-/// `memory_level`.
+/// What one core of the machine can do: FMA peaks (GFLOP/s) and the
+/// bandwidth of each level (GB/s), indexed by `memory_level`: reading
+/// (`bandwidth_gbs`, the roofline's memory roofs: a network mostly reads
+/// its weights and activations) and copying (`copy_gbs`, bytes read +
+/// written, for reference).
 struct machine_limits {
     cache_sizes caches;
     double peak_gflops_float = 0;
     double peak_gflops_double = 0;
     std::array<double, 4> bandwidth_gbs{};
+    std::array<double, 4> copy_gbs{};
     bool peak_overridden = false;  ///< CTNN_PEAK_GFLOPS replaced the measured float peak
 
     template <class T>

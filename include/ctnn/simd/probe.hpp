@@ -9,7 +9,9 @@
 ///    cover the FMA latency on two ports, so the loop runs at the FMA units'
 ///    throughput; returns the floating-point operations done (2 per lane).
 ///  - `copy<T, A>(dst, src, n)`: `n` elements copied with pack loads and
-///    stores (the read and write streams of a cache level).
+///    stores (the read and write streams of a cache level);
+///  - `read<T, A>(src, n)`: the sum of `n` elements, many streams at once
+///    (reading alone: what inference mostly does).
 /// Neither allocates; timing is the caller's.
 
 #include <cstddef>
@@ -58,6 +60,31 @@ inline void copy(T* __restrict dst, const T* __restrict src, std::size_t n) noex
         P::store(dst + i + 3 * w, v3);
     }
     for (; i < n; ++i) dst[i] = src[i];
+}
+
+/// Streams `read` reads at once.
+inline constexpr std::size_t read_streams = 8;
+
+/// The sum of `n` elements read with packs of `A`: `read_streams` streams
+/// (equal parts of the buffer, as a GEMV tile reads a pack of rows at once),
+/// an accumulator each, so neither the adds' latency nor one stream's
+/// prefetcher limits the loads.
+template <class T, class A = best_arch>
+[[nodiscard]] inline T read(const T* src, std::size_t n) noexcept {
+    using P = pack_traits<T, A>;
+    using V = typename P::type;
+    constexpr std::size_t w = P::width;
+    const std::size_t part = n / (read_streams * w) * w;  // whole packs a stream
+    T total = T(0);
+    [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
+        V a[] = {(void(K), P::splat(T(0)))...};
+        for (std::size_t i = 0; i < part; i += w) ((a[K] = a[K] + P::load(src + K * part + i)), ...);
+        V sum = P::splat(T(0));
+        ((sum = sum + a[K]), ...);
+        total = P::sum(sum);
+    }(std::make_index_sequence<read_streams>{});
+    for (std::size_t i = read_streams * part; i < n; ++i) total += src[i];
+    return total;
 }
 
 }  // namespace ctnn::simd

@@ -327,6 +327,9 @@ TEST_CASE("kit: the probes' kernels", "[bench][kit][simd]") {
     simd::copy(dst.data(), src.data(), 1001);
     for (std::size_t i = 0; i < 1001; ++i) REQUIRE(dst[i] == src[i]);
     CHECK(dst[1001] == -1.0f);
+    // the read probe sums every element once, whatever the tail: 0.5·(0 + … + n-1)
+    for (std::size_t n : {std::size_t(1003), std::size_t(7), std::size_t(512)})
+        CHECK(simd::read(src.data(), n) == Approx(0.25 * double(n) * double(n - 1)).epsilon(1e-6));
 }
 
 TEST_CASE("kit: the machine's limits", "[bench][kit]") {
@@ -342,6 +345,7 @@ TEST_CASE("kit: the machine's limits", "[bench][kit]") {
     CHECK(m.peak_gflops_float > 0.1);
     CHECK(m.peak_gflops_double > 0.05);
     for (double b : m.bandwidth_gbs) CHECK(b > 0.1);
+    for (double b : m.copy_gbs) CHECK(b > 0.1);
     CHECK(!bench::cpu_model().empty());
     CHECK(!bench::compiler().empty());
 }
