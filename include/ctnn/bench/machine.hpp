@@ -95,8 +95,14 @@ struct stream_rates {
     double read = 0, copy = 0;
 };
 inline stream_rates stream_bandwidth(std::size_t bytes, int reps, double min_s) {
-    const std::size_t n = std::max<std::size_t>(bytes / sizeof(float), 64);
-    std::unique_ptr<float[]> a(new float[n]), b(new float[n]);
+    const std::size_t n = (std::max<std::size_t>(bytes / sizeof(float), 64) + 15) / 16 * 16;
+    // 64-byte aligned: a pack load never straddles two cache lines
+    struct release {
+        void operator()(float* p) const noexcept { std::free(p); }
+    };
+    std::unique_ptr<float[], release> a(static_cast<float*>(std::aligned_alloc(64, n * sizeof(float)))),
+        b(static_cast<float*>(std::aligned_alloc(64, n * sizeof(float))));
+    if (!a || !b) return {};
     for (std::size_t i = 0; i < n; ++i) a[i] = float(i % 251);
     simd::copy(b.get(), a.get(), n);  // first touch and warm-up
     stream_rates r;
