@@ -22,4 +22,4 @@ plot roof(x, bw_l1) title sprintf("L1 %.0f GB/s", bw_l1) lw 2, \
      roof(x, bw_l3) title sprintf("L3 %.0f GB/s", bw_l3) lw 2, \
      roof(x, bw_dram) title sprintf("DRAM %.0f GB/s", bw_dram) lw 2, \
      datafile using 2:3 with points pt 7 ps 1.2 lc rgb "black" title "measured", \
-     datafile using 2:3:1 with labels offset 1,0.6 left font ",8" notitle
+     datafile using 2:3:1 with labels offset 1,0.6 left font ",8" noenhanced notitle
