@@ -5,6 +5,13 @@
 /// before anything is timed, the timing loop with `GFLOP/s` and `pct_peak`
 /// counters, flush-to-zero/denormals-are-zero on at start-up, and the
 /// context lines of the JSON. Names are `<workload>/<impl>`.
+///
+/// These are thin wrappers over ctnn's benchmark kit (include/ctnn/bench/,
+/// the same code users get with `ctnn/bench.hpp`): the peak is the kit's
+/// measured FMA throughput (not a typed constant), the agreement error is
+/// the kit's norm-wise relative error, FTZ/DAZ and the context (CPU,
+/// caches, measured peaks and bandwidths, SIMD architecture, compiler,
+/// load) come from the kit. The API is unchanged.
 
 #include <algorithm>
 #include <cmath>
@@ -22,13 +29,17 @@
 #include <benchmark/benchmark.h>
 #include <Eigen/Core>
 
+#include <ctnn/bench/check.hpp>
+#include <ctnn/bench/machine.hpp>
+#include <ctnn/bench/register.hpp>
 #include <ctnn/simd/arch.hpp>
 
 namespace ctnn_bench {
 
-/// Single-core FP32 peak of the reference machine (see kernels.cpp);
-/// CTNN_PEAK_GFLOPS overrides.
-inline double peak_gflops = 246.0;
+/// Single-core FP32 peak that `pct_peak` divides by: this machine's FMA
+/// throughput, measured once by the kit (`ctnn::bench::limits()`, set by
+/// `run_main` before any timing); CTNN_PEAK_GFLOPS overrides.
+inline double peak_gflops = 0.0;
 
 /// Largest relative difference ctnn and a peer may show on a workload.
 inline constexpr double max_rel_error = 1e-4;
@@ -45,17 +56,8 @@ inline void fill_normal(float* p, std::size_t n, std::mt19937& rng) {
 }
 
 /// max |a - b| / max |b| over n values: a norm-wise relative error, so
-/// values that cancel to near zero do not count as failures.
-inline double rel_error(const float* a, const float* b, std::size_t n) {
-    double diff = 0.0, scale = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-        const double x = a[i], y = b[i];
-        if (!std::isfinite(x) || !std::isfinite(y)) return INFINITY;
-        diff = std::max(diff, std::abs(x - y));
-        scale = std::max(scale, std::abs(y));
-    }
-    return scale > 0.0 ? diff / scale : diff;
-}
+/// values that cancel to near zero do not count as failures (the kit's).
+inline double rel_error(const float* a, const float* b, std::size_t n) { return ctnn::bench::rel_error(a, b, n); }
 /// The same for two scalars.
 inline double rel_error(double a, double b) {
     if (!std::isfinite(a) || !std::isfinite(b)) return INFINITY;
@@ -70,7 +72,7 @@ inline void set_counters(benchmark::State& state, double flops, double elems = 0
     if (flops > 0) {
         const double gflop = flops / 1e9;
         state.counters["GFLOP/s"] = C(gflop, C::kIsIterationInvariantRate);
-        state.counters["pct_peak"] = C(gflop / peak_gflops * 100.0, C::kIsIterationInvariantRate);
+        if (peak_gflops > 0) state.counters["pct_peak"] = C(gflop / peak_gflops * 100.0, C::kIsIterationInvariantRate);
     }
     if (elems > 0) state.counters["Gelem/s"] = C(elems / 1e9, C::kIsIterationInvariantRate);
     if (bytes > 0) state.counters["GB/s"] = C(bytes / 1e9, C::kIsIterationInvariantRate);
@@ -117,14 +119,12 @@ inline std::vector<Check>& checks() {
 }
 
 /// Flush-to-zero and denormals-are-zero on; returns whether both are now set.
-inline bool enable_ftz() {
-    _MM_SET_FLUSH_ZERO_MODE(_MM_FLUSH_ZERO_ON);
-    _MM_SET_DENORMALS_ZERO_MODE(_MM_DENORMALS_ZERO_ON);
-    return _MM_GET_FLUSH_ZERO_MODE() == _MM_FLUSH_ZERO_ON && _MM_GET_DENORMALS_ZERO_MODE() == _MM_DENORMALS_ZERO_ON;
-}
+inline bool enable_ftz() { return ctnn::bench::enable_ftz_daz(); }
 
-/// Reads CTNN_PEAK_GFLOPS; false (after a message) when it is not a positive number.
+/// The peak: CTNN_PEAK_GFLOPS, or the kit's measurement of this machine;
+/// false (after a message) when the variable is not a positive number.
 inline bool read_peak(const char* prog) {
+    if (!(peak_gflops > 0)) peak_gflops = ctnn::bench::limits().peak_gflops_float;
     if (const char* env = std::getenv("CTNN_PEAK_GFLOPS")) {
         const double v = std::strtod(env, nullptr);
         if (!(v > 0.0)) {
@@ -202,19 +202,15 @@ int run_main(const char* prog, int argc, char** argv, Register register_all) {
     std::fprintf(stderr, "%s: %s\n", prog, buf);
     benchmark::AddCustomContext("ctnn_agreement", buf);
 
-    benchmark::AddCustomContext("ctnn_ftz_daz", ftz ? "on" : "off");
-    std::snprintf(buf, sizeof buf, "%g", peak_gflops);
+    (void)ftz;  // the kit's context reports the FTZ/DAZ state
+    ctnn::bench::add_context();  // CPU, caches, measured peaks and bandwidths, SIMD, compiler, load
+    std::snprintf(buf, sizeof buf, "%.1f%s", peak_gflops, std::getenv("CTNN_PEAK_GFLOPS") ? "" : " (measured)");
     benchmark::AddCustomContext("ctnn_peak_gflops", buf);
     benchmark::AddCustomContext("eigen_version", std::to_string(EIGEN_WORLD_VERSION) + "." +
                                                      std::to_string(EIGEN_MAJOR_VERSION) + "." +
                                                      std::to_string(EIGEN_MINOR_VERSION));
     benchmark::AddCustomContext("eigen_simd", Eigen::SimdInstructionSetsInUse());
-    benchmark::AddCustomContext("ctnn_simd_arch", ctnn::simd::best_arch::name());
-#if defined(__clang__)
-    benchmark::AddCustomContext("compiler", "clang " __clang_version__);
-#elif defined(__GNUC__)
-    benchmark::AddCustomContext("compiler", "gcc " __VERSION__);
-#endif
+    benchmark::AddCustomContext("compiler", ctnn::bench::compiler());  // bench/report.py's key
 
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;

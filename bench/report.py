@@ -135,7 +135,7 @@ def report(path):
                 continue
             extra = ""
             if "GFLOP/s" in entry:
-                extra = (f": {entry['GFLOP/s']:.1f} GFLOP/s = {entry['pct_peak']:.0f}% of the assumed peak "
+                extra = (f": {entry['GFLOP/s']:.1f} GFLOP/s = {entry['pct_peak']:.0f}% of the peak "
                          f"{context.get('ctnn_peak_gflops', '?')} GFLOP/s")
             elif "Gelem/s" in entry:
                 extra = f": {entry['Gelem/s']:.2f} Gelem/s"

@@ -13,7 +13,7 @@
 #   CTNN_BENCH_ONLY     binaries to run (default "kernels expr net train")
 #   CTNN_BENCH_REPS     repetitions (default 5)
 #   CTNN_BENCH_JSON_DIR where the JSON files go (default the build directory)
-#   CTNN_PEAK_GFLOPS    FP32 peak the % peak column divides by (default 246)
+#   CTNN_PEAK_GFLOPS    FP32 peak the % peak column divides by (default: measured at start-up by the kit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
