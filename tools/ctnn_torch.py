@@ -76,3 +76,14 @@ class Add(nn.Module):
         for b in self.branches[1:]:
             y = y + b(x)
         return y
+
+
+# ---- normalization and pooling (ctnn's layers/pool.hpp) ----------------------------
+
+
+class GlobalAvgPool(nn.Module):
+    """The mean of each channel over every axis after it, [B, C, ...] -> [B, C]:
+    ctnn's GlobalAvgPool (nn.AdaptiveAvgPool2d(1) then nn.Flatten() for images)."""
+
+    def forward(self, x):
+        return x.mean(dim=tuple(range(2, x.dim())))
