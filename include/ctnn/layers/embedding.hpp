@@ -7,7 +7,8 @@
 /// row's gradient into its token's row of the weight gradient; an index has
 /// no gradient (∂L/∂input, when asked for, is zero).
 ///
-/// An index is truncated toward zero (`std::size_t(x)`). An index outside
+/// An index is rounded to the nearest integer (so 2.9999998 from an
+/// arithmetic slip still reads row 3). An index that does not round into
 /// [0, Vocab) is a contract violation: debug builds assert; release builds
 /// clamp it into the range (a NaN or a negative index reads row 0, one past
 /// the end the last row), so a bad token never reads outside the weights.
@@ -46,10 +47,10 @@ struct embedding {
     /// The row of the token `x` (see the file's comment on bad indices).
     template <class T>
     static constexpr std::size_t row(T x) noexcept {
-        assert(x >= T(0) && x < T(Vocab) && "ctnn: Embedding index out of range");
-        if (!(x >= T(0))) return 0;  // negative or NaN
-        if (x >= T(Vocab)) return Vocab - 1;
-        return std::size_t(x);
+        assert(x > T(-0.5) && x < T(Vocab) - T(0.5) && "ctnn: Embedding index out of range");
+        if (!(x > T(-0.5))) return 0;  // negative or NaN
+        if (!(x < T(Vocab) - T(0.5))) return Vocab - 1;
+        return std::size_t(x + T(0.5));
     }
 
     template <class T, std::size_t B, bool Train, class St>
