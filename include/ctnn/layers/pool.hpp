@@ -78,8 +78,9 @@ struct pool_layer {
             static constexpr bool holds_a_window_of = false;
         };
     };
-    template <std::size_t K, std::size_t Padding>
+    template <std::size_t KH, std::size_t KW>
     struct kernel {
+        template <std::size_t PH, std::size_t PW>
         static constexpr bool has_padding_at_most_half_of_it = false;
     };
 };
@@ -95,11 +96,11 @@ struct require_pool_rank<true, where<P, S, BP, B>, In> {
                   "ctnn: a pooling layer got a sample of another rank: the 1-D ones take [C, L], the 2-D ones "
                   "[C, H, W], GlobalAvgPool [C, ...] (rank 2 or more)");
 };
-template <bool Fails, class Where, std::size_t K, std::size_t Pad>
+template <bool Fails, class Where, std::size_t KH, std::size_t KW, std::size_t PH, std::size_t PW>
 struct require_pool_padding {};
-template <class P, class S, class BP, class B, std::size_t K, std::size_t Pad>
-struct require_pool_padding<true, where<P, S, BP, B>, K, Pad> {
-    static_assert(check::pool_layer<P, S>::template kernel<K, Pad>::has_padding_at_most_half_of_it,
+template <class P, class S, class BP, class B, std::size_t KH, std::size_t KW, std::size_t PH, std::size_t PW>
+struct require_pool_padding<true, where<P, S, BP, B>, KH, KW, PH, PW> {
+    static_assert(check::pool_layer<P, S>::template kernel<KH, KW>::template has_padding_at_most_half_of_it<PH, PW>,
                   "ctnn: a pooling layer's padding must be at most half its kernel (PyTorch's rule)");
 };
 template <bool Fails, class Where, class In, std::size_t PH, std::size_t PW, std::size_t KH, std::size_t KW>
@@ -231,8 +232,7 @@ struct pool_binding {
     template <class In, class Where>
     struct diagnose
         : require_pool_rank<In::rank != Rank, Where, In>,
-          require_pool_padding<(In::rank == Rank && PH > KH / 2), Where, KH, PH>,
-          require_pool_padding<(In::rank == Rank && PH <= KH / 2 && PW > KW / 2), Where, KW, PW>,
+          require_pool_padding<(In::rank == Rank && !padding_ok), Where, KH, KW, PH, PW>,
           require_pool_window<In::rank == Rank && padding_ok && !window_fits<In>, Where, In, h<In> + 2 * PH,
                               w<In> + 2 * PW, KH, KW> {};
     template <class In>
