@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/io/net_spec.hpp>
 #include <ctnn/train/step.hpp>
 
 #include "../alloc_count.hpp"
@@ -211,4 +212,32 @@ TEST_CASE("norm layers: no allocation in forward, backward and the optimizer ste
                 net->forward(*x, *ws);
                 (void)net->forward(*one);
             }) == 0);
+}
+
+TEST_CASE("parse_net_spec knows the norm, embedding and pooling layers", "[layers][norm][io]") {
+    using Net = Sequential<Input<3, 9, 11>, BatchNorm2D, MaxPool2D<3, 2, 2, 2, 1, 1>, AvgPool2D<2, 3, 1, 2, 1, 1>,
+                           LayerNorm<2>, Flatten, Dense<5>, BatchNorm1D, Dense<6>, Embedding<7, 4>, LayerNorm<>,
+                           GlobalAvgPool, Dense<2>>;
+    const io::net_spec s = io::parse_net_spec(
+        "Sequential<Input<3, 9, 11>, BatchNorm2D, MaxPool2D<3, 2, 2, 2, 1, 1>, AvgPool2D<2, 3, 1, 2, 1, 1>, "
+        "LayerNorm<2>, Flatten, Dense<5>, BatchNorm1D, Dense<6>, Embedding<7, 4>, LayerNorm<>, GlobalAvgPool, Dense<2>>");
+    std::vector<io::expected_tensor> want;
+    std::make_unique<Net>()->for_each_param([&](const std::string& name, const param_info& info, auto*) {
+        want.push_back({name, {info.dims.begin(), info.dims.begin() + info.rank}});
+    });
+    REQUIRE(s.params.size() == want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        CHECK(s.params[i].name == want[i].name);
+        CHECK(s.params[i].shape == want[i].shape);
+    }
+    using P1 = Sequential<Input<3, 37>, MaxPool1D<3, 2, 1>, AvgPool1D<4, 3, 2>, Flatten, Dense<2>>;
+    const io::net_spec s1 =
+        io::parse_net_spec("Sequential<Input<3, 37>, MaxPool1D<3, 2, 1>, AvgPool1D<4, 3, 2>, Flatten, Dense<2>>");
+    REQUIRE(s1.params.size() == 2);
+    CHECK(s1.params[0].shape == std::vector<std::size_t>{2, P1::param_table[0].dims[1]});
+    CHECK_THROWS_WITH(io::parse_net_spec("Sequential<Input<3, 9>, AvgPool1D<3, 1, 2>>"),
+                      Catch::Contains("padding must be at most half its kernel"));
+    CHECK_THROWS_WITH(io::parse_net_spec("Sequential<Input<3, 4, 6>, MaxPool2D<5, 5>>"),
+                      Catch::Contains("window is larger than its padded input"));
+    CHECK_THROWS_WITH(io::parse_net_spec("Sequential<Input<4>, BatchNorm2D>"), Catch::Contains("BatchNorm2D takes"));
 }
