@@ -24,6 +24,9 @@
 #include <cstddef>
 #include <string>
 
+#include "../simd/blas1.hpp"
+#include "../simd/map.hpp"
+#include "../simd/norm.hpp"
 #include "layer_concepts.hpp"
 
 namespace ctnn {
@@ -97,25 +100,29 @@ struct layer_norm {
     }();
 
     template <class T, std::size_t B, bool Train, class St>
-    static constexpr void forward(const forward_context<T, B, Train, St>& c) noexcept {
+    static void forward(const forward_context<T, B, Train, St>& c) noexcept {
         const T* w = c.params;
         const T* bias = c.params + bias_at<T>;
         for (std::size_t r = 0; r < B * G; ++r) {
             const T* x = c.in + r * M;
             T* y = c.out + r * M;
-            T mean = 0;
-            for (std::size_t i = 0; i < M; ++i) mean += x[i];
-            mean /= T(M);
-            T var = 0;
-            for (std::size_t i = 0; i < M; ++i) var += (x[i] - mean) * (x[i] - mean);
-            var /= T(M);
+            const T mean = simd::sum_n<M>(x) / T(M);
+            const T var = simd::sum_sq_dev_n<M>(x, mean) / T(M);
             const T rstd = T(1) / std::sqrt(var + T(norm_eps));
-            for (std::size_t i = 0; i < M; ++i) {
-                const T xh = (x[i] - mean) * rstd;
-                if constexpr (Train) c.saved[r * M + i] = xh;
-                y[i] = xh * w[i] + bias[i];
+            if constexpr (Train) {
+                T* xh = c.saved + r * M;
+                simd::map_n<M>([=](auto v) CTNN_INLINE_LAMBDA { return (v - decltype(v)(mean)) * decltype(v)(rstd); },
+                               xh, x);
+                simd::map_n<M>([](auto h, auto g, auto b) CTNN_INLINE_LAMBDA { return h * g + b; }, y, xh, w, bias);
+                c.saved[B * S::size + r] = rstd;
+            } else {
+                simd::map_n<M>(
+                    [=](auto v, auto g, auto b) CTNN_INLINE_LAMBDA {
+                        using V = decltype(v);
+                        return (v - V(mean)) * V(rstd) * g + b;
+                    },
+                    y, x, w, bias);
             }
-            if constexpr (Train) c.saved[B * S::size + r] = rstd;
         }
     }
 
@@ -128,19 +135,18 @@ struct layer_norm {
         for (std::size_t r = 0; r < B * G; ++r) {
             const T* xh = c.saved + r * M;
             const T* dy = c.dout + r * M;
-            T sum_g = 0, sum_gx = 0;  // Σ dx̂, Σ dx̂·x̂
-            for (std::size_t i = 0; i < M; ++i) {
-                dw[i] += dy[i] * xh[i];
-                db[i] += dy[i];
-                const T g = dy[i] * w[i];
-                sum_g += g;
-                sum_gx += g * xh[i];
-            }
+            simd::map_n<M>([](auto a, auto g, auto h) CTNN_INLINE_LAMBDA { return a + g * h; }, dw, dw, dy, xh);
+            simd::map_n<M>([](auto a, auto g) CTNN_INLINE_LAMBDA { return a + g; }, db, db, dy);
             if (!c.din) continue;
+            // dx̂ = dy ⊙ w; dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂ ⊙ x̂)) / σ
             const T rstd = c.saved[B * S::size + r];
-            const T mg = sum_g / T(M), mgx = sum_gx / T(M);
-            T* dx = c.din + r * M;
-            for (std::size_t i = 0; i < M; ++i) dx[i] = rstd * (dy[i] * w[i] - mg - xh[i] * mgx);
+            const T mg = simd::dot_n<M>(dy, w) / T(M), mgx = simd::dot3_n<M>(dy, w, xh) / T(M);
+            simd::map_n<M>(
+                [=](auto g, auto ww, auto h) CTNN_INLINE_LAMBDA {
+                    using V = decltype(g);
+                    return V(rstd) * (g * ww - V(mg) - h * V(mgx));
+                },
+                c.din + r * M, dy, w, xh);
         }
     }
 };
@@ -172,7 +178,7 @@ struct batch_norm {
                    {init_rule::constant, 0}}};
 
     template <class T, std::size_t B, bool Train, class St>
-    static constexpr void forward(const forward_context<T, B, Train, St>& c) noexcept {
+    static void forward(const forward_context<T, B, Train, St>& c) noexcept {
         const T* w = c.params;
         const T* bias = c.params + line<T>;
         constexpr std::size_t n = B * L;
@@ -180,15 +186,10 @@ struct batch_norm {
             T mean, rstd;
             if constexpr (Train) {
                 T s = 0;
-                for (std::size_t b = 0; b < B; ++b)
-                    for (std::size_t i = 0; i < L; ++i) s += c.in[(b * C + ch) * L + i];
+                for (std::size_t b = 0; b < B; ++b) s += simd::sum_n<L>(c.in + (b * C + ch) * L);
                 mean = s / T(n);
                 T v = 0;
-                for (std::size_t b = 0; b < B; ++b)
-                    for (std::size_t i = 0; i < L; ++i) {
-                        const T d = c.in[(b * C + ch) * L + i] - mean;
-                        v += d * d;
-                    }
+                for (std::size_t b = 0; b < B; ++b) v += simd::sum_sq_dev_n<L>(c.in + (b * C + ch) * L, mean);
                 v /= T(n);
                 rstd = T(1) / std::sqrt(v + T(norm_eps));
                 T* st = c.saved + B * S::size;
@@ -199,14 +200,24 @@ struct batch_norm {
                 mean = c.params[2 * line<T> + ch];
                 rstd = T(1) / std::sqrt(c.params[3 * line<T> + ch] + T(norm_eps));
             }
-            const T a = w[ch] * rstd, sh = bias[ch];
-            for (std::size_t b = 0; b < B; ++b)
-                for (std::size_t i = 0; i < L; ++i) {
-                    const std::size_t k = (b * C + ch) * L + i;
-                    const T xh = (c.in[k] - mean) * rstd;
-                    if constexpr (Train) c.saved[k] = xh;
-                    c.out[k] = Train ? xh * w[ch] + sh : (c.in[k] - mean) * a + sh;
+            const T g = w[ch], sh = bias[ch], a = g * rstd;
+            for (std::size_t b = 0; b < B; ++b) {
+                const std::size_t k = (b * C + ch) * L;
+                if constexpr (Train) {
+                    simd::map_n<L>(
+                        [=](auto v) CTNN_INLINE_LAMBDA { return (v - decltype(v)(mean)) * decltype(v)(rstd); },
+                        c.saved + k, c.in + k);
+                    simd::map_n<L>([=](auto h) CTNN_INLINE_LAMBDA { return h * decltype(h)(g) + decltype(h)(sh); },
+                                   c.out + k, c.saved + k);
+                } else {
+                    simd::map_n<L>(
+                        [=](auto v) CTNN_INLINE_LAMBDA {
+                            using V = decltype(v);
+                            return (v - V(mean)) * V(a) + V(sh);
+                        },
+                        c.out + k, c.in + k);
                 }
+            }
         }
     }
 
@@ -220,21 +231,24 @@ struct batch_norm {
         const T m = T(momentum);
         for (std::size_t ch = 0; ch < C; ++ch) {
             T sum_g = 0, sum_gx = 0;  // Σ dy, Σ dy·x̂
-            for (std::size_t b = 0; b < B; ++b)
-                for (std::size_t i = 0; i < L; ++i) {
-                    const std::size_t k = (b * C + ch) * L + i;
-                    sum_g += c.dout[k];
-                    sum_gx += c.dout[k] * c.saved[k];
-                }
+            for (std::size_t b = 0; b < B; ++b) {
+                const std::size_t k = (b * C + ch) * L;
+                sum_g += simd::sum_n<L>(c.dout + k);
+                sum_gx += simd::dot_n<L>(c.dout + k, c.saved + k);
+            }
             dw[ch] = sum_gx;
             db[ch] = sum_g;
             if (c.din) {
                 const T a = w[ch] * st[2 * C + ch], mg = sum_g / T(n), mgx = sum_gx / T(n);
-                for (std::size_t b = 0; b < B; ++b)
-                    for (std::size_t i = 0; i < L; ++i) {
-                        const std::size_t k = (b * C + ch) * L + i;
-                        c.din[k] = a * (c.dout[k] - mg - c.saved[k] * mgx);
-                    }
+                for (std::size_t b = 0; b < B; ++b) {
+                    const std::size_t k = (b * C + ch) * L;
+                    simd::map_n<L>(
+                        [=](auto g, auto h) CTNN_INLINE_LAMBDA {
+                            using V = decltype(g);
+                            return V(a) * (g - V(mg) - h * V(mgx));
+                        },
+                        c.din + k, c.dout + k, c.saved + k);
+                }
             }
             // the buffers' new values (copied by the optimizer's step)
             const T unbiased = n > 1 ? st[C + ch] * T(n) / T(n > 1 ? n - 1 : 1) : st[C + ch];

@@ -23,6 +23,7 @@
 #include <limits>
 #include <string>
 
+#include "../core/config.hpp"
 #include "checks.hpp"
 #include "layer_concepts.hpp"
 
@@ -144,14 +145,19 @@ struct pool2d {
                     if constexpr (Max) {
                         T best = -std::numeric_limits<T>::infinity();
                         std::size_t at = h0 * W + w0;
-                        for (std::size_t h = h0; h < h1; ++h)
-                            for (std::size_t w = w0; w < w1; ++w) {
-                                const T v = x[h * W + w];
-                                if (v > best || v != v) {  // as PyTorch: a later NaN takes over
-                                    best = v;
-                                    at = h * W + w;
-                                }
-                            }
+                        auto visit = [&](std::size_t i) CTNN_INLINE_LAMBDA {
+                            const T v = x[i];
+                            const bool take = (v > best) | (v != v);  // as PyTorch: a later NaN takes over
+                            best = take ? v : best;                   // (branch-free: selects)
+                            at = take ? i : at;
+                        };
+                        if (h1 - h0 == KH && w1 - w0 == KW) {  // inside the input: fixed trip counts
+                            for (std::size_t h = 0; h < KH; ++h)
+                                for (std::size_t w = 0; w < KW; ++w) visit((h0 + h) * W + w0 + w);
+                        } else {
+                            for (std::size_t h = h0; h < h1; ++h)
+                                for (std::size_t w = w0; w < w1; ++w) visit(h * W + w);
+                        }
                         y[oh * OW + ow] = best;
                         if constexpr (Train) c.saved[p * OH * OW + oh * OW + ow] = T(at);
                     } else {
