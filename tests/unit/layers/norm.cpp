@@ -131,6 +131,15 @@ TEST_CASE("norm layers: gradients against finite differences", "[layers][norm][g
     check_net<BasicSequential<double, Input<2, 6>, BatchNorm1D, Flatten, Dense<2>>, MSE, 1>();
 }
 
+namespace {
+/// Gradients that name their network, as `clip_grad_norm(g, c)` looks for.
+template <class Net>
+struct named_gradients {
+    using network = Net;
+    alignas(64) float data[Net::param_storage]{};
+};
+}  // namespace
+
 TEST_CASE("buffers: clipping leaves them out, gradient slots untouched", "[layers][norm][optim]") {
     using Net = Sequential<Input<3>, Dense<4>, BatchNorm1D, Dense<2>>;
     auto g = std::make_unique<Net::gradients>();
@@ -151,6 +160,15 @@ TEST_CASE("buffers: clipping leaves them out, gradient slots untouched", "[layer
             else after += double(v) * v;
         }
     CHECK(std::sqrt(after) == Approx(1.0).epsilon(1e-5));
+    // the plain clip_grad_norm(g, c) does the same when the gradients name their network
+    auto ng = std::make_unique<named_gradients<Net>>();
+    for (const param_info& p : Net::param_table)
+        for (std::size_t i = 0; i < p.size(); ++i)
+            ng->data[p.offset + i] = p.role == param_role::buffer ? 100.f : 0.5f + float(i % 3);
+    CHECK(optim::clip_grad_norm(*ng, 1.0) == Approx(std::sqrt(sq)).epsilon(1e-6));
+    for (const param_info& p : Net::param_table)
+        for (std::size_t i = 0; i < p.size(); ++i)
+            if (p.role == param_role::buffer) CHECK(ng->data[p.offset + i] == 100.f);
     // a network without buffers: the same as the plain version
     using Plain = Sequential<Input<3>, Dense<4>, Dense<2>>;
     STATIC_REQUIRE(!optim::has_buffers<Plain>);
