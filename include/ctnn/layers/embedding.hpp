@@ -13,6 +13,7 @@
 /// clamp it into the range (a NaN or a negative index reads row 0, one past
 /// the end the last row), so a bad token never reads outside the weights.
 
+#include <array>
 #include <cassert>
 #include <cstddef>
 #include <string>

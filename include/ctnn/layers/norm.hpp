@@ -20,13 +20,16 @@
 /// of one value per channel has no unbiased variance (PyTorch raises): the
 /// running variance then takes the biased one (0).
 
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <utility>
 
 #include "../simd/blas1.hpp"
 #include "../simd/map.hpp"
 #include "../simd/norm.hpp"
+#include "checks.hpp"
 #include "layer_concepts.hpp"
 
 namespace ctnn {

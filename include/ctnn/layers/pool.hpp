@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <limits>
 #include <string>
+#include <type_traits>
 
 #include "../core/config.hpp"
 #include "checks.hpp"

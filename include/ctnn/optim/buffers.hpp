@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <utility>
 
+#include "../core/config.hpp"
 #include "../layers/layer_concepts.hpp"
 #include "../net/network.hpp"
 
