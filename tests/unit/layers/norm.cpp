@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <ctnn/ctnn.hpp>
+#include <ctnn/io/embed.hpp>
 #include <ctnn/io/net_spec.hpp>
 #include <ctnn/train/step.hpp>
 
@@ -258,4 +259,30 @@ TEST_CASE("parse_net_spec knows the norm, embedding and pooling layers", "[layer
     CHECK_THROWS_WITH(io::parse_net_spec("Sequential<Input<3, 4, 6>, MaxPool2D<5, 5>>"),
                       Catch::Contains("window is larger than its padded input"));
     CHECK_THROWS_WITH(io::parse_net_spec("Sequential<Input<4>, BatchNorm2D>"), Catch::Contains("BatchNorm2D takes"));
+}
+
+namespace embedded_bn {
+// A BatchNorm model baked into the binary as ctnn-embed writes it: the buffers are tensors
+// like any other, num_batches_tracked of rank 0.
+using net_type = Sequential<Input<2>, BatchNorm1D, Dense<1>>;
+alignas(64) inline constexpr float t0[2] = {1.f, 2.f};
+alignas(64) inline constexpr float t1[2] = {0.f, 0.5f};
+alignas(64) inline constexpr float t2[2] = {0.1f, 0.2f};
+alignas(64) inline constexpr float t3[2] = {1.5f, 2.5f};
+alignas(64) inline constexpr float t4[1] = {7.f};
+alignas(64) inline constexpr float t5[2] = {0.3f, -0.3f};
+alignas(64) inline constexpr float t6[1] = {0.1f};
+inline constexpr embed::tensor<float> tensors[] = {
+    {"0.weight", {2}, t0},       {"0.bias", {2}, t1},  {"0.running_mean", {2}, t2}, {"0.running_var", {2}, t3},
+    {"0.num_batches_tracked", {}, t4}, {"1.weight", {1, 2}, t5}, {"1.bias", {1}, t6}};
+CTNN_EMBED_CHECK(net_type, "0.num_batches_tracked");
+CTNN_EMBED_CHECK(net_type, "0.running_var", 2);
+inline constexpr net_type net = embed::bind<net_type, tensors>();
+}  // namespace embedded_bn
+
+TEST_CASE("BatchNorm: an embedded model keeps its running statistics", "[layers][norm][io]") {
+    const auto y = embedded_bn::net.forward(Tensor<float, 2>{1.f, 1.f});
+    const double a = 0.9 / std::sqrt(1.5 + 1e-5), b = 0.8 / std::sqrt(2.5 + 1e-5) * 2 + 0.5;
+    CHECK(y(0) == Approx(0.3 * a - 0.3 * b + 0.1).epsilon(1e-6));
+    CHECK(embedded_bn::net.params()[embedded_bn::net_type::param_table[4].offset] == 7.f);
 }
