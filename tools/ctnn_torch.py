@@ -112,3 +112,14 @@ class LSTM(nn.LSTM):
     def forward(self, x, hx=None):
         out, _ = super().forward(x, hx)
         return out[:, -1] if self.last else out
+
+
+# ---- normalization and pooling (ctnn's layers/pool.hpp) ----------------------------
+
+
+class GlobalAvgPool(nn.Module):
+    """The mean of each channel over every axis after it, [B, C, ...] -> [B, C]:
+    ctnn's GlobalAvgPool (nn.AdaptiveAvgPool2d(1) then nn.Flatten() for images)."""
+
+    def forward(self, x):
+        return x.mean(dim=tuple(range(2, x.dim())))

@@ -1,13 +1,17 @@
 #pragma once
 /// \file layers.hpp
-/// Every layer: Dense, the activations, Softmax, PReLU, Dropout, Flatten.
+/// Every layer: Dense, the activations, Softmax, PReLU, Dropout, Flatten,
+/// LayerNorm, BatchNorm1D/2D, Embedding, pooling.
 #include "layers/activation.hpp"
 #include "layers/checks.hpp"
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
 #include "layers/elementwise.hpp"
+#include "layers/embedding.hpp"
 #include "layers/flatten.hpp"
 #include "layers/layer_concepts.hpp"
+#include "layers/norm.hpp"
+#include "layers/pool.hpp"
 #include "layers/prelu.hpp"
 #include "layers/recurrent.hpp"
 #include "layers/softmax.hpp"

@@ -1,11 +1,13 @@
 #pragma once
 /// \file dtype.hpp
 /// The element types ctnn reads and writes on disk (f16, bf16, f32, f64, all
-/// little-endian), their sizes and names, and the conversions between them
+/// little-endian; and i64, which PyTorch uses for BatchNorm's
+/// `num_batches_tracked`, read and written as exact integers up to 2⁵³), their sizes and names, and the conversions between them
 /// and float/double: f16 and bf16 round to nearest, ties to even (what
 /// PyTorch's `.half()` and `.bfloat16()` do); NaN stays NaN.
 
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -14,7 +16,7 @@
 namespace ctnn::io {
 
 /// An element type on disk.
-enum class dtype { f16, bf16, f32, f64 };
+enum class dtype { f16, bf16, f32, f64, i64 };
 
 /// Bytes of one element.
 constexpr std::size_t dtype_size(dtype t) noexcept {
@@ -22,18 +24,20 @@ constexpr std::size_t dtype_size(dtype t) noexcept {
         case dtype::f16:
         case dtype::bf16: return 2;
         case dtype::f32: return 4;
-        case dtype::f64: return 8;
+        case dtype::f64:
+        case dtype::i64: return 8;
     }
     return 0;
 }
 
-/// safetensors' name of the type ("F16", "BF16", "F32", "F64").
+/// safetensors' name of the type ("F16", "BF16", "F32", "F64", "I64").
 constexpr std::string_view dtype_name(dtype t) noexcept {
     switch (t) {
         case dtype::f16: return "F16";
         case dtype::bf16: return "BF16";
         case dtype::f32: return "F32";
         case dtype::f64: return "F64";
+        case dtype::i64: return "I64";
     }
     return "?";
 }
@@ -109,6 +113,7 @@ inline double load_element(dtype t, const std::uint8_t* data, std::size_t i) noe
         case dtype::bf16: return bf16_to_float(load_le<std::uint16_t>(data + 2 * i));
         case dtype::f32: return std::bit_cast<float>(load_le<std::uint32_t>(data + 4 * i));
         case dtype::f64: return std::bit_cast<double>(load_le<std::uint64_t>(data + 8 * i));
+        case dtype::i64: return double(std::int64_t(load_le<std::uint64_t>(data + 8 * i)));
     }
     return 0;
 }
@@ -122,6 +127,7 @@ void store_element(dtype t, std::uint8_t* data, std::size_t i, T v) noexcept {
         case dtype::bf16: store_le(data + 2 * i, float_to_bf16(float(v))); break;
         case dtype::f32: store_le(data + 4 * i, std::bit_cast<std::uint32_t>(float(v))); break;
         case dtype::f64: store_le(data + 8 * i, std::bit_cast<std::uint64_t>(double(v))); break;
+        case dtype::i64: store_le(data + 8 * i, std::uint64_t(std::int64_t(std::llround(double(v))))); break;
     }
 }
 

@@ -45,7 +45,10 @@ namespace detail {
 inline constexpr std::string_view net_spec_layers[] = {
     "Dense", "Identity", "ReLU",    "LeakyReLU", "PReLU",   "Tanh",       "Sigmoid",  "ELU",    "GELU", "GELUTanh",
     "SiLU",  "Softplus", "Softmax", "Dropout",   "Flatten", "Activation", "Residual", "Add",    "Concat",
-    "PerStep", "GRU",      "LSTM"};
+    "PerStep", "GRU", "LSTM",
+    // normalization, embedding, pooling (layers/norm.hpp, embedding.hpp, pool.hpp)
+    "LayerNorm", "BatchNorm1D", "BatchNorm2D", "Embedding", "MaxPool1D", "AvgPool1D", "MaxPool2D", "AvgPool2D",
+    "GlobalAvgPool"};
 
 /// Levenshtein distance, for "did you mean".
 inline std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -282,6 +285,65 @@ public:
                 if (l.name == "Concat") y[0] += outs[k][0];
             }
             return y;
+        }
+        if (l.name == "LayerNorm") {  // over the last N axes (1 by default)
+            at_most(1);
+            const std::size_t n = l.args.empty() ? 1 : count(l.args[0], "LayerNorm's number of axes");
+            if (n > 4 || n > shape.size())
+                fail(l, where + "LayerNorm<" + std::to_string(n) + "> needs at least that many axes (at most 4), it gets " +
+                            shape_text(shape));
+            const std::vector<std::size_t> last(shape.end() - std::ptrdiff_t(n), shape.end());
+            params_.push_back({pname + "weight", last});
+            params_.push_back({pname + "bias", last});
+            return shape;
+        }
+        if (l.name == "BatchNorm1D" || l.name == "BatchNorm2D") {  // weight, bias and the buffers
+            no_args();
+            const bool two = l.name == "BatchNorm2D";
+            if (two ? shape.size() != 3 : (shape.size() != 1 && shape.size() != 2))
+                fail(l, where + l.name + " takes " + (two ? "[C, H, W]" : "[C] or [C, L]") + " samples, it gets " +
+                            shape_text(shape));
+            for (const char* n : {"weight", "bias", "running_mean", "running_var"}) params_.push_back({pname + n, {shape[0]}});
+            params_.push_back({pname + "num_batches_tracked", {}});
+            return shape;
+        }
+        if (l.name == "Embedding") {
+            if (l.args.size() != 2) fail(l, where + "Embedding needs Embedding<Vocab, Dim>");
+            const std::size_t vocab = count(l.args[0], "Embedding's vocabulary"), dim = count(l.args[1], "Embedding's width");
+            if (shape.size() != 1) fail(l, where + "Embedding takes a flat sample of indices, it gets " + shape_text(shape));
+            params_.push_back({pname + "weight", {vocab, dim}});
+            return {shape[0], dim};
+        }
+        if (l.name == "MaxPool1D" || l.name == "AvgPool1D" || l.name == "MaxPool2D" || l.name == "AvgPool2D") {
+            const bool two = l.name.ends_with("2D");
+            const std::size_t axes = two ? 2 : 1;
+            if (l.args.size() < axes) fail(l, where + l.name + " needs its kernel size");
+            at_most(3 * axes);
+            std::vector<std::size_t> k, st, pad;
+            for (std::size_t i = 0; i < axes; ++i) k.push_back(count(l.args[i], l.name + "'s kernel size"));
+            for (std::size_t i = 0; i < axes; ++i)
+                st.push_back(l.args.size() > axes + i ? count(l.args[axes + i], l.name + "'s stride") : k[i]);
+            for (std::size_t i = 0; i < axes; ++i) {
+                const std::size_t j = 2 * axes + i;
+                if (l.args.size() <= j) pad.push_back(0);
+                else if (l.args[j].number == "0") pad.push_back(0);
+                else pad.push_back(count(l.args[j], l.name + "'s padding"));
+            }
+            if (shape.size() != axes + 1)
+                fail(l, where + l.name + " takes " + (two ? "[C, H, W]" : "[C, L]") + " samples, it gets " + shape_text(shape));
+            std::vector<std::size_t> y{shape[0]};
+            for (std::size_t i = 0; i < axes; ++i) {
+                if (pad[i] > k[i] / 2) fail(l, where + l.name + "'s padding must be at most half its kernel");
+                if (k[i] > shape[1 + i] + 2 * pad[i])
+                    fail(l, where + l.name + "'s window is larger than its padded input " + shape_text(shape));
+                y.push_back((shape[1 + i] + 2 * pad[i] - k[i]) / st[i] + 1);
+            }
+            return y;
+        }
+        if (l.name == "GlobalAvgPool") {
+            no_args();
+            if (shape.size() < 2) fail(l, where + "GlobalAvgPool takes [C, ...] samples of rank 2 or more, it gets " + shape_text(shape));
+            return {shape[0]};
         }
         if (std::find(std::begin(net_spec_layers), std::end(net_spec_layers), l.name) != std::end(net_spec_layers)) {
             no_args();

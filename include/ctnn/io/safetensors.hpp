@@ -81,6 +81,7 @@ inline bool dtype_from_name(std::string_view s, dtype& t) noexcept {
     else if (s == "BF16") t = dtype::bf16;
     else if (s == "F32") t = dtype::f32;
     else if (s == "F64") t = dtype::f64;
+    else if (s == "I64") t = dtype::i64;
     else return false;
     return true;
 }
@@ -185,7 +186,7 @@ public:
             e.name = key;
             const std::string dn = jd.get<std::string>();
             if (!detail::dtype_from_name(dn, e.type))
-                throw error(what + " has dtype " + dn + ", ctnn reads F16, BF16, F32 and F64");
+                throw error(what + " has dtype " + dn + ", ctnn reads F16, BF16, F32, F64 and I64");
             if (!js.is_array()) throw error(what + ": shape is " + detail::json_type(js) + ", expected an array");
             std::uint64_t count = 1;
             bool overflow = false;

@@ -54,8 +54,13 @@ struct init_rule {
 
 /// What a tensor is to the initialisers: Xavier and He draw `weight`s from
 /// their fan-in and fan-out, zero `bias`es, and leave `other` tensors
-/// (slopes, norm scales, embeddings) to their own rule.
-enum class param_role : unsigned char { weight, bias, other };
+/// (slopes, norm scales, embeddings) to their own rule. A `buffer` is state,
+/// not trained (BatchNorm's running statistics, PyTorch's `register_buffer`):
+/// it is in the table (saved, loaded and embedded by name) but not counted in
+/// `param_count`; the initialisers give it its rule; backward writes its
+/// *new value* into its slot of the gradients, the optimizers copy that slot
+/// instead of stepping, clipping and gradient checks skip it.
+enum class param_role : unsigned char { weight, bias, other, buffer };
 
 /// One parameter tensor of a layer: its name in PyTorch's state_dict (the
 /// part after the module path), its offset in the layer's storage, its shape,
@@ -233,14 +238,14 @@ concept ShapedLayer = requires {
     typename L::out_shape;
 } && AnyShape<typename L::in_shape> && AnyShape<typename L::out_shape>;
 
-/// The parameter table agrees with the counts: its tensors hold
-/// `param_count` elements and fit in `storage`.
+/// The parameter table agrees with the counts: its tensors but buffers hold
+/// `param_count` elements and all fit in `storage`.
 namespace layers {
 template <class L>
 constexpr bool param_table_consistent() noexcept {
     std::size_t count = 0, end = 0;
     for (const param_info& p : params_of<L, float>) {
-        count += p.size();
+        if (p.role != param_role::buffer) count += p.size();
         if (p.offset + p.size() > end) end = p.offset + p.size();
     }
     return count == param_count_of<L> && end <= storage_of<L, float>;

@@ -13,6 +13,8 @@
 /// | `he_uniform` | U(-a, a), a = √(6 / fan_in) | 0 | the PyTorch default |
 /// | `he_normal` | N(0, 2 / fan_in) | 0 | the PyTorch default |
 ///
+/// Buffers (running statistics) always get their rule, as `other` tensors.
+///
 /// PyTorch's defaults reproduce its distributions (not its random stream):
 /// U(±1/√fan_in) for `nn.Linear` (and convolutions), U(±1/√hidden) for
 /// recurrent layers, constants for norms and PReLU (0.25), N(0, 1) for
@@ -49,7 +51,7 @@ void apply(Net& net, std::uint64_t seed, kind k) {
         const double fan_in = double(p.fan_in), fan_out = double(p.fan_out);
         for (std::size_t i = 0; i < n; ++i) {
             double v = 0;
-            if (k == kind::torch_default || p.role == param_role::other)
+            if (k == kind::torch_default || p.role == param_role::other || p.role == param_role::buffer)
                 v = torch_value(p.init, rng);
             else if (p.role == param_role::bias)
                 v = 0;

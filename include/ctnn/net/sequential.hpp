@@ -167,6 +167,8 @@ public:
 
     /// Gradients (or any per-parameter state): the parameter buffer's layout.
     struct gradients {
+        /// The network these gradients belong to (clipping skips its buffers).
+        using network = BasicSequential;
         alignas(64) T data[param_storage > 0 ? param_storage : 1]{};
         T* begin() noexcept { return data; }
         T* end() noexcept { return data + param_storage; }

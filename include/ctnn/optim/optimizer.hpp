@@ -24,6 +24,11 @@
 /// `update<N>(config, t, p, g, state)` for step `t` (1-based). The rules
 /// (sgd.hpp, adam.hpp, rmsprop.hpp, adagrad.hpp) state their formulas,
 /// which are `torch.optim`'s for the same hyper-parameters.
+///
+/// A network's buffers (`param_role::buffer`, e.g. BatchNorm's running
+/// statistics) are not trained: backward leaves their new value in their
+/// gradient slot and `step` copies it over whatever the rule computed there
+/// (buffers.hpp), so no weight decay or moment reaches them.
 
 #include <array>
 #include <cmath>
@@ -35,6 +40,7 @@
 #include "../core/tensor.hpp"
 #include "../net/network.hpp"
 #include "../simd/map.hpp"
+#include "buffers.hpp"
 
 namespace ctnn::optim {
 
@@ -105,6 +111,7 @@ public:
         ++t_;
         const auto s = state_pointers();
         Rule::template update<size>(config, t_, p, g, s.data());
+        if constexpr (has_buffers<P>) copy_buffers<P>(p, g);  // running statistics: the new value, no step
     }
 
     /// Steps taken so far (bias corrections and Adagrad's decay depend on it).

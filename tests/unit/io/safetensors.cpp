@@ -230,7 +230,7 @@ TEST_CASE("safetensors errors: entries, offsets, dtypes and shapes", "[io][safet
     require_load_fails(one(R"({"dtype": 32, "shape": [4, 3], "data_offsets": [0, 48]})"),
                        Contains("tensor '0.weight': dtype is an unsigned integer, expected a string"));
     require_load_fails(one(R"({"dtype": "I32", "shape": [4, 3], "data_offsets": [0, 48]})"),
-                       Contains("tensor '0.weight' has dtype I32, ctnn reads F16, BF16, F32 and F64"));
+                       Contains("tensor '0.weight' has dtype I32, ctnn reads F16, BF16, F32, F64 and I64"));
     require_load_fails(one(R"({"dtype": "F32", "shape": [4, -3], "data_offsets": [0, 48]})"),
                        Contains("tensor '0.weight': shape has a negative integer, expected unsigned integers"));
     require_load_fails(one(R"({"dtype": "F32", "shape": [4, 3.0], "data_offsets": [0, 48]})"),
