@@ -141,7 +141,8 @@ struct Stream {
         std::abort();
     }
     void run_ctnn() noexcept {
-        ctnn::Tensor<float, 1> x{{signal[i_ctnn]}};
+        ctnn::Tensor<float, 1> x;
+        x(0) = signal[i_ctnn];
         i_ctnn = (i_ctnn + 1) % signal_length;
         y_ctnn = net->forward(x, state)(0);
     }

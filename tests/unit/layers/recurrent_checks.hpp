@@ -361,7 +361,8 @@ void check_no_allocation() {
     net_checks::fill(*x, 1);
     typename Net::state_type s;
     typename Step::state_type ss;
-    Tensor<float, 1> xs{{0.25f}};
+    Tensor<float, 1> xs;
+    xs(0) = 0.25f;
     float sink = 0;
     CHECK(ctnn_test::allocations_during([&] { net->forward(*x, *ws); }) == 0);
     CHECK(ctnn_test::allocations_during([&] { sink += net->forward(*x1, s)(0); }) == 0);
