@@ -10,7 +10,8 @@
 //    initial state (h0, c0);
 //  - streaming (one step per call) against the sequence call, two windows
 //    against one long window;
-//  - no allocation in forward, training forward, backward, streaming step.
+//  - no allocation in forward, training forward, backward, streaming step;
+//  - io::parse_net_spec reads the same parameter table.
 #include <catch2/catch.hpp>
 
 #include <cmath>
