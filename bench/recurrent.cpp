@@ -17,14 +17,19 @@
 /// parameters. Before anything is timed, both sides run 512 steps from rest
 /// and their outputs must agree (common.hpp's check).
 ///
-/// Training: samples/s counts time steps (8 × 2048 per step); the LibTorch
-/// peer is still to come (bench/libtorch_peer.* has the MLP one).
+/// Training: samples/s counts time steps (8 × 2048 per step). With
+/// libtorch-dev installed, `gru16_train/.../libtorch` is LibTorch's nn::GRU
+/// and nn::Linear on the same parameters and data, one thread
+/// (libtorch_rnn_peer.cpp); its loss and ∂loss/∂weight_hh_l0 must agree with
+/// ctnn's before anything is timed.
 
 #include <cmath>
 #include <cstddef>
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 #include <Eigen/Core>
@@ -35,6 +40,9 @@
 #include <ctnn/train.hpp>
 
 #include "common.hpp"
+#if CTNN_BENCH_LIBTORCH
+#include "libtorch_rnn_peer.hpp"
+#endif
 
 namespace {
 
@@ -141,7 +149,8 @@ struct Stream {
         std::abort();
     }
     void run_ctnn() noexcept {
-        ctnn::Tensor<float, 1> x{{signal[i_ctnn]}};
+        ctnn::Tensor<float, 1> x;
+        x(0) = signal[i_ctnn];
         i_ctnn = (i_ctnn + 1) % signal_length;
         y_ctnn = net->forward(x, state)(0);
     }
@@ -179,6 +188,31 @@ struct SeqTrain {
         ws->state.reset();
         net->forward(*x, *ws);
     }
+#if CTNN_BENCH_LIBTORCH
+    std::unique_ptr<LibtorchGru> torch_peer;
+    void make_peer() {
+        auto at = [&](std::string_view name) {
+            for (const auto& e : GruSeqNet::param_table)
+                if (e.name == name) return net->params() + e.offset;
+            std::abort();
+        };
+        torch_peer = std::make_unique<LibtorchGru>(at("0.weight_ih_l0"), at("0.weight_hh_l0"), at("0.bias_ih_l0"),
+                                                   at("0.bias_hh_l0"), at("1.weight"), at("1.bias"), x->data(),
+                                                   t.data());
+    }
+    /// Relative difference of the loss and of ∂loss/∂weight_hh_l0.
+    double torch_error() {
+        ws->state.reset();
+        const float loss = ctnn::train::gradients<ctnn::MSE>(*net, *ws, *g, *x, t);
+        const float torch_loss = torch_peer->gradients();
+        std::vector<float> gt(48 * 16);
+        torch_peer->grad_w_hh(gt.data());
+        std::size_t off = 0;
+        for (const auto& e : GruSeqNet::param_table)
+            if (e.name == "0.weight_hh_l0") off = e.offset;
+        return std::max(rel_error(loss, torch_loss), rel_error(g->data + off, gt.data(), gt.size()));
+    }
+#endif
 };
 
 void register_all() {
@@ -190,6 +224,15 @@ void register_all() {
         time_loop(st, [&] { s->train(); }, double(GruSeqNet::flops_forward + GruSeqNet::flops_backward) * seq_batch);
         st.counters["samples/s"] = benchmark::Counter(samples, benchmark::Counter::kIsIterationInvariantRate);
     })->Unit(benchmark::kMillisecond);
+#if CTNN_BENCH_LIBTORCH
+    s->make_peer();
+    checks().push_back({"gru16_train/batch8_T2048 (libtorch)", [s] { return s->torch_error(); }});
+    benchmark::RegisterBenchmark("gru16_train/batch8_T2048/libtorch", [s](benchmark::State& st) {
+        time_loop(st, [&] { benchmark::DoNotOptimize(s->torch_peer->gradients()); },
+                  double(GruSeqNet::flops_forward + GruSeqNet::flops_backward) * seq_batch);
+        st.counters["samples/s"] = benchmark::Counter(samples, benchmark::Counter::kIsIterationInvariantRate);
+    })->Unit(benchmark::kMillisecond);
+#endif
     benchmark::RegisterBenchmark("gru16_sequence/batch8_T2048/ctnn", [s](benchmark::State& st) {
         time_loop(st, [&] { s->infer(); }, double(GruSeqNet::flops_forward) * seq_batch);
         st.counters["samples/s"] = benchmark::Counter(samples, benchmark::Counter::kIsIterationInvariantRate);

@@ -203,6 +203,32 @@ public:
             if (bias) params_.push_back({pname + "bias", {out}});
             return {out};
         }
+        if (l.name == "GRU" || l.name == "LSTM") {  // nn.GRU / nn.LSTM: <i>.weight_ih_l<k>, weight_hh_l<k>, bias_ih_l<k>, bias_hh_l<k>
+            if (l.args.empty()) fail(l, where + l.name + " needs its hidden size: " + l.name + "<Hidden>");
+            at_most(3);
+            const std::size_t h = count(l.args[0], l.name + "'s hidden size");
+            const std::size_t stacked = l.args.size() > 1 ? count(l.args[1], l.name + "'s number of layers") : 1;
+            if (stacked > 8) fail(l.args[1], where + l.name + " has 1 to 8 stacked layers");
+            bool last = false;
+            if (l.args.size() > 2) {
+                const auto& r = l.args[2];
+                last = r.name == "Returns::last";
+                if (!last && r.name != "Returns::sequence")
+                    fail(r, where + l.name + "'s third argument is Returns::sequence or Returns::last");
+            }
+            if (shape.size() != 1 && shape.size() != 2)
+                fail(l, where + l.name + " takes a sequence [T, F] or one step [F], it gets " + shape_text(shape));
+            const std::size_t g = (l.name == "GRU" ? 3 : 4) * h;
+            for (std::size_t k = 0; k < stacked; ++k) {
+                const std::string n = std::to_string(k);
+                params_.push_back({pname + "weight_ih_l" + n, {g, k == 0 ? shape.back() : h}});
+                params_.push_back({pname + "weight_hh_l" + n, {g, h}});
+                params_.push_back({pname + "bias_ih_l" + n, {g}});
+                params_.push_back({pname + "bias_hh_l" + n, {g}});
+            }
+            if (shape.size() == 1 || last) return {h};
+            return {shape[0], h};
+        }
         if (l.name == "PReLU") {
             no_args();
             params_.push_back({pname + "weight", {1}});
@@ -231,31 +257,6 @@ public:
             if (chain(l.args, pname + "body.", shape) != shape)
                 fail(l, where + "Residual's layers must keep the shape of their input " + shape_text(shape));
             return shape;
-        }
-        if (l.name == "GRU" || l.name == "LSTM") {  // nn.GRU / nn.LSTM, batch_first: weight_ih_l<k>, ...
-            if (l.args.empty()) fail(l, where + l.name + " needs its hidden size: " + l.name + "<16>");
-            at_most(3);
-            const std::size_t h = count(l.args[0], l.name + "'s hidden size");
-            const std::size_t layers = l.args.size() > 1 ? count(l.args[1], l.name + "'s number of layers") : 1;
-            bool last = false;
-            if (l.args.size() > 2) {
-                const std::string& r = l.args[2].name;
-                if (r == "Returns::last") last = true;
-                else if (r != "Returns::sequence")
-                    fail(l.args[2], where + l.name + "'s third argument is Returns::sequence or Returns::last");
-            }
-            if (shape.size() != 1 && shape.size() != 2)
-                fail(l, where + l.name + " takes a sequence [T, F] or one step [F], it gets " + shape_text(shape));
-            const std::size_t gates = (l.name == "GRU" ? 3 : 4) * h;
-            for (std::size_t k = 0; k < layers; ++k) {
-                const std::string sfx = "_l" + std::to_string(k);
-                params_.push_back({pname + "weight_ih" + sfx, {gates, k == 0 ? shape.back() : h}});
-                params_.push_back({pname + "weight_hh" + sfx, {gates, h}});
-                params_.push_back({pname + "bias_ih" + sfx, {gates}});
-                params_.push_back({pname + "bias_hh" + sfx, {gates}});
-            }
-            if (shape.size() == 2 && !last) return {shape[0], h};
-            return {h};
         }
         if (l.name == "PerStep") {  // the inner layer on each step, under the same module path
             if (l.args.size() != 1) fail(l, where + "PerStep takes one layer: PerStep<Dense<1>>");

@@ -218,8 +218,6 @@ CTNN_INLINE xsimd::batch<T, A> row_dots(const T* w, const xsimd::batch<T, A>* h)
     constexpr std::size_t n = P::width;
 #if defined(__AVX512F__)
     constexpr bool own = std::is_same_v<T, float> && n == 16;
-#else
-    constexpr bool own = false;
 #endif
     xsimd::batch<T, A> p[n];
     CTNN_UNROLL for (std::size_t k = 0; k < n; ++k) {

@@ -31,3 +31,7 @@ TEST_CASE("GRU: no allocation in forward, training forward, backward and the str
           "[layers][recurrent][gru][alloc]") {
     recurrent_checks::check_no_allocation<GRU>();
 }
+
+TEST_CASE("GRU: io::parse_net_spec reads its parameter table", "[layers][recurrent][gru][io]") {
+    recurrent_checks::check_net_spec<GRU>("GRU");
+}

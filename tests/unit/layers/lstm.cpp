@@ -31,3 +31,7 @@ TEST_CASE("LSTM: no allocation in forward, training forward, backward and the st
           "[layers][recurrent][lstm][alloc]") {
     recurrent_checks::check_no_allocation<LSTM>();
 }
+
+TEST_CASE("LSTM: io::parse_net_spec reads its parameter table", "[layers][recurrent][lstm][io]") {
+    recurrent_checks::check_net_spec<LSTM>("LSTM");
+}

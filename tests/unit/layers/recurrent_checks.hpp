@@ -10,7 +10,8 @@
 //    initial state (h0, c0);
 //  - streaming (one step per call) against the sequence call, two windows
 //    against one long window;
-//  - no allocation in forward, training forward, backward, streaming step.
+//  - no allocation in forward, training forward, backward, streaming step;
+//  - io::parse_net_spec reads the same parameter table.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -122,6 +123,31 @@ void check_all_gradients() {
     SECTION("one step (the streaming binding), stacked, from a given state") {
         check_gradients<BasicSequential<double, Input<3>, Rnn<5, 2, Returns::sequence>, Dense<2>>>(true);
     }
+}
+
+/// io::parse_net_spec reads the recurrent layers' parameters (names, shapes)
+/// as the network type has them, and the output shape after them.
+template <template <std::size_t, std::size_t, Returns> class Rnn>
+void check_net_spec(const std::string& name) {
+    auto same = [](const io::net_spec& s, const auto& table) {
+        REQUIRE(s.params.size() == table.size());
+        for (std::size_t i = 0; i < table.size(); ++i) {
+            INFO(table[i].name);
+            CHECK(s.params[i].name == table[i].name);
+            REQUIRE(s.params[i].shape.size() == table[i].rank);
+            for (std::size_t d = 0; d < table[i].rank; ++d) CHECK(s.params[i].shape[d] == table[i].dims[d]);
+        }
+    };
+    using A = Sequential<Input<37, 3>, Rnn<13, 2, Returns::last>, Dense<2>>;
+    same(io::parse_net_spec("Sequential<Input<37, 3>, " + name + "<13, 2, Returns::last>, Dense<2>>"), A::param_table);
+    using B = Sequential<Input<37, 3>, Rnn<13, 1, Returns::sequence>, Flatten, Dense<2>>;
+    same(io::parse_net_spec("Sequential<Input<37, 3>, ctnn::" + name + "<13>, Flatten, Dense<2>>"), B::param_table);
+    using C = Sequential<Input<3>, Rnn<16, 3, Returns::sequence>, Dense<1>>;
+    same(io::parse_net_spec("Sequential<Input<3>, " + name + "<16, 3>, Dense<1>>"), C::param_table);
+    CHECK_THROWS_WITH(io::parse_net_spec("Sequential<Input<2, 3, 4>, " + name + "<8>>"),
+                      Catch::Contains("takes a sequence [T, F] or one step [F], it gets"));
+    CHECK_THROWS_WITH(io::parse_net_spec("Sequential<Input<5, 3>, " + name + "<8, 1, Returns::first>>"),
+                      Catch::Contains("third argument is Returns::sequence or Returns::last"));
 }
 
 // ---- PyTorch parity ------------------------------------------------------------
@@ -361,7 +387,8 @@ void check_no_allocation() {
     net_checks::fill(*x, 1);
     typename Net::state_type s;
     typename Step::state_type ss;
-    Tensor<float, 1> xs{{0.25f}};
+    Tensor<float, 1> xs;
+    xs(0) = 0.25f;
     float sink = 0;
     CHECK(ctnn_test::allocations_during([&] { net->forward(*x, *ws); }) == 0);
     CHECK(ctnn_test::allocations_during([&] { sink += net->forward(*x1, s)(0); }) == 0);
