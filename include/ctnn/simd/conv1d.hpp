@@ -1,0 +1,78 @@
+#pragma once
+/// \file conv1d.hpp
+/// Kernels of 1-D convolutions over channel-major samples `[C, L]`:
+///  - `im2col`: the padded input `[C, Lp]` becomes the patch matrix
+///    `[C·K, Lout]` (row c·K + k holds channel c seen by tap k at every
+///    output position), so a convolution is `W [Out, C·K] · cols` with
+///    gemm.hpp's products and their fused epilogues;
+///  - `col2im_add`: the transpose, scattering a patch gradient back onto the
+///    padded input's gradient;
+///  - the streaming step's ring buffer: each channel keeps its last
+///    `N = (K-1)·D + 1` inputs twice over (`[2N]`, written at `pos` and
+///    `pos + N`), so the window of every step is contiguous and gathering
+///    its taps needs no modulo.
+/// No allocation; every extent is a template argument.
+
+#include <cstddef>
+
+#include "map.hpp"
+
+namespace ctnn::simd {
+
+/// `cols[(c·K + k)·Lout + t] = xp[c·Lp + k·D + t·S]` for c < C, k < K, t < Lout.
+template <std::size_t C, std::size_t Lp, std::size_t K, std::size_t D, std::size_t S, std::size_t Lout, class T>
+CTNN_REALTIME CTNN_INLINE void im2col(const T* xp, T* cols) noexcept {
+    for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t k = 0; k < K; ++k) {
+            const T* from = xp + c * Lp + k * D;
+            T* to = cols + (c * K + k) * Lout;
+            if constexpr (S == 1)
+                map_n<Lout>([](auto v) CTNN_INLINE_LAMBDA { return v; }, to, from);
+            else
+                for (std::size_t t = 0; t < Lout; ++t) to[t] = from[t * S];
+        }
+}
+
+/// `dxp[c·Lp + k·D + t·S] += dcols[(c·K + k)·Lout + t]`: im2col's transpose (dxp is not cleared).
+template <std::size_t C, std::size_t Lp, std::size_t K, std::size_t D, std::size_t S, std::size_t Lout, class T>
+CTNN_REALTIME CTNN_INLINE void col2im_add(const T* dcols, T* dxp) noexcept {
+    for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t k = 0; k < K; ++k) {
+            T* to = dxp + c * Lp + k * D;
+            const T* from = dcols + (c * K + k) * Lout;
+            if constexpr (S == 1)
+                map_n<Lout>([](auto a, auto g) CTNN_INLINE_LAMBDA { return a + g; }, to, to, from);
+            else
+                for (std::size_t t = 0; t < Lout; ++t) to[t * S] += from[t];
+        }
+}
+
+/// Streaming step, one stream: writes the new input `x [C]` into the rings
+/// (`ring [C, 2N]`, newest at `pos`) and gathers the window's taps in the
+/// weights' order, `v[c·K + k] = x_{t - (K-1-k)·D}[c]`.
+template <std::size_t C, std::size_t K, std::size_t D, class T>
+CTNN_REALTIME CTNN_INLINE void ring_push_gather(T* ring, std::size_t pos, const T* x, T* v) noexcept {
+    constexpr std::size_t N = (K - 1) * D + 1;
+    for (std::size_t c = 0; c < C; ++c) {
+        T* r = ring + c * 2 * N;
+        r[pos] = x[c];
+        r[pos + N] = x[c];
+        // oldest tap at pos + 1, newest at pos + N
+        const T* w = r + pos + 1;
+        if constexpr (D == 1)
+            map_n<K>([](auto a) CTNN_INLINE_LAMBDA { return a; }, v + c * K, w);
+        else
+            for (std::size_t k = 0; k < K; ++k) v[c * K + k] = w[k * D];
+    }
+}
+
+/// The taps of a step with no past (zeros before `x`): `v[c·K + K-1] = x[c]`, others 0.
+template <std::size_t C, std::size_t K, class T>
+CTNN_REALTIME CTNN_INLINE void gather_from_rest(const T* x, T* v) noexcept {
+    for (std::size_t c = 0; c < C; ++c) {
+        for (std::size_t k = 0; k + 1 < K; ++k) v[c * K + k] = T(0);
+        v[c * K + K - 1] = x[c];
+    }
+}
+
+}  // namespace ctnn::simd

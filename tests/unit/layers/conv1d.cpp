@@ -1,0 +1,121 @@
+// Conv1D (layers/conv1d.hpp): the protocol's clauses, outputs against a
+// plain reference convolution (every padding rule, stride, dilation,
+// groups), gradients against finite differences in double, the streaming
+// form against the sequence form (also a dilated stack), windows that
+// continue each other through the state, and no allocation.
+// PyTorch parity: conv1d_parity.cpp.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include <ctnn/ctnn.hpp>
+
+#include "../alloc_count.hpp"
+#include "../net/net_checks.hpp"
+
+using namespace ctnn;
+
+namespace {
+
+/// y[o, t] = b[o] + Σ_{c in o's group, k} w[o, c, k] · xpad[c, t·S + k·D], in double.
+template <std::size_t C, std::size_t L, std::size_t Out, std::size_t K, std::size_t S, std::size_t D, std::size_t G,
+          class Pad, class T>
+std::vector<double> reference(const T* w, const T* b, const T* x) {
+    using A = layers::padded_axis<L, K, S, D, Pad>;
+    constexpr std::size_t Cg = C / G, Og = Out / G;
+    std::vector<double> y(Out * A::out);
+    for (std::size_t o = 0; o < Out; ++o)
+        for (std::size_t t = 0; t < A::out; ++t) {
+            double s = double(b[o]);
+            const std::size_t g = o / Og;
+            for (std::size_t j = 0; j < Cg; ++j)
+                for (std::size_t k = 0; k < K; ++k) {
+                    const long p = long(t * S + k * D) - long(A::before);
+                    if (p >= 0 && p < long(L)) s += double(w[(o * Cg + j) * K + k]) * double(x[(g * Cg + j) * L + p]);
+                }
+            y[o * A::out + t] = s;
+        }
+    return y;
+}
+
+/// One Conv1D in a double network against the reference, at batch 3 (no state) and batch 1.
+template <std::size_t C, std::size_t L, std::size_t Out, std::size_t K, std::size_t S, std::size_t D, std::size_t G,
+          class Pad>
+void check_against_reference(std::uint64_t seed) {
+    using Net = BasicSequential<double, Input<C, L>, Conv1D<Out, K, S, D, G, Pad>>;
+    auto net = std::make_unique<Net>();
+    init::torch_default(*net, seed);
+    auto bias = net->template param<"0.bias">();
+    for (std::size_t o = 0; o < Out; ++o) bias(o) = 0.1 * double(o) - 0.3;
+    auto x = std::make_unique<typename Net::template input_batch<3>>();
+    net_checks::fill(*x, seed + 1);
+    auto ws = std::make_unique<typename Net::template workspace<3>>();
+    net->forward(*x, *ws);
+    constexpr std::size_t n = Net::out_shape::size;
+    for (std::size_t r = 0; r < 3; ++r) {
+        const auto ref = reference<C, L, Out, K, S, D, G, Pad>(net->template param<"0.weight">().data(), bias.data(),
+                                                               x->data() + r * C * L);
+        REQUIRE(ref.size() == n);
+        for (std::size_t i = 0; i < n; ++i) REQUIRE(ws->output().data()[r * n + i] == Approx(ref[i]).margin(1e-12));
+    }
+}
+
+}  // namespace
+
+TEST_CASE("Conv1D: bound forms, shapes and parameter table", "[layers][conv1d]") {
+    using Seq = layers::binding<Conv1D<5, 5, 2, 3, 1, Pad<2>>>::type<Shape<3, 37>>;
+    STATIC_REQUIRE(Layer<Seq>);
+    STATIC_REQUIRE(!StatefulLayer<Seq>);
+    // L_out = ⌊(37 + 4 - 13) / 2⌋ + 1 = 15
+    STATIC_REQUIRE(std::is_same_v<Seq::out_shape, Shape<5, 15>>);
+    STATIC_REQUIRE(Seq::params<float>[0].name == "weight");
+    STATIC_REQUIRE(Seq::params<float>[0].dims[0] == 5 && Seq::params<float>[0].dims[1] == 3 &&
+                   Seq::params<float>[0].dims[2] == 5);
+    STATIC_REQUIRE(Seq::params<float>[1].name == "bias");
+    STATIC_REQUIRE(Seq::params<float>[0].init.value == 15.0);  // U(±1/√(C/G·K))
+    STATIC_REQUIRE(Seq::param_count == 5 * 3 * 5 + 5);
+
+    using Causal7 = layers::binding<Conv1D<5, 5, 1, 7, 1, Causal>>::type<Shape<3, 37>>;
+    STATIC_REQUIRE(Layer<Causal7> && StatefulLayer<Causal7>);
+    STATIC_REQUIRE(std::is_same_v<Causal7::out_shape, Shape<5, 37>>);
+    using SameOdd = layers::binding<Conv1D<4, 4, 1, 3, 1, Same>>::type<Shape<3, 11>>;
+    STATIC_REQUIRE(std::is_same_v<SameOdd::out_shape, Shape<4, 11>>);
+    STATIC_REQUIRE(SameOdd::PL == 4);  // total 9: 4 before, 5 after (PyTorch)
+    using Grouped = layers::binding<Conv1D<6, 3, 1, 1, 3>>::type<Shape<9, 10>>;
+    STATIC_REQUIRE(Grouped::params<float>[0].dims[1] == 3);
+    STATIC_REQUIRE(std::is_same_v<Grouped::out_shape, Shape<6, 8>>);
+
+    using Step = layers::binding<Conv1D<5, 5, 1, 7, 1, Causal>>::type<Shape<3>>;
+    STATIC_REQUIRE(Layer<Step> && StatefulLayer<Step>);
+    STATIC_REQUIRE(std::is_same_v<Step::out_shape, Shape<5>>);
+    using Pointwise = layers::binding<Conv1D<5, 1>>::type<Shape<3>>;  // K = 1: any padding that adds nothing
+    STATIC_REQUIRE(Layer<Pointwise> && !StatefulLayer<Pointwise>);
+
+    // what the binding refuses
+    STATIC_REQUIRE(!layers::binding<Conv1D<5, 5>>::accepts<Shape<3, 4>>);                     // kernel longer
+    STATIC_REQUIRE(layers::binding<Conv1D<5, 5, 1, 1, 1, Pad<1>>>::accepts<Shape<3, 3>>);     // padded: fits
+    STATIC_REQUIRE(!layers::binding<Conv1D<6, 3, 1, 1, 2>>::accepts<Shape<3, 10>>);            // 3 % 2
+    STATIC_REQUIRE(!layers::binding<Conv1D<6, 3, 2, 1, 1, Same>>::accepts<Shape<3, 10>>);      // same, stride 2
+    STATIC_REQUIRE(!layers::binding<Conv1D<6, 3>>::accepts<Shape<3>>);                         // step, not causal
+    STATIC_REQUIRE(!layers::binding<Conv1D<6, 3, 2, 1, 1, Causal>>::accepts<Shape<3>>);        // step, stride 2
+    STATIC_REQUIRE(!layers::binding<Conv1D<6, 3>>::accepts<Shape<3, 4, 5>>);                   // rank 3
+
+    // a following activation fuses
+    using Net = Sequential<Input<3, 20>, Conv1D<4, 3>, Tanh, Conv1D<2, 1>>;
+    STATIC_REQUIRE(std::is_same_v<Net::root::child<0>::activation, Tanh>);
+    STATIC_REQUIRE(Net::param_table[2].name == "2.weight");
+}
+
+TEST_CASE("Conv1D: outputs against a reference convolution", "[layers][conv1d]") {
+    check_against_reference<3, 37, 5, 5, 1, 1, 1, Valid>(1);
+    check_against_reference<3, 37, 5, 5, 2, 1, 1, Valid>(2);
+    check_against_reference<3, 37, 5, 5, 1, 7, 1, Causal>(3);
+    check_against_reference<3, 37, 5, 5, 1, 3, 1, Same>(4);
+    check_against_reference<4, 12, 5, 4, 1, 1, 1, Same>(5);  // odd total: one more zero after
+    check_against_reference<3, 37, 5, 5, 2, 3, 1, Pad<2>>(6);
+    check_against_reference<6, 19, 9, 3, 3, 2, 3, Pad<1>>(7);
+    check_against_reference<3, 17, 5, 1, 1, 1, 1, Valid>(8);  // 1x1: the input is its own patch matrix
+    check_against_reference<3, 17, 5, 1, 2, 1, 1, Valid>(9);
+}
