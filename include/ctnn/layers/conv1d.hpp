@@ -353,8 +353,31 @@ struct conv1d_step : conv_detail::maybe_state<(K > 1), conv_detail::ring_state<C
     template <class T, std::size_t B>
     static constexpr std::size_t scratch_size = taps_size<T, B> + (std::is_same_v<Act, Identity> ? 0 : B * Out);
 
+    /// Small enough for the plain-loop step (simd::ring_step_small) at batch 1.
+    static constexpr bool small = Out * CKg <= 256;
+    /// Outputs rounded up to 4, so bias and activation run on one pack.
+    static constexpr std::size_t out_padded = (Out + 3) / 4 * 4;
+
     template <class T, std::size_t B, bool Train, class St>
     static CTNN_INLINE void forward(const forward_context<T, B, Train, St>& c) noexcept {
+        if constexpr (B == 1 && !Train && small) {
+            alignas(64) T z[out_padded]{};
+            if constexpr (K > 1) {
+                if (c.state) {
+                    simd::ring_step_small<Out, C, K, D, G>(c.params, c.state->ring, c.state->pos, c.in, z);
+                    c.state->pos = c.state->pos + 1 == N ? 0 : c.state->pos + 1;
+                } else {
+                    simd::newest_tap_small<Out, C, K, G>(c.params, c.in, z);
+                }
+            } else {
+                simd::newest_tap_small<Out, C, K, G>(c.params, c.in, z);
+            }
+            // the bias is stored padded to a 64-byte line: reading out_padded of it stays in the layer's storage
+            simd::map_n<out_padded>([](auto a, auto b) CTNN_INLINE_LAMBDA { return Act::f(a + b); }, z, z,
+                                    c.params + bias_at<T>);
+            for (std::size_t o = 0; o < Out; ++o) c.out[o] = z[o];
+            return;
+        }
         const T* v = c.in;
         if constexpr (K > 1) {
             T* taps = Train ? c.saved : c.scratch;

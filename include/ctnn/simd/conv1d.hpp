@@ -75,4 +75,41 @@ CTNN_REALTIME CTNN_INLINE void gather_from_rest(const T* x, T* v) noexcept {
     }
 }
 
+/// One step of a small convolution straight from the rings, no gathering:
+/// `z[o] = Σ_{c in o's group, k} w[o, c, k] · ring_c[pos + 1 + k·D]` after
+/// `x` is written at `pos` (`ring [C, 2N]`, N = (K-1)·D + 1). Plain loops
+/// over static extents, which the compiler unrolls: for the few channels
+/// of audio models (4 outputs, 12 taps) a GEMV's tiles and reductions cost
+/// more than the arithmetic.
+template <std::size_t Out, std::size_t C, std::size_t K, std::size_t D, std::size_t G, class T>
+CTNN_REALTIME CTNN_INLINE void ring_step_small(const T* w, T* ring, std::size_t pos, const T* x, T* z) noexcept {
+    constexpr std::size_t N = (K - 1) * D + 1, Cg = C / G, Og = Out / G;
+    for (std::size_t c = 0; c < C; ++c) {
+        ring[c * 2 * N + pos] = x[c];
+        ring[c * 2 * N + pos + N] = x[c];
+    }
+    for (std::size_t o = 0; o < Out; ++o) {
+        const std::size_t g = o / Og;
+        T s = 0;
+        for (std::size_t j = 0; j < Cg; ++j) {
+            const T* r = ring + (g * Cg + j) * 2 * N + pos + 1;
+            const T* wo = w + (o * Cg + j) * K;
+            for (std::size_t k = 0; k < K; ++k) s += wo[k] * r[k * D];
+        }
+        z[o] = s;
+    }
+}
+
+/// The same for a step with no past (only the newest tap sees an input), or a 1x1 convolution.
+template <std::size_t Out, std::size_t C, std::size_t K, std::size_t G, class T>
+CTNN_REALTIME CTNN_INLINE void newest_tap_small(const T* w, const T* x, T* z) noexcept {
+    constexpr std::size_t Cg = C / G, Og = Out / G;
+    for (std::size_t o = 0; o < Out; ++o) {
+        const std::size_t g = o / Og;
+        T s = 0;
+        for (std::size_t j = 0; j < Cg; ++j) s += w[(o * Cg + j) * K + K - 1] * x[g * Cg + j];
+        z[o] = s;
+    }
+}
+
 }  // namespace ctnn::simd
