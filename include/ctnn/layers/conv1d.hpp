@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "../simd/conv1d.hpp"
 #include "../simd/gemm.hpp"
@@ -114,6 +115,13 @@ struct column_epilogue {
         return Act::f(v);
     }
 };
+
+/// `f(g)` for each group g < G, unrolled at compile time (clang cannot keep
+/// the kernels' unrolled loops inside a run-time loop over groups).
+template <std::size_t G, class F>
+CTNN_INLINE void for_groups(F&& f) noexcept {
+    [&]<std::size_t... g>(std::index_sequence<g...>) { (f(std::size_t(g)), ...); }(std::make_index_sequence<G>{});
+}
 
 /// dZ = dY ⊙ f'(z) over `N` elements, into the caller's writable ∂L/∂out or
 /// into `to`; returns where it is (dY itself for the identity).
@@ -249,14 +257,14 @@ struct conv1d
                         for (std::size_t i = 0; i < H; ++i) hist[ch * H + i] = xp[ch * Lp + L + i];
                 }
             }
-            for (std::size_t g = 0; g < G; ++g) {
+            conv_detail::for_groups<G>([&](std::size_t g) CTNN_INLINE_LAMBDA {
                 T* z = nullptr;
                 if constexpr (Train && Act::needs_z) z = c.saved + (b * Out + g * Og) * Lout;
                 conv_detail::channel_epilogue<T, Act, true, Train && Act::needs_z> epi{
                     c.params + bias_at<T> + g * Og, z, Lout};
                 simd::gemm_dyw_n<Og, CKg, Lout>(c.params + g * Og * CKg, patches + g * CKg * Lout,
                                                 c.out + (b * Out + g * Og) * Lout, epi);
-            }
+            });
         }
     }
 
@@ -278,7 +286,7 @@ struct conv1d
             const T* ctx = nullptr;
             if constexpr (keeps_context) ctx = c.saved + z_size<T, B> + b * C * H;
             const T* patches = patch_matrix<T>(c.in + b * C * L, ctx, xp, cols);
-            for (std::size_t g = 0; g < G; ++g) {
+            conv_detail::for_groups<G>([&](std::size_t g) CTNN_INLINE_LAMBDA {
                 const T* dzg = dz + (b * Out + g * Og) * Lout;
                 T* dwg = dw + g * Og * CKg;
                 if (b == 0)
@@ -288,7 +296,7 @@ struct conv1d
                                                     simd::epilogue::accumulate<T>{dwg, CKg});
                 if (c.din)
                     simd::gemm_dytx_n<Og, CKg, Lout, false>(c.params + g * Og * CKg, dzg, dcols + g * CKg * Lout);
-            }
+            });
             if (c.din) {
                 T* dx = c.din + b * C * L;
                 if constexpr (direct) {
@@ -401,13 +409,19 @@ struct conv1d_step : conv_detail::maybe_state<(K > 1), conv_detail::ring_state<C
             else
                 simd::gemm_xwt_n<B, Out, CK>(v, c.params, c.out, epi);
         } else {
-            for (std::size_t b = 0; b < B; ++b)
-                for (std::size_t g = 0; g < G; ++g) {
-                    conv_detail::column_epilogue<T, Act, save_z> epi{bias + g * Og,
-                                                                     save_z ? z + b * Out + g * Og : nullptr, 0};
-                    simd::gemv_n<Og, CKg>(c.params + g * Og * CKg, v + b * CK + g * CKg, c.out + b * Out + g * Og,
-                                          epi);
+            // each group's products, then bias and activation over whole rows
+            for (std::size_t b = 0; b < B; ++b) {
+                T* y = c.out + b * Out;
+                conv_detail::for_groups<G>([&](std::size_t g) CTNN_INLINE_LAMBDA {
+                    simd::gemv_n<Og, CKg>(c.params + g * Og * CKg, v + b * CK + g * CKg, y + g * Og);
+                });
+                if constexpr (save_z) {
+                    simd::map_n<Out>([](auto a, auto bb) CTNN_INLINE_LAMBDA { return a + bb; }, z + b * Out, y, bias);
+                    simd::map_n<Out>([](auto a) CTNN_INLINE_LAMBDA { return Act::f(a); }, y, z + b * Out);
+                } else {
+                    simd::map_n<Out>([](auto a, auto bb) CTNN_INLINE_LAMBDA { return Act::f(a + bb); }, y, y, bias);
                 }
+            }
         }
     }
 
@@ -421,12 +435,12 @@ struct conv1d_step : conv_detail::maybe_state<(K > 1), conv_detail::ring_state<C
         if constexpr (G == 1) {
             simd::gemm_dytx_n<B, Out, CK, false>(dz, v, dw);
         } else {
-            for (std::size_t g = 0; g < G; ++g) {
+            conv_detail::for_groups<G>([&](std::size_t g) CTNN_INLINE_LAMBDA {
                 simd::gemm_dytx_n<1, Og, CKg, false>(dz + g * Og, v + g * CKg, dw + g * Og * CKg);
                 for (std::size_t b = 1; b < B; ++b)
                     simd::gemm_dytx_n<1, Og, CKg, true>(dz + b * Out + g * Og, v + b * CK + g * CKg,
                                                         dw + g * Og * CKg);
-            }
+            });
         }
         simd::map_n<Out>([](auto g) CTNN_INLINE_LAMBDA { return g; }, db, dz);
         for (std::size_t b = 1; b < B; ++b)
