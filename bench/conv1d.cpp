@@ -59,7 +59,7 @@ struct Stream {
     static constexpr std::size_t samples = steps;
 
     std::unique_ptr<Net> net = std::make_unique<Net>();
-    Net::state_type state;
+    typename Net::state_type state;
     alignas(64) float x[steps][Ch];
     alignas(64) float y_ctnn[steps][Ch];
     alignas(64) float y_eigen[steps][Ch];
@@ -155,7 +155,8 @@ struct WaveNetNano {
     }
     void run() {
         for (std::size_t t = 0; t < steps; ++t) {
-            const ctnn::Tensor<float, 1> in{{x[t]}};
+            ctnn::Tensor<float, 1> in;
+            in(0) = x[t];
             y[t] = net->forward(in, *state)(0);
         }
     }
@@ -192,7 +193,9 @@ struct WaveNetNanoBlock {
             net->forward(*x, *ws);
             for (std::size_t i = 0; i < N; ++i) {
                 a[blk * N + i] = ws->output().data()[i];
-                b[blk * N + i] = step->forward(ctnn::Tensor<float, 1>{{one.x[blk * N + i]}}, *st)(0);
+                ctnn::Tensor<float, 1> in;
+                in(0) = one.x[blk * N + i];
+                b[blk * N + i] = step->forward(in, *st)(0);
             }
         }
         return rel_error(a, b, steps);

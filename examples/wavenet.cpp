@@ -48,6 +48,13 @@ constexpr std::size_t block = 64;
 using Streaming = WaveNet<Input<1>>;
 using Blocks = WaveNet<Input<1, block>>;
 
+/// One sample as the network's input.
+Tensor<float, 1> sample(float v) {
+    Tensor<float, 1> t;
+    t(0) = v;
+    return t;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,7 +89,7 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < n; ++i) peak = std::max(peak, std::abs(ref[i]));
     auto state = std::make_unique<Streaming::state_type>();
     std::vector<float> y(n), yb(n);
-    for (std::size_t i = 0; i < n; ++i) y[i] = net->forward(Tensor<float, 1>{{x[i]}}, *state)(0);
+    for (std::size_t i = 0; i < n; ++i) y[i] = net->forward(sample(x[i]), *state)(0);
     double err = 0;
     for (std::size_t i = 0; i < n; ++i) err = std::max(err, std::abs(double(y[i]) - ref[i]));
     std::printf("streaming: %zu samples, max |ctnn - torch| = %.2e (peak %.3f)\n", n, err, peak);
@@ -109,7 +116,7 @@ int main(int argc, char** argv) {
     float sink = 0;
     auto t0 = std::chrono::steady_clock::now();
     for (int r = 0; r < reps; ++r)
-        for (std::size_t i = 0; i < n; ++i) sink += net->forward(Tensor<float, 1>{{x[i]}}, *state)(0);
+        for (std::size_t i = 0; i < n; ++i) sink += net->forward(sample(x[i]), *state)(0);
     const double per_sample = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / double(reps * n);
     t0 = std::chrono::steady_clock::now();
     for (int r = 0; r < reps; ++r)
