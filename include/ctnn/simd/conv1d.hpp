@@ -75,28 +75,41 @@ CTNN_REALTIME CTNN_INLINE void gather_from_rest(const T* x, T* v) noexcept {
     }
 }
 
+namespace detail {
+/// Σ p[0..N) as a balanced tree: a streaming step is a chain of layers, so
+/// the latency of each sum counts (log2 N dependent adds instead of N).
+template <std::size_t N, class T>
+CTNN_INLINE T tree_sum(const T* p) noexcept {
+    if constexpr (N == 1)
+        return p[0];
+    else
+        return tree_sum<N / 2>(p) + tree_sum<N - N / 2>(p + N / 2);
+}
+}  // namespace detail
+
 /// One step of a small convolution straight from the rings, no gathering:
 /// `z[o] = Σ_{c in o's group, k} w[o, c, k] · ring_c[pos + 1 + k·D]` after
-/// `x` is written at `pos` (`ring [C, 2N]`, N = (K-1)·D + 1). Plain loops
-/// over static extents, which the compiler unrolls: for the few channels
-/// of audio models (4 outputs, 12 taps) a GEMV's tiles and reductions cost
-/// more than the arithmetic.
+/// `x` is written at `pos` (`ring [C, 2N]`, N = (K-1)·D + 1). Static
+/// extents the compiler unrolls, and products summed as a tree: for the few
+/// channels of audio models (4 outputs, 12 taps) a GEMV's tiles and
+/// reductions cost more than the arithmetic, and a step's latency is a
+/// chain through every layer.
 template <std::size_t Out, std::size_t C, std::size_t K, std::size_t D, std::size_t G, class T>
 CTNN_REALTIME CTNN_INLINE void ring_step_small(const T* w, T* ring, std::size_t pos, const T* x, T* z) noexcept {
     constexpr std::size_t N = (K - 1) * D + 1, Cg = C / G, Og = Out / G;
+    T taps[C * K];
     for (std::size_t c = 0; c < C; ++c) {
-        ring[c * 2 * N + pos] = x[c];
-        ring[c * 2 * N + pos + N] = x[c];
+        T* r = ring + c * 2 * N;
+        r[pos] = x[c];
+        r[pos + N] = x[c];
+        for (std::size_t k = 0; k + 1 < K; ++k) taps[c * K + k] = r[pos + 1 + k * D];
+        taps[c * K + K - 1] = x[c];  // the newest tap straight from the input, not through memory
     }
     for (std::size_t o = 0; o < Out; ++o) {
         const std::size_t g = o / Og;
-        T s = 0;
-        for (std::size_t j = 0; j < Cg; ++j) {
-            const T* r = ring + (g * Cg + j) * 2 * N + pos + 1;
-            const T* wo = w + (o * Cg + j) * K;
-            for (std::size_t k = 0; k < K; ++k) s += wo[k] * r[k * D];
-        }
-        z[o] = s;
+        T p[Cg * K];
+        for (std::size_t i = 0; i < Cg * K; ++i) p[i] = w[o * Cg * K + i] * taps[g * Cg * K + i];
+        z[o] = detail::tree_sum<Cg * K>(p);
     }
 }
 
@@ -106,9 +119,9 @@ CTNN_REALTIME CTNN_INLINE void newest_tap_small(const T* w, const T* x, T* z) no
     constexpr std::size_t Cg = C / G, Og = Out / G;
     for (std::size_t o = 0; o < Out; ++o) {
         const std::size_t g = o / Og;
-        T s = 0;
-        for (std::size_t j = 0; j < Cg; ++j) s += w[(o * Cg + j) * K + K - 1] * x[g * Cg + j];
-        z[o] = s;
+        T p[Cg];
+        for (std::size_t j = 0; j < Cg; ++j) p[j] = w[(o * Cg + j) * K + K - 1] * x[g * Cg + j];
+        z[o] = detail::tree_sum<Cg>(p);
     }
 }
 
