@@ -369,16 +369,18 @@ struct conv1d_step : conv_detail::maybe_state<(K > 1), conv_detail::ring_state<C
     template <class T, std::size_t B, bool Train, class St>
     static CTNN_INLINE void forward(const forward_context<T, B, Train, St>& c) noexcept {
         if constexpr (B == 1 && !Train && small) {
-            alignas(64) T z[out_padded]{};
+            // every lane written by the kernel in one pass (no zero fill first): narrow stores
+            // followed by a wide load would miss store forwarding on every layer of a stream
+            alignas(64) T z[out_padded];
             if constexpr (K > 1) {
                 if (c.state) {
-                    simd::ring_step_small<Out, C, K, D, G>(c.params, c.state->ring, c.state->pos, c.in, z);
+                    simd::ring_step_small<Out, C, K, D, G, out_padded>(c.params, c.state->ring, c.state->pos, c.in, z);
                     c.state->pos = c.state->pos + 1 == N ? 0 : c.state->pos + 1;
                 } else {
-                    simd::newest_tap_small<Out, C, K, G>(c.params, c.in, z);
+                    simd::newest_tap_small<Out, C, K, G, out_padded>(c.params, c.in, z);
                 }
             } else {
-                simd::newest_tap_small<Out, C, K, G>(c.params, c.in, z);
+                simd::newest_tap_small<Out, C, K, G, out_padded>(c.params, c.in, z);
             }
             // the bias is stored padded to a 64-byte line: reading out_padded of it stays in the layer's storage
             simd::map_n<out_padded>([](auto a, auto b) CTNN_INLINE_LAMBDA { return Act::f(a + b); }, z, z,

@@ -94,7 +94,7 @@ CTNN_INLINE T tree_sum(const T* p) noexcept {
 /// channels of audio models (4 outputs, 12 taps) a GEMV's tiles and
 /// reductions cost more than the arithmetic, and a step's latency is a
 /// chain through every layer.
-template <std::size_t Out, std::size_t C, std::size_t K, std::size_t D, std::size_t G, class T>
+template <std::size_t Out, std::size_t C, std::size_t K, std::size_t D, std::size_t G, std::size_t P = Out, class T>
 CTNN_REALTIME CTNN_INLINE void ring_step_small(const T* w, T* ring, std::size_t pos, const T* x, T* z) noexcept {
     constexpr std::size_t N = (K - 1) * D + 1, Cg = C / G, Og = Out / G;
     T taps[C * K];
@@ -105,7 +105,11 @@ CTNN_REALTIME CTNN_INLINE void ring_step_small(const T* w, T* ring, std::size_t 
         for (std::size_t k = 0; k + 1 < K; ++k) taps[c * K + k] = r[pos + 1 + k * D];
         taps[c * K + K - 1] = x[c];  // the newest tap straight from the input, not through memory
     }
-    for (std::size_t o = 0; o < Out; ++o) {
+    for (std::size_t o = 0; o < P; ++o) {
+        if (o >= Out) {
+            z[o] = T(0);
+            continue;
+        }
         const std::size_t g = o / Og;
         T p[Cg * K];
         for (std::size_t i = 0; i < Cg * K; ++i) p[i] = w[o * Cg * K + i] * taps[g * Cg * K + i];
@@ -113,11 +117,17 @@ CTNN_REALTIME CTNN_INLINE void ring_step_small(const T* w, T* ring, std::size_t 
     }
 }
 
+/// (`P` ≥ Out: z has P values, those past Out set to 0 in the same pass.)
+///
 /// The same for a step with no past (only the newest tap sees an input), or a 1x1 convolution.
-template <std::size_t Out, std::size_t C, std::size_t K, std::size_t G, class T>
+template <std::size_t Out, std::size_t C, std::size_t K, std::size_t G, std::size_t P = Out, class T>
 CTNN_REALTIME CTNN_INLINE void newest_tap_small(const T* w, const T* x, T* z) noexcept {
     constexpr std::size_t Cg = C / G, Og = Out / G;
-    for (std::size_t o = 0; o < Out; ++o) {
+    for (std::size_t o = 0; o < P; ++o) {
+        if (o >= Out) {
+            z[o] = T(0);
+            continue;
+        }
         const std::size_t g = o / Og;
         T p[Cg];
         for (std::size_t j = 0; j < Cg; ++j) p[j] = w[(o * Cg + j) * K + K - 1] * x[g * Cg + j];
