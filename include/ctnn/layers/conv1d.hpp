@@ -14,6 +14,7 @@
 /// there, so consecutive windows of a stream continue each other; without a
 /// state (null) the context is zero and nothing is kept. Backward treats the
 /// context as a constant (truncated backpropagation at window boundaries).
+/// (With a stride S > 1, windows continue each other when L is a multiple of S.)
 /// A following element-wise activation is fused into the product's epilogue.
 ///
 /// Cost: the sequence form builds the patch matrix `[C·K, L_out]` of one
