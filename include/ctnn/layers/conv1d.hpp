@@ -173,17 +173,26 @@ struct context_state {
     };
 };
 
-/// The rings of `B` streams of a streaming convolution: per channel the last
-/// N = H + 1 inputs twice over, the newest at `pos` (zero after reset()).
-template <std::size_t C, std::size_t N>
+/// The rings of `B` streams of a streaming convolution (simd::ring_push_gather's
+/// layout `[C, D, 2K]` per stream): per channel and phase t mod D, the last
+/// K inputs of that phase twice over; `phase` is this step's, `q` its round
+/// t / D mod K (zero after reset()).
+template <std::size_t C, std::size_t K, std::size_t D>
 struct ring_state {
     template <class T, std::size_t B>
     struct type {
-        T ring[B * C * 2 * N]{};
-        std::size_t pos = 0;
+        T ring[B * C * D * 2 * K]{};
+        std::size_t phase = 0, q = 0;
         constexpr void reset() noexcept {
             for (T& v : ring) v = T(0);
-            pos = 0;
+            phase = q = 0;
+        }
+        /// To the next step.
+        constexpr void advance() noexcept {
+            if (++phase == D) {
+                phase = 0;
+                q = q + 1 == K ? 0 : q + 1;
+            }
         }
     };
 };
@@ -334,9 +343,8 @@ private:
 
 /// The streaming form: one step `[C]` -> `[Out]` of causal convolution, then `Act`.
 template <std::size_t C, std::size_t Out, std::size_t K, std::size_t D, std::size_t G, class Act>
-struct conv1d_step : conv_detail::maybe_state<(K > 1), conv_detail::ring_state<C, (K - 1) * D + 1>::template type> {
+struct conv1d_step : conv_detail::maybe_state<(K > 1), conv_detail::ring_state<C, K, D>::template type> {
     static constexpr std::size_t Cg = C / G, Og = Out / G, CK = C * K, CKg = Cg * K;
-    static constexpr std::size_t N = (K - 1) * D + 1;
 
     using in_shape = Shape<C>;
     using out_shape = Shape<Out>;
@@ -375,8 +383,9 @@ struct conv1d_step : conv_detail::maybe_state<(K > 1), conv_detail::ring_state<C
             alignas(64) T z[out_padded];
             if constexpr (K > 1) {
                 if (c.state) {
-                    simd::ring_step_small<Out, C, K, D, G, out_padded>(c.params, c.state->ring, c.state->pos, c.in, z);
-                    c.state->pos = c.state->pos + 1 == N ? 0 : c.state->pos + 1;
+                    simd::ring_step_small<Out, C, K, D, G, out_padded>(c.params, c.state->ring, c.state->phase,
+                                                                       c.state->q, c.in, z);
+                    c.state->advance();
                 } else {
                     simd::newest_tap_small<Out, C, K, G, out_padded>(c.params, c.in, z);
                 }
@@ -394,9 +403,10 @@ struct conv1d_step : conv_detail::maybe_state<(K > 1), conv_detail::ring_state<C
             T* taps = Train ? c.saved : c.scratch;
             if (c.state) {
                 for (std::size_t b = 0; b < B; ++b)
-                    simd::ring_push_gather<C, K, D>(c.state->ring + b * C * 2 * N, c.state->pos, c.in + b * C,
+                    simd::ring_push_gather<C, K, D>(c.state->ring + b * C * D * 2 * K, c.state->phase, c.state->q,
+                                                    c.in + b * C,
                                                     taps + b * CK);
-                c.state->pos = c.state->pos + 1 == N ? 0 : c.state->pos + 1;
+                c.state->advance();
             } else {
                 for (std::size_t b = 0; b < B; ++b) simd::gather_from_rest<C, K>(c.in + b * C, taps + b * CK);
             }

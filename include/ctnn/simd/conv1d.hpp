@@ -7,10 +7,12 @@
 ///    gemm.hpp's products and their fused epilogues;
 ///  - `col2im_add`: the transpose, scattering a patch gradient back onto the
 ///    padded input's gradient;
-///  - the streaming step's ring buffer: each channel keeps its last
-///    `N = (K-1)·D + 1` inputs twice over (`[2N]`, written at `pos` and
-///    `pos + N`), so the window of every step is contiguous and gathering
-///    its taps needs no modulo.
+///  - the streaming step's rings: the taps of a step, x_{t-(K-1)·D} ... x_t,
+///    are the inputs of one phase t mod D, so each channel keeps D rings
+///    (one per phase) of the last K inputs of that phase, twice over
+///    (`[C, D, 2K]`, written at `q` and `q + K`, q the round t / D mod K):
+///    the window of every step is K contiguous values whatever the
+///    dilation, and gathering its taps needs no modulo.
 /// No allocation; every extent is a template argument.
 
 #include <cstddef>
@@ -47,22 +49,18 @@ CTNN_REALTIME CTNN_INLINE void col2im_add(const T* dcols, T* dxp) noexcept {
         }
 }
 
-/// Streaming step, one stream: writes the new input `x [C]` into the rings
-/// (`ring [C, 2N]`, newest at `pos`) and gathers the window's taps in the
-/// weights' order, `v[c·K + k] = x_{t - (K-1-k)·D}[c]`.
+/// Streaming step, one stream: writes the new input `x [C]` into its phase's
+/// rings (`ring [C, D, 2K]`; this step's phase ring at `phase · 2K`, newest
+/// at `q`) and gathers the window's taps in the weights' order,
+/// `v[c·K + k] = x_{t - (K-1-k)·D}[c]`.
 template <std::size_t C, std::size_t K, std::size_t D, class T>
-CTNN_REALTIME CTNN_INLINE void ring_push_gather(T* ring, std::size_t pos, const T* x, T* v) noexcept {
-    constexpr std::size_t N = (K - 1) * D + 1;
+CTNN_REALTIME CTNN_INLINE void ring_push_gather(T* ring, std::size_t phase, std::size_t q, const T* x, T* v) noexcept {
     for (std::size_t c = 0; c < C; ++c) {
-        T* r = ring + c * 2 * N;
-        r[pos] = x[c];
-        r[pos + N] = x[c];
-        // oldest tap at pos + 1, newest at pos + N
-        const T* w = r + pos + 1;
-        if constexpr (D == 1)
-            map_n<K>([](auto a) CTNN_INLINE_LAMBDA { return a; }, v + c * K, w);
-        else
-            for (std::size_t k = 0; k < K; ++k) v[c * K + k] = w[k * D];
+        T* r = ring + (c * D + phase) * 2 * K;
+        r[q] = x[c];
+        r[q + K] = x[c];
+        // oldest tap at q + 1, newest at q + K
+        map_n<K>([](auto a) CTNN_INLINE_LAMBDA { return a; }, v + c * K, r + q + 1);
     }
 }
 
@@ -87,22 +85,22 @@ CTNN_INLINE T tree_sum(const T* p) noexcept {
 }
 }  // namespace detail
 
-/// One step of a small convolution straight from the rings, no gathering:
-/// `z[o] = Σ_{c in o's group, k} w[o, c, k] · ring_c[pos + 1 + k·D]` after
-/// `x` is written at `pos` (`ring [C, 2N]`, N = (K-1)·D + 1). Static
+/// One step of a small convolution straight from the rings (layout as in
+/// `ring_push_gather`): `z[o] = Σ_{c in o's group, k} w[o, c, k] · x_{t-(K-1-k)·D}[c]`. Static
 /// extents the compiler unrolls, and products summed as a tree: for the few
 /// channels of audio models (4 outputs, 12 taps) a GEMV's tiles and
 /// reductions cost more than the arithmetic, and a step's latency is a
 /// chain through every layer.
 template <std::size_t Out, std::size_t C, std::size_t K, std::size_t D, std::size_t G, std::size_t P = Out, class T>
-CTNN_REALTIME CTNN_INLINE void ring_step_small(const T* w, T* ring, std::size_t pos, const T* x, T* z) noexcept {
-    constexpr std::size_t N = (K - 1) * D + 1, Cg = C / G, Og = Out / G;
+CTNN_REALTIME CTNN_INLINE void ring_step_small(const T* w, T* ring, std::size_t phase, std::size_t q, const T* x,
+                                                T* z) noexcept {
+    constexpr std::size_t Cg = C / G, Og = Out / G;
     T taps[C * K];
     for (std::size_t c = 0; c < C; ++c) {
-        T* r = ring + c * 2 * N;
-        r[pos] = x[c];
-        r[pos + N] = x[c];
-        for (std::size_t k = 0; k + 1 < K; ++k) taps[c * K + k] = r[pos + 1 + k * D];
+        T* r = ring + (c * D + phase) * 2 * K;
+        r[q] = x[c];
+        r[q + K] = x[c];
+        for (std::size_t k = 0; k + 1 < K; ++k) taps[c * K + k] = r[q + 1 + k];
         taps[c * K + K - 1] = x[c];  // the newest tap straight from the input, not through memory
     }
     for (std::size_t o = 0; o < P; ++o) {
