@@ -90,7 +90,8 @@ CTNN_INLINE T tree_sum(const T* p) noexcept {
 /// extents the compiler unrolls, and products summed as a tree: for the few
 /// channels of audio models (4 outputs, 12 taps) a GEMV's tiles and
 /// reductions cost more than the arithmetic, and a step's latency is a
-/// chain through every layer.
+/// chain through every layer. `z` gets P ≥ Out values, those past Out set
+/// to 0 in the same pass (a caller's wide load then forwards from these stores).
 template <std::size_t Out, std::size_t C, std::size_t K, std::size_t D, std::size_t G, std::size_t P = Out, class T>
 CTNN_REALTIME CTNN_INLINE void ring_step_small(const T* w, T* ring, std::size_t phase, std::size_t q, const T* x,
                                                 T* z) noexcept {
@@ -115,8 +116,6 @@ CTNN_REALTIME CTNN_INLINE void ring_step_small(const T* w, T* ring, std::size_t 
     }
 }
 
-/// (`P` ≥ Out: z has P values, those past Out set to 0 in the same pass.)
-///
 /// The same for a step with no past (only the newest tap sees an input), or a 1x1 convolution.
 template <std::size_t Out, std::size_t C, std::size_t K, std::size_t G, std::size_t P = Out, class T>
 CTNN_REALTIME CTNN_INLINE void newest_tap_small(const T* w, const T* x, T* z) noexcept {
