@@ -275,6 +275,40 @@ TEST_CASE("Conv1D: a causal call without state starts from zeros and keeps nothi
     for (std::size_t i = 0; i < 36; ++i) REQUIRE(y2[i] == y0[i]);
 }
 
+TEST_CASE("Conv1D: a step without state sees only its input", "[layers][conv1d][stream]") {
+    // the small kernel (batch 1) and the gather + GEMM one (batch 2)
+    using Small = layers::binding<Conv1D<4, 3, 1, 2, 1, Causal>>::type<Shape<3>, Tanh>;
+    using Large = layers::binding<Conv1D<16, 15, 1, 2, 1, Causal>>::type<Shape<16>, Tanh>;
+    auto check = []<class L, std::size_t B>(std::type_identity<L>, std::integral_constant<std::size_t, B>) {
+        using St = typename L::template state<float, B>;
+        constexpr std::size_t C = L::in_shape::size, O = L::out_shape::size;
+        alignas(64) float params[L::template storage<float>]{};
+        Rng r(9);
+        for (float& v : params) v = float(r.uniform(-0.3, 0.3));
+        float x[B * C], y0[B * O], y1[B * O], y2[B * O];
+        for (float& v : x) v = float(r.uniform(-1, 1));
+        alignas(64) float scratch[layers::scratch_size_of<L, float, B> + 1];
+        auto st = std::make_unique<St>();
+        L::forward(forward_context<float, B, false, St>{params, x, y0, nullptr, scratch, nullptr, nullptr});
+        L::forward(forward_context<float, B, false, St>{params, x, y1, nullptr, scratch, nullptr, nullptr});
+        L::forward(forward_context<float, B, false, St>{params, x, y2, nullptr, scratch, st.get(), nullptr});
+        for (std::size_t i = 0; i < B * O; ++i) {
+            REQUIRE(y0[i] == y1[i]);                          // nothing kept
+            REQUIRE(y2[i] == Approx(y0[i]).margin(1e-6));     // = the first step of a fresh stream
+        }
+        // steps 1 and 2: with dilation 2, step 2 is the first whose taps reach back to step 0
+        L::forward(forward_context<float, B, false, St>{params, x, y2, nullptr, scratch, st.get(), nullptr});
+        for (std::size_t i = 0; i < B * O; ++i) REQUIRE(y2[i] == Approx(y0[i]).margin(1e-6));
+        L::forward(forward_context<float, B, false, St>{params, x, y2, nullptr, scratch, st.get(), nullptr});
+        bool differs = false;
+        for (std::size_t i = 0; i < B * O; ++i) differs |= y2[i] != y0[i];
+        REQUIRE(differs);
+    };
+    check(std::type_identity<Small>{}, std::integral_constant<std::size_t, 1>{});
+    check(std::type_identity<Large>{}, std::integral_constant<std::size_t, 1>{});
+    check(std::type_identity<Large>{}, std::integral_constant<std::size_t, 2>{});
+}
+
 TEST_CASE("Conv1D: forward, backward and streaming steps allocate nothing", "[layers][conv1d][alloc]") {
     using Net = Sequential<Input<5, 37>, WaveNetLayer<1>, WaveNetLayer<2>, Conv1D<4, 5, 2, 3, 1, Pad<2>>, Tanh>;
     using StepNet = Sequential<Input<5>, WaveNetLayer<1>, WaveNetLayer<2>, Slice<3, 5>, Conv1D<2, 3, 1, 2, 1, Causal>>;
