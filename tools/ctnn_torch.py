@@ -123,3 +123,37 @@ class GlobalAvgPool(nn.Module):
 
     def forward(self, x):
         return x.mean(dim=tuple(range(2, x.dim())))
+
+
+# ---- sequences: causal convolutions and slices (ctnn's Conv1D<..., Causal>, Slice) ----------------
+
+import torch.nn.functional as _F  # noqa: E402
+
+
+class CausalConv1d(nn.Conv1d):
+    """nn.Conv1d with (kernel_size - 1) * dilation zeros on the left of the
+    sequence and none on the right, so output t sees inputs up to t: ctnn's
+    Conv1D<out, K, stride, dilation, groups, Causal> on [C, L] samples (and,
+    with stride 1, bound to one step [C] of a stream). Keeps nn.Conv1d's
+    parameter names and layout (weight [out, in/groups, K], bias [out]) and
+    its initialisation."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, dilation=1, groups=1, bias=True):
+        super().__init__(in_channels, out_channels, kernel_size, stride=stride, padding=0, dilation=dilation,
+                         groups=groups, bias=bias)
+        self.left = (kernel_size - 1) * dilation
+
+    def forward(self, x):
+        return super().forward(_F.pad(x, (self.left, 0)))
+
+
+class Slice(nn.Module):
+    """x[:, begin:end]: rows [begin, end) of the first axis of each sample
+    (features, or channels of [C, L]): ctnn's Slice<Begin, End>. No parameters."""
+
+    def __init__(self, begin, end):
+        super().__init__()
+        self.begin, self.end = begin, end
+
+    def forward(self, x):
+        return x[:, self.begin:self.end]

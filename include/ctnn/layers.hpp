@@ -1,9 +1,10 @@
 #pragma once
 /// \file layers.hpp
 /// Every layer: Dense, the activations, Softmax, PReLU, Dropout, Flatten,
-/// LayerNorm, BatchNorm1D/2D, Embedding, pooling.
+/// GRU, LSTM, Conv1D, Slice, LayerNorm, BatchNorm1D/2D, Embedding, pooling.
 #include "layers/activation.hpp"
 #include "layers/checks.hpp"
+#include "layers/conv1d.hpp"
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
 #include "layers/elementwise.hpp"
@@ -11,7 +12,9 @@
 #include "layers/flatten.hpp"
 #include "layers/layer_concepts.hpp"
 #include "layers/norm.hpp"
+#include "layers/padding.hpp"
 #include "layers/pool.hpp"
 #include "layers/prelu.hpp"
 #include "layers/recurrent.hpp"
+#include "layers/slice.hpp"
 #include "layers/softmax.hpp"
