@@ -45,7 +45,7 @@ namespace detail {
 inline constexpr std::string_view net_spec_layers[] = {
     "Dense", "Identity", "ReLU",    "LeakyReLU", "PReLU",   "Tanh",       "Sigmoid",  "ELU",    "GELU", "GELUTanh",
     "SiLU",  "Softplus", "Softmax", "Dropout",   "Flatten", "Activation", "Residual", "Add",    "Concat",
-    "PerStep", "GRU", "LSTM",
+    "PerStep", "GRU", "LSTM", "Conv1D", "Slice",
     // normalization, embedding, pooling (layers/norm.hpp, embedding.hpp, pool.hpp)
     "LayerNorm", "BatchNorm1D", "BatchNorm2D", "Embedding", "MaxPool1D", "AvgPool1D", "MaxPool2D", "AvgPool2D",
     "GlobalAvgPool"};
@@ -257,6 +257,63 @@ public:
             if (chain(l.args, pname + "body.", shape) != shape)
                 fail(l, where + "Residual's layers must keep the shape of their input " + shape_text(shape));
             return shape;
+        }
+        if (l.name == "Conv1D") {  // nn.Conv1d: weight [Out, C/Groups, K], bias [Out]
+            if (l.args.size() < 2) fail(l, where + "Conv1D needs its output channels and kernel: Conv1D<Out, K>");
+            at_most(6);
+            const std::size_t out = count(l.args[0], "Conv1D's output channels");
+            const std::size_t k = count(l.args[1], "Conv1D's kernel size");
+            const std::size_t stride = l.args.size() > 2 ? count(l.args[2], "Conv1D's stride") : 1;
+            const std::size_t dil = l.args.size() > 3 ? count(l.args[3], "Conv1D's dilation") : 1;
+            const std::size_t groups = l.args.size() > 4 ? count(l.args[4], "Conv1D's groups") : 1;
+            std::size_t before = 0, after = 0;
+            bool causal = false;
+            if (l.args.size() > 5) {
+                const net_arg& pad = l.args[5];
+                const std::size_t span = (k - 1) * dil;
+                if (pad.name == "Same") {
+                    if (stride != 1) fail(pad, where + "Conv1D with Same padding needs stride 1");
+                    before = span / 2;
+                    after = span - span / 2;
+                } else if (pad.name == "Causal") {
+                    before = span;
+                    causal = true;
+                } else if (pad.name == "Pad") {
+                    if (pad.args.size() != 1) fail(pad, where + "Pad takes one number: Pad<P>");
+                    before = after = std::strtoull(pad.args[0].number.c_str(), nullptr, 10);
+                } else if (pad.name != "Valid") {
+                    fail(pad, where + "Conv1D's padding is Valid, Same, Causal or Pad<P>");
+                }
+            }
+            if (shape.size() != 1 && shape.size() != 2)
+                fail(l, where + "Conv1D takes a sequence [C, L] or one step [C], it gets " + shape_text(shape));
+            const std::size_t c = shape[0];
+            if (c % groups != 0 || out % groups != 0)
+                fail(l, where + "Conv1D's channels (" + std::to_string(c) + " in, " + std::to_string(out) +
+                            " out) must be divisible by its groups (" + std::to_string(groups) + ")");
+            params_.push_back({pname + "weight", {out, c / groups, k}});
+            params_.push_back({pname + "bias", {out}});
+            if (shape.size() == 1) {
+                if (!causal || stride != 1)
+                    fail(l, where + "Conv1D on one step [C] streams: it needs Causal padding and stride 1");
+                return {out};
+            }
+            const std::size_t padded = shape[1] + before + after, span = (k - 1) * dil + 1;
+            if (padded < span)
+                fail(l, where + "Conv1D's kernel spans " + std::to_string(span) + " steps, longer than its padded input (" +
+                            std::to_string(padded) + ")");
+            return {out, (padded - span) / stride + 1};
+        }
+        if (l.name == "Slice") {  // the first axis' [Begin, End): no parameters
+            if (l.args.size() != 2) fail(l, where + "Slice takes its first and end index: Slice<Begin, End>");
+            const std::size_t b = std::strtoull(l.args[0].number.c_str(), nullptr, 10);
+            const std::size_t e = count(l.args[1], "Slice's end");
+            if (shape.empty() || b >= e || e > shape[0])
+                fail(l, where + "Slice<" + std::to_string(b) + ", " + std::to_string(e) + "> does not fit the first axis of " +
+                            shape_text(shape));
+            std::vector<std::size_t> y = shape;
+            y[0] = e - b;
+            return y;
         }
         if (l.name == "PerStep") {  // the inner layer on each step, under the same module path
             if (l.args.size() != 1) fail(l, where + "PerStep takes one layer: PerStep<Dense<1>>");

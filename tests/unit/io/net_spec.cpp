@@ -61,6 +61,17 @@ TEST_CASE("parse_net_spec gives the parameters of the real type", "[io][net_spec
     same_as_type<Sequential<Input<9, 3>, GRU<5>, PerStep<Dense<2>>, LSTM<4, 2, Returns::last>, Dense<1>>>(
         "Sequential<Input<9, 3>, GRU<5>, PerStep<Dense<2>>, LSTM<4, 2, ctnn::Returns::last>, Dense<1>>", "float");
     same_as_type<Sequential<Input<3>, LSTM<6>, Dense<1>>>("Sequential<Input<3>, LSTM<6>, Dense<1>>", "float");
+    same_as_type<Sequential<Input<3, 37>, Conv1D<6, 5, 2, 1, 3, Pad<2>>, ReLU, Conv1D<4, 3, 1, 7, 1, Causal>,
+                            Residual<Slice<0, 4>, Conv1D<4, 1>>, Conv1D<2, 3, 1, 1, 2, Same>, Flatten, Dense<1>>>(
+        "Sequential<Input<3, 37>, Conv1D<6, 5, 2, 1, 3, Pad<2>>, ReLU, Conv1D<4, 3, 1, 7, 1, Causal>, "
+        "Residual<Slice<0, 4>, Conv1D<4, 1>>, Conv1D<2, 3, 1, 1, 2, Same>, Flatten, Dense<1>>",
+        "float");
+    same_as_type<Sequential<Input<3>, Conv1D<5, 4, 1, 2, 1, Causal>, Tanh, Conv1D<1, 1, 1, 1, 1, Causal>>>(
+        "Sequential<Input<3>, Conv1D<5, 4, 1, 2, 1, Causal>, Tanh, Conv1D<1, 1, 1, 1, 1, Causal>>", "float");
+    REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<3>, Conv1D<5, 4>>"),
+                        Contains("layer 0 Conv1D on one step [C] streams: it needs Causal padding and stride 1"));
+    REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<3, 4>, Conv1D<5, 9>>"),
+                        Contains("layer 0 Conv1D's kernel spans 9 steps, longer than its padded input (4)"));
     REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<4>, GRU<5, 1, Returns::first>>"),
                         Contains("layer 0 GRU's third argument is Returns::sequence or Returns::last"));
     REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<4>, PerStep<Dense<2>>>"),
@@ -105,7 +116,8 @@ TEST_CASE("parse_net_spec names the layer it does not know and every other mista
     fails("Sequential<Input<4>, Dence<8>, ReLU, Dense<2>>",
           "layer 0 is 'Dence', which is no ctnn layer (did you mean Dense?); the layers are Dense, Identity");
     fails("Sequential<Input<4>, Dense<8>, Relu, Dense<2>>", "layer 1 is 'Relu', which is no ctnn layer (did you mean ReLU?)");
-    fails("Sequential<Input<4>, Dense<8>, Conv2d<3>>", "layer 1 is 'Conv2d', which is no ctnn layer; the layers are");
+    fails("Sequential<Input<4>, Dense<8>, Attention<3>>", "layer 1 is 'Attention', which is no ctnn layer; the layers are");
+    fails("Sequential<Input<4>, Dense<8>, Conv2d<3>>", "layer 1 is 'Conv2d', which is no ctnn layer (did you mean Conv1D?)");
     fails("Sequentail<Input<4>, Dense<8>>", "a network is Sequential<Input<...>, layers...>");
     fails("Sequential<Dense<8>>", "a network starts with Input<...>");
     fails("BasicSequential<int, Input<4>, Dense<8>>", "BasicSequential's first argument is the value type, float or double");
