@@ -90,28 +90,26 @@ class Add(nn.Module):
 # so the module sits in an nn.Sequential with nn.GRU's parameter names.
 # `hx` (h0, or (h0, c0) for LSTM) is the initial state, ctnn's state.h / state.c.
 
-class GRU(nn.GRU):
+class _ReturnsOutput:
+    """batch_first=True and a forward that returns the output tensor (or its
+    last step with last=True) instead of (output, h_n): mixed into nn.GRU and
+    nn.LSTM, whose parameter names it keeps."""
+
+    def __init__(self, input_size, hidden_size, num_layers=1, last=False):
+        super().__init__(input_size, hidden_size, num_layers=num_layers, batch_first=True)
+        self.last = last
+
+    def forward(self, x, hx=None):
+        out, _ = super().forward(x, hx)
+        return out[:, -1] if self.last else out
+
+
+class GRU(_ReturnsOutput, nn.GRU):
     """nn.GRU(batch_first=True) returning its output tensor, or its last step."""
 
-    def __init__(self, input_size, hidden_size, num_layers=1, last=False):
-        super().__init__(input_size, hidden_size, num_layers=num_layers, batch_first=True)
-        self.last = last
 
-    def forward(self, x, hx=None):
-        out, _ = super().forward(x, hx)
-        return out[:, -1] if self.last else out
-
-
-class LSTM(nn.LSTM):
+class LSTM(_ReturnsOutput, nn.LSTM):
     """nn.LSTM(batch_first=True) returning its output tensor, or its last step."""
-
-    def __init__(self, input_size, hidden_size, num_layers=1, last=False):
-        super().__init__(input_size, hidden_size, num_layers=num_layers, batch_first=True)
-        self.last = last
-
-    def forward(self, x, hx=None):
-        out, _ = super().forward(x, hx)
-        return out[:, -1] if self.last else out
 
 
 # ---- normalization and pooling (ctnn's layers/pool.hpp) ----------------------------

@@ -29,6 +29,7 @@ using namespace ctnn;
 
 struct parity_result {
     double forward = 0, gradients = 0, adam = 0;
+    double eval = 0;  ///< the inference forward against `eval_output`, where the fixture has one (norms)
 };
 
 /// ||a - ref|| / ||ref|| (or ||a|| when the reference is zero).
@@ -50,8 +51,19 @@ inline std::vector<double> tensor(const io::safetensors_view& v, const std::stri
     return out;
 }
 
-template <class T, class Net, std::size_t B, class Loss>
-parity_result run(const std::string& fixture) {
+/// What runs before every forward of a fixture's network (the first one and
+/// each Adam step): by default a stateful network starts from its initial
+/// state (independent sequences, as torch sees them); a test passes its own
+/// to set a given one (e.g. the fixture's h0).
+struct reset_state {
+    template <class Workspace>
+    void operator()(const io::safetensors_view&, Workspace& ws) const {
+        if constexpr (requires { ws.state.reset(); }) ws.state.reset();
+    }
+};
+
+template <class T, class Net, std::size_t B, class Loss, class Prepare = reset_state>
+parity_result run(const std::string& fixture, Prepare prepare = {}) {
     const std::string path = ctnn_test::fixtures_dir() + "/" + fixture + ".safetensors";
     const std::vector<std::uint8_t> bytes = io::read_file(path);
     const auto file = io::safetensors_view::parse(bytes, path);
@@ -78,17 +90,24 @@ parity_result run(const std::string& fixture) {
 
     auto ws = std::make_unique<typename Net::template workspace<B>>();
     auto g = std::make_unique<typename Net::gradients>();
+    parity_result r;
+    if (file.find("eval_output") != nullptr) {  // inference: BatchNorm's running statistics
+        prepare(file, *ws);
+        net->forward(*x, *ws);
+        r.eval = rel_error(ws->output().data(), tensor(file, "eval_output"));
+    }
+    prepare(file, *ws);
     net->template forward<true>(*x, *ws);
     const T loss = Loss::compute(ws->output(), *t, ws->output_grad());
     net->backward(*x, *ws, *g, dx.get());
 
-    parity_result r;
     r.forward = rel_error(ws->output().data(), tensor(file, "output"));
     const double loss_ref = tensor(file, "loss")[0];
     r.forward = std::max(r.forward, std::abs(double(loss) - loss_ref) / std::abs(loss_ref));
     r.gradients = rel_error(dx->data(), tensor(file, "input_grad"));
     std::size_t grads = 0;
-    Net::for_each_param_in(*g, [&](const std::string& name, const auto&, const T* p) {
+    Net::for_each_param_in(*g, [&](const std::string& name, const param_info& info, const T* p) {
+        if (info.role == param_role::buffer) return;  // its slot holds the buffer's next value
         INFO(fixture << ": gradient of " << name);
         r.gradients = std::max(r.gradients, rel_error(p, tensor(file, "grad." + name)));
         ++grads;
@@ -101,29 +120,36 @@ parity_result run(const std::string& fixture) {
         optim::Adam<Net> adam(optim::adam_config<false>{.lr = std::stod(file.metadata().at("adam_lr"))});
         const int steps = std::stoi(file.metadata().at("adam_steps"));
         for (int s = 0; s < steps; ++s) {
-            if constexpr (Net::stateful) ws->state.reset();  // independent sequences, as torch sees them
+            prepare(file, *ws);
             train::step<Loss>(*net, *ws, *g, adam, *x, *t);
         }
+        std::size_t tensors = 0;
         std::as_const(*net).for_each_param([&](const std::string& name, const auto&, const T* p) {
+            INFO(fixture << ": after Adam, " << name);
             r.adam = std::max(r.adam, rel_error(p, tensor(file, "adam." + name)));
+            ++tensors;
         });
+        CHECK(tensors == std::size_t(std::count_if(file.tensors().begin(), file.tensors().end(),
+                                                   [](const auto& e) { return e.name.starts_with("adam."); })));
     }
     if (std::getenv("CTNN_PARITY_REPORT"))
-        std::printf("parity %-20s %-6s forward %.2e  gradients %.2e  adam %.2e\n", fixture.c_str(),
-                    sizeof(T) == 4 ? "float" : "double", r.forward, r.gradients, r.adam);
+        std::printf("parity %-22s %-6s forward %.2e  eval %.2e  gradients %.2e  adam %.2e\n", fixture.c_str(),
+                    sizeof(T) == 4 ? "float" : "double", r.forward, r.eval, r.gradients, r.adam);
     return r;
 }
 
 /// Both element types against one fixture.
-template <template <class> class NetOf, std::size_t B, class Loss = MSE>
-void check_fixture(const std::string& fixture) {
+template <template <class> class NetOf, std::size_t B, class Loss = MSE, class Prepare = reset_state>
+void check_fixture(const std::string& fixture, Prepare prepare = {}) {
     INFO(fixture);
-    const parity_result f = run<float, NetOf<float>, B, Loss>(fixture);
+    const parity_result f = run<float, NetOf<float>, B, Loss>(fixture, prepare);
     CHECK(f.forward <= 1e-5);
+    CHECK(f.eval <= 1e-5);
     CHECK(f.gradients <= 1e-5);
     CHECK(f.adam <= 1e-4);
-    const parity_result d = run<double, NetOf<double>, B, Loss>(fixture);
+    const parity_result d = run<double, NetOf<double>, B, Loss>(fixture, prepare);
     CHECK(d.forward <= 1e-10);
+    CHECK(d.eval <= 1e-10);
     CHECK(d.gradients <= 1e-10);
     CHECK(d.adam <= 1e-10);
 }

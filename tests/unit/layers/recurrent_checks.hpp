@@ -152,91 +152,29 @@ void check_net_spec(const std::string& name) {
 
 // ---- PyTorch parity ------------------------------------------------------------
 
-/// parity_checks::run with the recurrent state set before every forward
-/// (zero, or the fixture's h0/c0).
-template <class T, class Net, std::size_t B>
-parity_checks::parity_result run_parity(const std::string& fixture) {
-    using parity_checks::rel_error;
-    using parity_checks::tensor;
-    const std::string path = ctnn_test::fixtures_dir() + "/" + fixture + ".safetensors";
-    const std::vector<std::uint8_t> bytes = io::read_file(path);
-    const auto file = io::safetensors_view::parse(bytes, path);
-    const io::load_options opt{.prefix = "model.", .allow_unexpected = true};
-
-    auto net = std::make_unique<Net>();
-    io::load_safetensors(*net, file, opt);
-    auto x = std::make_unique<typename Net::template input_batch<B>>();
-    auto dx = std::make_unique<typename Net::template input_batch<B>>();
-    const std::vector<double> xv = tensor(file, "input");
-    REQUIRE(xv.size() == x->size);
-    for (std::size_t i = 0; i < xv.size(); ++i) x->data()[i] = T(xv[i]);
-    auto t = std::make_unique<typename Net::template output_batch<B>>();
-    const std::vector<double> tv = tensor(file, "target");
-    REQUIRE(tv.size() == t->size);
-    for (std::size_t i = 0; i < tv.size(); ++i) t->data()[i] = T(tv[i]);
-
-    auto ws = std::make_unique<typename Net::template workspace<B>>();
-    auto& s = rnn_state(ws->state);
-    const bool given = file.find("h0") != nullptr;
-    auto prepare = [&] {
-        ws->state.reset();
-        if (!given) return;
-        const std::vector<double> h0 = tensor(file, "h0");
+/// Before every forward of a parity run: the recurrent state from zero, or
+/// the fixture's h0 (and c0) when it has them.
+struct given_state {
+    template <class Workspace>
+    void operator()(const io::safetensors_view& file, Workspace& ws) const {
+        ws.state.reset();
+        if (file.find("h0") == nullptr) return;
+        auto& s = rnn_state(ws.state);
+        using T = std::remove_cvref_t<decltype(s.h[0])>;
+        const std::vector<double> h0 = parity_checks::tensor(file, "h0");
         REQUIRE(h0.size() == std::size(s.h));
         for (std::size_t i = 0; i < h0.size(); ++i) s.h[i] = T(h0[i]);
         if constexpr (requires { s.c; }) {
-            const std::vector<double> c0 = tensor(file, "c0");
+            const std::vector<double> c0 = parity_checks::tensor(file, "c0");
             REQUIRE(c0.size() == std::size(s.c));
             for (std::size_t i = 0; i < c0.size(); ++i) s.c[i] = T(c0[i]);
         }
-    };
-    auto g = std::make_unique<typename Net::gradients>();
-    prepare();
-    net->template forward<true>(*x, *ws);
-    const T loss = MSE::compute(ws->output(), *t, ws->output_grad());
-    net->backward(*x, *ws, *g, dx.get());
-
-    parity_checks::parity_result r;
-    r.forward = rel_error(ws->output().data(), tensor(file, "output"));
-    const double loss_ref = tensor(file, "loss")[0];
-    r.forward = std::max(r.forward, std::abs(double(loss) - loss_ref) / std::abs(loss_ref));
-    r.gradients = rel_error(dx->data(), tensor(file, "input_grad"));
-    std::size_t grads = 0;
-    Net::for_each_param_in(*g, [&](const std::string& name, const auto&, const T* p) {
-        INFO(fixture << ": gradient of " << name);
-        r.gradients = std::max(r.gradients, rel_error(p, tensor(file, "grad." + name)));
-        ++grads;
-    });
-    CHECK(grads == std::size_t(std::count_if(file.tensors().begin(), file.tensors().end(),
-                                             [](const auto& e) { return e.name.starts_with("grad."); })));
-
-    io::load_safetensors(*net, file, opt);
-    optim::Adam<Net> adam(optim::adam_config<false>{.lr = std::stod(file.metadata().at("adam_lr"))});
-    const int steps = std::stoi(file.metadata().at("adam_steps"));
-    for (int k = 0; k < steps; ++k) {
-        prepare();
-        train::step<MSE>(*net, *ws, *g, adam, *x, *t);
     }
-    std::as_const(*net).for_each_param([&](const std::string& name, const auto&, const T* p) {
-        r.adam = std::max(r.adam, rel_error(p, tensor(file, "adam." + name)));
-    });
-    if (std::getenv("CTNN_PARITY_REPORT"))
-        std::printf("parity %-22s %-6s forward %.2e  gradients %.2e  adam %.2e\n", fixture.c_str(),
-                    sizeof(T) == 4 ? "float" : "double", r.forward, r.gradients, r.adam);
-    return r;
-}
+};
 
 template <template <class> class NetOf, std::size_t B>
 void check_parity(const std::string& fixture) {
-    INFO(fixture);
-    const auto f = run_parity<float, NetOf<float>, B>(fixture);
-    CHECK(f.forward <= 1e-5);
-    CHECK(f.gradients <= 1e-5);
-    CHECK(f.adam <= 1e-4);
-    const auto d = run_parity<double, NetOf<double>, B>(fixture);
-    CHECK(d.forward <= 1e-10);
-    CHECK(d.gradients <= 1e-10);
-    CHECK(d.adam <= 1e-10);
+    parity_checks::check_fixture<NetOf, B, MSE>(fixture, given_state{});
 }
 
 template <template <std::size_t, std::size_t, Returns> class Rnn>

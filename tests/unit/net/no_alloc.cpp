@@ -2,48 +2,18 @@
 // allocation functions are replaced by counting ones for this test binary.
 #include <catch2/catch.hpp>
 
-#include <atomic>
-#include <cstdlib>
 #include <memory>
-#include <new>
 
 #include <ctnn/ctnn.hpp>
 #include <ctnn/train/step.hpp>
 
 #include "../alloc_count.hpp"
 
-namespace {
-std::atomic<std::size_t> allocations{0};
-}
+// The counting global allocation functions, once for this test binary (the
+// benchmark kit's: a benchmark program includes the same header).
+#include <ctnn/bench/count_allocations.hpp>
 
-std::size_t ctnn_test::allocation_count() noexcept { return allocations.load(); }
-
-void* operator new(std::size_t n) {
-    ++allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t n) { return ::operator new(n); }
-void* operator new(std::size_t n, std::align_val_t a) {
-    ++allocations;
-    const std::size_t al = std::size_t(a);
-    if (void* p = std::aligned_alloc(al, (n + al - 1) / al * al)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t n, std::align_val_t a) { return ::operator new(n, a); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-    ++allocations;
-    return std::malloc(n ? n : 1);
-}
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return ::operator new(n, std::nothrow); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+std::size_t ctnn_test::allocation_count() noexcept { return ctnn::bench::alloc_detail::read(); }
 
 using namespace ctnn;
 
