@@ -18,18 +18,20 @@ import sys
 import torch
 
 
-_DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16}
+_DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16,
+           "I64": torch.int64}
+_NUMPY = {"F32": "<f4", "F64": "<f8", "I64": "<i8"}
 
 
 def write_safetensors(path, tensors, metadata=None):
-    """tensors: (name, tensor, dtype name 'F32' | 'F64' | 'F16' | 'BF16') in file order."""
+    """tensors: (name, tensor, dtype name 'F32' | 'F64' | 'F16' | 'BF16' | 'I64') in file order."""
     header, blobs, offset = {}, [], 0
     for name, tensor, dt in tensors:
         t = tensor.detach().to("cpu", _DTYPES[dt]).contiguous()
         if t.element_size() == 2:  # 16-bit patterns, little-endian
             raw = t.view(torch.int16).numpy().astype("<i2").tobytes()
         else:
-            raw = t.numpy().astype("<f4" if dt == "F32" else "<f8").tobytes()
+            raw = t.numpy().astype(_NUMPY[dt]).tobytes()
         header[name] = {"dtype": dt, "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
@@ -45,9 +47,10 @@ def write_safetensors(path, tensors, metadata=None):
 
 
 def save_state_dict(model_or_state, path, dtype="F32"):
-    """A module's (or a state_dict's) tensors under their state_dict names."""
+    """A module's (or a state_dict's) tensors under their state_dict names; integer
+    tensors (BatchNorm's num_batches_tracked) stay I64, as PyTorch keeps them."""
     state = model_or_state.state_dict() if hasattr(model_or_state, "state_dict") else model_or_state
-    write_safetensors(path, [(k, v, dtype) for k, v in state.items()])
+    write_safetensors(path, [(k, v, "I64" if v.dtype == torch.int64 else dtype) for k, v in state.items()])
 
 
 if __name__ == "__main__":
