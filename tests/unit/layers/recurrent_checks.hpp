@@ -133,7 +133,7 @@ void check_net_spec(const std::string& name) {
         REQUIRE(s.params.size() == table.size());
         for (std::size_t i = 0; i < table.size(); ++i) {
             INFO(table[i].name);
-            CHECK(s.params[i].name == table[i].name);
+            CHECK(s.params[i].name == std::string(table[i].name));
             REQUIRE(s.params[i].shape.size() == table[i].rank);
             for (std::size_t d = 0; d < table[i].rank; ++d) CHECK(s.params[i].shape[d] == table[i].dims[d]);
         }
