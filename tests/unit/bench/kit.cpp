@@ -315,12 +315,17 @@ TEST_CASE("kit: the probes' kernels", "[bench][kit][simd]") {
     const double flops = simd::fma_throughput<float>(acc, 1000);
     CHECK(flops == 2.0 * double(simd::pack_traits<float, simd::best_arch>::width) * double(simd::fma_chains) * 1000);
     // every lane of chain k ran x ← fma(x, 0.999999, 1e-7) a thousand times
-    // from k, in float with one rounding a step: the same as std::fma
-    const float w = float(simd::pack_traits<float, simd::best_arch>::width);
+    // from k, with the pack's fma: one rounding a step where the target has
+    // the instruction, a multiply and an add where it does not (plain SSE2);
+    // the reference runs the same pack operation on one value
+    using P = simd::pack_traits<float, simd::best_arch>;
+    const float w = float(P::width);
     for (std::size_t k = 0; k < simd::fma_chains; ++k) {
-        float x = float(k);
-        for (int r = 0; r < 1000; ++r) x = std::fma(x, 0.999999f, 1e-7f);
-        CHECK(acc[k] == Approx(w * x).epsilon(1e-6));
+        auto x = P::splat(float(k));
+        for (int r = 0; r < 1000; ++r) x = P::fma(x, P::splat(0.999999f), P::splat(1e-7f));
+        alignas(64) float lanes[P::width];
+        P::store(lanes, x);
+        CHECK(acc[k] == Approx(w * lanes[0]).epsilon(1e-6));
     }
     std::vector<float> src(1003), dst(1003, -1.0f);
     for (std::size_t i = 0; i < src.size(); ++i) src[i] = float(i) * 0.5f;
