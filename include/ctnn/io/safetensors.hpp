@@ -98,7 +98,16 @@ inline const char* json_type(const nlohmann::json& j) noexcept {
 }
 
 /// Adds `"` around `name` for messages.
-inline std::string quote_name(std::string_view name) { return "'" + std::string(name) + "'"; }
+/// (Appended piece by piece: g++ 12 at -O3 warns falsely, -Wrestrict, on
+/// `"'" + std::string(name)`, GCC PR 105329.)
+inline std::string quote_name(std::string_view name) {
+    std::string quoted;
+    quoted.reserve(name.size() + 2);
+    quoted += '\'';
+    quoted += name;
+    quoted += '\'';
+    return quoted;
+}
 
 }  // namespace detail
 
