@@ -115,12 +115,11 @@ struct binding<Dense<Out, Bias, ExpectedIn>> {
     template <class In>
     static constexpr bool accepts = Out > 0 && In::rank == 1 && (ExpectedIn == 0 || In::dims[0] == ExpectedIn);
     template <class In, class Where>
-    struct diagnose : require_flat<Out != 0 && In::rank != 1, Where, In>,
-                      require_features<Out != 0 && In::rank == 1 && !accepts<In>, Where, ExpectedIn, In> {
-        static_assert(Out != 0 ||
-                          check::layer<typename Where::path, typename Where::spec>::needs_at_least_one_output_feature,
-                      "ctnn: Dense needs at least one output feature");
-    };
+    using diagnosis = check::first_t<
+        check::fails_if<Out == 0, check::fault::dense_zero,
+                        typename check::layer<typename Where::path,
+                                              typename Where::spec>::needs_at_least_one_output_feature>,
+        require_flat<In::rank != 1, Where, In>, require_features<In::rank == 1 && !accepts<In>, Where, ExpectedIn, In>>;
     template <class In, class Act = Identity>
     using type = dense<In::dims[0], Out, Bias, Act>;
 };

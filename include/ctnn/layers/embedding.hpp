@@ -81,7 +81,7 @@ struct binding<Embedding<Vocab, Dim>> {
     template <class In>
     static constexpr bool accepts = In::rank == 1;
     template <class In, class Where>
-    struct diagnose : require_flat<In::rank != 1, Where, In> {};
+    using diagnosis = require_flat<In::rank != 1, Where, In>;
     template <class In>
     using type = embedding<In::dims[0], Vocab, Dim>;
 };

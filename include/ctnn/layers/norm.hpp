@@ -57,7 +57,9 @@ template <class Path, class Spec>
 struct norm_layer {
     template <class In>
     struct gets {
-        static constexpr bool a_sample_of_the_rank_it_normalises = false;
+        struct a_sample_of_the_rank_it_normalises {
+            static constexpr bool holds = false;
+        };
     };
 };
 }  // namespace check
@@ -68,13 +70,10 @@ inline constexpr double norm_eps = 1e-5;
 
 /// The input has a rank the norm layer takes.
 template <bool Fails, class Where, class In>
-struct require_norm_rank {};
-template <class P, class S, class BP, class B, class In>
-struct require_norm_rank<true, where<P, S, BP, B>, In> {
-    static_assert(check::norm_layer<P, S>::template gets<In>::a_sample_of_the_rank_it_normalises,
-                  "ctnn: a norm layer got a sample of another rank: BatchNorm1D takes [C] or [C, L], BatchNorm2D "
-                  "[C, H, W], LayerNorm<N> at least N axes");
-};
+using require_norm_rank =
+    check::fails_if<Fails, check::fault::norm_rank,
+                    typename check::norm_layer<typename Where::path, typename Where::spec>::template gets<
+                        In>::a_sample_of_the_rank_it_normalises>;
 
 /// LayerNorm over rows of `M` values, `G` rows per sample; the affine
 /// parameters have the shape `PShape` (the last axes).
@@ -277,7 +276,7 @@ struct binding<LayerNorm<N>> {
     template <class In>
     static constexpr bool accepts = In::rank >= N;
     template <class In, class Where>
-    struct diagnose : require_norm_rank<(In::rank < N), Where, In> {};
+    using diagnosis = require_norm_rank<(In::rank < N), Where, In>;
     template <class In>
     using type = layer_norm<In, last_axes<In, N>::type::size, typename last_axes<In, N>::type>;
 };
@@ -287,7 +286,7 @@ struct binding<BatchNorm1D> {
     template <class In>
     static constexpr bool accepts = In::rank == 1 || In::rank == 2;
     template <class In, class Where>
-    struct diagnose : require_norm_rank<!accepts<In>, Where, In> {};
+    using diagnosis = require_norm_rank<!accepts<In>, Where, In>;
     template <class In>
     using type = batch_norm<In, In::dims[0], In::size / In::dims[0]>;
 };
@@ -297,7 +296,7 @@ struct binding<BatchNorm2D> {
     template <class In>
     static constexpr bool accepts = In::rank == 3;
     template <class In, class Where>
-    struct diagnose : require_norm_rank<!accepts<In>, Where, In> {};
+    using diagnosis = require_norm_rank<!accepts<In>, Where, In>;
     template <class In>
     using type = batch_norm<In, In::dims[0], In::size / In::dims[0]>;
 };

@@ -89,7 +89,9 @@ struct recurrent_layer {
     template <class BeforePath, class Before>
     struct takes_a_sequence_T_F_or_a_step_F_but_layer {
         template <class Produced>
-        static constexpr bool produces = Produced::rank == 1 || Produced::rank == 2;
+        struct produces {
+            static constexpr bool holds = Produced::rank == 1 || Produced::rank == 2;
+        };
     };
 };
 }  // namespace check
@@ -449,13 +451,11 @@ struct recurrent_binding {
     template <class In>
     static constexpr bool accepts = In::rank == 1 || In::rank == 2;
     template <class In, class Where>
-    struct diagnose;
-    template <class In, class P, class S, class BP, class B>
-    struct diagnose<In, where<P, S, BP, B>> {
-        static_assert(check::recurrent_layer<P, S>::template takes_a_sequence_T_F_or_a_step_F_but_layer<
-                          BP, B>::template produces<In>,
-                      "ctnn: a recurrent layer (GRU, LSTM) takes a sequence [T, F] per sample, or one step [F]");
-    };
+    using diagnosis = check::fails_if<
+        !accepts<In>, check::fault::recurrent_rank,
+        typename check::recurrent_layer<typename Where::path, typename Where::spec>::template
+            takes_a_sequence_T_F_or_a_step_F_but_layer<typename Where::before_path,
+                                                        typename Where::before>::template produces<In>>;
     template <class In>
     struct pick {
         using type = recurrent<Cell, 1, In::dims[0], H, Layers, true, true>;

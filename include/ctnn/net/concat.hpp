@@ -170,13 +170,10 @@ private:
 
 /// The branches' outputs must agree beyond the first axis.
 template <bool Fails, class Where, class... Outs>
-struct require_concatenable {};
-template <class P, class S, class BP, class B, class... Outs>
-struct require_concatenable<true, where<P, S, BP, B>, Outs...> {
-    static_assert(check::layer<P, S>::template branches_agree_beyond_the_first_axis<Outs...>::holds,
-                  "ctnn: Concat joins its branches along the first axis of a sample: their outputs must have "
-                  "the same rank and agree on every other axis");
-};
+using require_concatenable =
+    check::fails_if<Fails, check::fault::concat_layouts,
+                    typename check::layer<typename Where::path, typename Where::spec>::template
+                        branches_agree_beyond_the_first_axis<Outs...>>;
 
 template <class... Outs>
 struct concatenable

@@ -128,7 +128,8 @@ class BasicSequential<T, Input<InputDims...>, Specs...> {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "ctnn: a network computes in float or double");
     using input_shape = typename net_detail::input_shape_of<InputSpec>::type;
-    static_assert(sizeof(net_detail::assert_chain<input_shape, path<>, 0, path<-1>, InputSpec, Specs...>) > 0);
+    // The composition's verdict, asserted here (not deeper): the `ctnn:` line comes right after the user's line.
+    static_assert(sizeof(check::report<net_detail::chain_verdict_t<input_shape, path<>, 0, path<-1>, InputSpec, Specs...>>) > 0);
 
 public:
     using value_type = T;
@@ -478,8 +479,8 @@ struct binding<BasicSequential<T, First, Specs...>> {
     template <class In>
     static constexpr bool accepts = net_detail::bind<In, 0, First, Specs...>::ok;
     template <class In, class Where>
-    struct diagnose : net_detail::assert_chain<In, typename Where::path, 0, typename Where::before_path,
-                                               typename Where::before, First, Specs...> {};
+    using diagnosis = net_detail::chain_verdict_t<In, typename Where::path, 0, typename Where::before_path,
+                                                  typename Where::before, First, Specs...>;
     template <class In>
     using type = net_detail::chain_of<In, First, Specs...>;
 };
