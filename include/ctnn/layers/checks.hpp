@@ -125,6 +125,11 @@ struct first<V, Rest...> {
 template <class... V>
 using first_t = typename first<V...>::type;
 
+/// Whether check `C` holds (a variable template: so that clang prints the
+/// check's full name in the requirement, as g++ does in its note).
+template <class C>
+inline constexpr bool holds = C::holds;
+
 /// Instantiated by the network on its verdict: a failure is one
 /// `static_assert` here, the sentence in the message and the reason (the
 /// check's type) in the condition, which both compilers print.
@@ -134,85 +139,85 @@ template <class D>
 struct report<failed<fault::legacy, D>> : D {};
 template <class C>
 struct report<failed<fault::not_a_layer, C>> {
-    static_assert(C::holds,
+    static_assert(holds<C>,
                   "ctnn: not a layer: a Sequential holds Input<...> and then layer types such as Dense<N> or ReLU");
 };
 template <class C>
 struct report<failed<fault::flat, C>> {
-    static_assert(C::holds, "ctnn: this layer works on a flat sample (rank 1): put Flatten before it");
+    static_assert(holds<C>, "ctnn: this layer works on a flat sample (rank 1): put Flatten before it");
 };
 template <class C>
 struct report<failed<fault::features, C>> {
-    static_assert(C::holds, "ctnn: a layer expects other input features than the layer before it produces");
+    static_assert(holds<C>, "ctnn: a layer expects other input features than the layer before it produces");
 };
 template <class C>
 struct report<failed<fault::dense_zero, C>> {
-    static_assert(C::holds, "ctnn: Dense needs at least one output feature");
+    static_assert(holds<C>, "ctnn: Dense needs at least one output feature");
 };
 template <class C>
 struct report<failed<fault::residual_shape, C>> {
-    static_assert(C::holds,
+    static_assert(holds<C>,
                   "ctnn: a Residual adds its input to its body's output: the body must keep the input's shape");
 };
 template <class C>
 struct report<failed<fault::concat_layouts, C>> {
-    static_assert(C::holds, "ctnn: Concat joins its branches along the first axis of a sample: their outputs must "
+    static_assert(holds<C>, "ctnn: Concat joins its branches along the first axis of a sample: their outputs must "
                             "have the same rank and agree on every other axis");
 };
 template <class C>
 struct report<failed<fault::add_shapes, C>> {
-    static_assert(C::holds, "ctnn: Add sums its branches: their outputs must have the same shape");
+    static_assert(holds<C>, "ctnn: Add sums its branches: their outputs must have the same shape");
 };
 template <class C>
 struct report<failed<fault::per_step_rank, C>> {
-    static_assert(C::holds, "ctnn: PerStep applies a layer to each step of a sequence: its input needs a time axis "
+    static_assert(holds<C>, "ctnn: PerStep applies a layer to each step of a sequence: its input needs a time axis "
                             "first ([T, ...], rank 2 or more)");
 };
 template <class C>
 struct report<failed<fault::recurrent_rank, C>> {
-    static_assert(C::holds, "ctnn: a recurrent layer (GRU, LSTM) takes a sequence [T, F] per sample, or one step [F]");
+    static_assert(holds<C>, "ctnn: a recurrent layer (GRU, LSTM) takes a sequence [T, F] per sample, or one step [F]");
 };
 template <class C>
 struct report<failed<fault::conv1d_rank, C>> {
-    static_assert(C::holds, "ctnn: Conv1D takes a sequence [C, L] or one step [C] of a stream");
+    static_assert(holds<C>, "ctnn: Conv1D takes a sequence [C, L] or one step [C] of a stream");
 };
 template <class C>
 struct report<failed<fault::conv1d_groups, C>> {
-    static_assert(C::holds, "ctnn: Conv1D's input channels must be divisible by its Groups");
+    static_assert(holds<C>, "ctnn: Conv1D's input channels must be divisible by its Groups");
 };
 template <class C>
 struct report<failed<fault::conv1d_fits, C>> {
-    static_assert(C::holds, "ctnn: Conv1D's kernel span (K-1)*Dilation+1 is longer than its padded input");
+    static_assert(holds<C>, "ctnn: Conv1D's kernel span (K-1)*Dilation+1 is longer than its padded input");
 };
 template <class C>
 struct report<failed<fault::conv1d_same_stride, C>> {
-    static_assert(C::holds, "ctnn: Conv1D with Same padding needs stride 1 (as PyTorch's padding='same')");
+    static_assert(holds<C>, "ctnn: Conv1D with Same padding needs stride 1 (as PyTorch's padding='same')");
 };
 template <class C>
 struct report<failed<fault::conv1d_step, C>> {
-    static_assert(C::holds, "ctnn: Conv1D bound to one step [C] of a stream needs Causal padding and stride 1");
+    static_assert(holds<C>, "ctnn: Conv1D bound to one step [C] of a stream needs Causal padding and stride 1");
 };
 template <class C>
 struct report<failed<fault::norm_rank, C>> {
-    static_assert(C::holds, "ctnn: a norm layer got a sample of another rank: BatchNorm1D takes [C] or [C, L], "
+    static_assert(holds<C>, "ctnn: a norm layer got a sample of another rank: BatchNorm1D takes [C] or [C, L], "
                             "BatchNorm2D [C, H, W], LayerNorm<N> at least N axes");
 };
 template <class C>
 struct report<failed<fault::pool_rank, C>> {
-    static_assert(C::holds, "ctnn: a pooling layer got a sample of another rank: the 1-D ones take [C, L], the 2-D "
+    static_assert(holds<C>, "ctnn: a pooling layer got a sample of another rank: the 1-D ones take [C, L], the 2-D "
                             "ones [C, H, W], GlobalAvgPool [C, ...] (rank 2 or more)");
 };
 template <class C>
 struct report<failed<fault::pool_padding, C>> {
-    static_assert(C::holds, "ctnn: a pooling layer's padding must be at most half its kernel (PyTorch's rule)");
+    static_assert(holds<C>, "ctnn: a pooling layer's padding must be at most half its kernel (PyTorch's rule)");
 };
 template <class C>
 struct report<failed<fault::pool_window, C>> {
-    static_assert(C::holds, "ctnn: a pooling window is larger than its padded input");
+    static_assert(holds<C>, "ctnn: a pooling window is larger than its padded input");
 };
 template <class C>
 struct report<failed<fault::slice_end, C>> {
-    static_assert(C::holds, "ctnn: Slice<Begin, End> needs End at most the length of its input's first axis");
+    static_assert(holds<C>, "ctnn: Slice<Begin, End> needs End at most the length of its input's first axis");
 };
 
 }  // namespace check
