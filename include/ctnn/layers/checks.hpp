@@ -52,6 +52,17 @@ struct layer {
     struct is_a_layer_spec {
         static constexpr bool holds = false;
     };
+    /// Checks of a spec's own parameters, made where it is bound (not in the
+    /// spec's body), so that they are reported as the network's verdict.
+    struct needs_a_probability_in_0_1 {
+        static constexpr bool holds = false;
+    };
+    struct needs_a_hidden_size_of_at_least_1 {
+        static constexpr bool holds = false;
+    };
+    struct needs_1_to_8_stacked_layers {
+        static constexpr bool holds = false;
+    };
     /// A layer with no output features (`Dense<0>`).
     struct needs_at_least_one_output_feature {
         static constexpr bool holds = false;
@@ -86,6 +97,9 @@ enum class fault : int {
     concat_layouts,
     add_shapes,
     per_step_rank,
+    dropout_probability,
+    recurrent_hidden,
+    recurrent_layers,
     recurrent_rank,
     conv1d_rank,
     conv1d_groups,
@@ -172,6 +186,18 @@ template <class C>
 struct report<failed<fault::per_step_rank, C>> {
     static_assert(holds<C>, "ctnn: PerStep applies a layer to each step of a sequence: its input needs a time axis "
                             "first ([T, ...], rank 2 or more)");
+};
+template <class C>
+struct report<failed<fault::dropout_probability, C>> {
+    static_assert(holds<C>, "ctnn: Dropout needs a probability in [0, 1)");
+};
+template <class C>
+struct report<failed<fault::recurrent_hidden, C>> {
+    static_assert(holds<C>, "ctnn: a recurrent layer needs a hidden size of at least 1");
+};
+template <class C>
+struct report<failed<fault::recurrent_layers, C>> {
+    static_assert(holds<C>, "ctnn: a recurrent layer has 1 to 8 stacked layers");
 };
 template <class C>
 struct report<failed<fault::recurrent_rank, C>> {
