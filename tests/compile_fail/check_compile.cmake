@@ -16,6 +16,7 @@
 #   // harness-must-fail: <re>  a sanity case: this check must fail, with a
 #                               verdict matching <re> (checked by MODE=reason).
 #   // expect-lines-before: N   at most N lines of compiler output before the
+#                               (any text after N is a comment)
 #                               first `ctnn:` static assertion (default 5, for
 #                               every negative case): the include and
 #                               instantiation chains must not bury the message.
@@ -47,8 +48,8 @@ list(TRANSFORM expects REPLACE "^// expect: " "")
 file(STRINGS "${SOURCE}" expect_success REGEX "^// expect-success$")
 file(STRINGS "${SOURCE}" allowed_errors REGEX "^// allow-error: ")
 list(TRANSFORM allowed_errors REPLACE "^// allow-error: " "")
-file(STRINGS "${SOURCE}" lines_before_max REGEX "^// expect-lines-before: [0-9]+$")
-list(TRANSFORM lines_before_max REPLACE "^// expect-lines-before: " "")
+file(STRINGS "${SOURCE}" lines_before_max REGEX "^// expect-lines-before: [0-9]+")
+list(TRANSFORM lines_before_max REPLACE "^// expect-lines-before: ([0-9]+).*" "\\1")
 if(NOT lines_before_max)
   set(lines_before_max 5)
 endif()
