@@ -129,7 +129,11 @@ class BasicSequential<T, Input<InputDims...>, Specs...> {
                   "ctnn: a network computes in float or double");
     using input_shape = typename net_detail::input_shape_of<InputSpec>::type;
     // The composition's verdict, asserted here (not deeper): the `ctnn:` line comes right after the user's line.
-    static_assert(sizeof(check::report<net_detail::chain_verdict_t<input_shape, path<>, 0, path<-1>, InputSpec, Specs...>>) > 0);
+    using verdict = net_detail::chain_verdict_t<input_shape, path<>, 0, path<-1>, InputSpec, Specs...>;
+    static_assert(sizeof(check::report<verdict>) > 0);
+    /// Whether the layers compose (after the error that says they do not,
+    /// `forward` returns `after_error`, so the user's next line adds nothing).
+    static constexpr bool composes = verdict::kind == check::fault::none;
 
 public:
     using value_type = T;
@@ -282,7 +286,7 @@ public:
         static_assert(!stateful, "ctnn: this network keeps state between calls: call forward(x, state) "
                                  "with a Net::state_type");
         if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> &&
-                      net_detail::element_matches<X, T> && !stateful) {
+                      net_detail::element_matches<X, T> && !stateful && composes) {
             output_type y;
             run_single(x.data(), y.data(), static_cast<state_type*>(nullptr));
             return y;
@@ -300,7 +304,8 @@ public:
         static_assert(!net_detail::input_matches<typename X::shape_type, in_shape> ||
                           net_detail::element_matches<X, T>,
                       "ctnn: the input tensor must hold the network's value type (float for Sequential, double for BasicSequential<double, ...>)");
-        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> && net_detail::element_matches<X, T>) {
+        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> && net_detail::element_matches<X, T> &&
+                      composes) {
             output_type y;
             run_single(x.data(), y.data(), &state);
             return y;
