@@ -52,6 +52,12 @@ struct layer {
     struct is_a_layer_spec {
         static constexpr bool holds = false;
     };
+    /// The spec's template arguments keep its rule `Rule` (one of the
+    /// `rule`s in its `broken_rule`).
+    template <class Rule>
+    struct keeps {
+        static constexpr bool holds = false;
+    };
     /// Checks of a spec's own parameters, made where it is bound (not in the
     /// spec's body), so that they are reported as the network's verdict.
     struct needs_a_probability_in_0_1 {
@@ -85,11 +91,47 @@ struct layer {
 };
 
 
+/// A rule of a spec's own template arguments, broken when `Broken`: a spec
+/// declares its rules as `using broken_rule = check::first_broken_t<
+/// check::rule<cond, needs_x>, ...>;` (`needs_x` a nested incomplete type
+/// naming the rule) instead of `static_assert`s in its body, which would
+/// fire wherever the spec is first completed (deep in the binding, with a
+/// long instantiation chain); the network reports it with the spec's path.
+template <bool Broken, class Rule>
+struct rule {
+    static constexpr bool broken = Broken;
+    using type = Rule;
+};
+template <class... R>
+struct first_broken {
+    using type = void;
+};
+template <class R, class... Rest>
+struct first_broken<R, Rest...> {
+    using type = std::conditional_t<R::broken, typename R::type, typename first_broken<Rest...>::type>;
+};
+template <class... R>
+using first_broken_t = typename first_broken<R...>::type;
+
+/// The rule spec `S` breaks (void if none, or if `S` declares no rules).
+template <class S>
+struct broken_rule_of {
+    using type = void;
+};
+template <class S>
+    requires requires { typename S::broken_rule; }
+struct broken_rule_of<S> {
+    using type = typename S::broken_rule;
+};
+template <class S>
+inline constexpr bool keeps_its_rules = std::is_void_v<typename broken_rule_of<S>::type>;
+
 /// What a failed check is about: it picks the sentence of the `ctnn:` line.
 enum class fault : int {
     none,
     legacy,  // a binding with only the older `diagnose` struct: its own assertions
     not_a_layer,
+    rule,
     flat,
     features,
     dense_zero,
@@ -155,6 +197,11 @@ template <class C>
 struct report<failed<fault::not_a_layer, C>> {
     static_assert(holds<C>,
                   "ctnn: not a layer: a Sequential holds Input<...> and then layer types such as Dense<N> or ReLU");
+};
+template <class C>
+struct report<failed<fault::rule, C>> {
+    static_assert(holds<C>, "ctnn: a layer's template arguments break one of its rules (the requirement names the "
+                            "layer's path, the layer and the rule it keeps)");
 };
 template <class C>
 struct report<failed<fault::flat, C>> {

@@ -45,10 +45,15 @@ namespace ctnn {
 template <std::size_t Out, std::size_t K, std::size_t Stride = 1, std::size_t Dilation = 1, std::size_t Groups = 1,
           class Padding = Valid>
 struct Conv1D {
-    static_assert(Out > 0 && K > 0, "ctnn: Conv1D needs at least one output channel and one tap");
-    static_assert(Stride > 0 && Dilation > 0 && Groups > 0, "ctnn: Conv1D's stride, dilation and groups are at least 1");
-    static_assert(Out % Groups == 0, "ctnn: Conv1D's output channels must be divisible by Groups");
-    static_assert(PaddingRule<Padding>, "ctnn: Conv1D's Padding is Valid, Same, Causal or Pad<P>");
+    struct needs_at_least_one_output_channel_and_one_tap;
+    struct needs_stride_dilation_and_groups_of_at_least_1;
+    struct needs_output_channels_divisible_by_groups;
+    struct needs_Padding_Valid_Same_Causal_or_Pad_P;
+    using broken_rule = check::first_broken_t<
+        check::rule<!(Out > 0 && K > 0), needs_at_least_one_output_channel_and_one_tap>,
+        check::rule<!(Stride > 0 && Dilation > 0 && Groups > 0), needs_stride_dilation_and_groups_of_at_least_1>,
+        check::rule<Groups != 0 && Out % (Groups ? Groups : 1) != 0, needs_output_channels_divisible_by_groups>,
+        check::rule<!PaddingRule<Padding>, needs_Padding_Valid_Same_Causal_or_Pad_P>>;
     static std::string name() {
         return "Conv1D<" + std::to_string(Out) + ", " + std::to_string(K) + ", stride " + std::to_string(Stride) +
                ", dilation " + std::to_string(Dilation) + ", groups " + std::to_string(Groups) + ", " +

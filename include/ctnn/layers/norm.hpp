@@ -37,7 +37,8 @@ namespace ctnn {
 /// Layer normalization over the last `N` axes of a sample (1 ≤ N ≤ 4).
 template <std::size_t N = 1>
 struct LayerNorm {
-    static_assert(N >= 1 && N <= 4, "ctnn: LayerNorm<N> normalises over the last N axes, 1 <= N <= 4");
+    struct normalises_over_the_last_N_axes_1_to_4;
+    using broken_rule = check::first_broken_t<check::rule<!(N >= 1 && N <= 4), normalises_over_the_last_N_axes_1_to_4>>;
     static std::string name() { return N == 1 ? "LayerNorm" : "LayerNorm<" + std::to_string(N) + ">"; }
     static constexpr std::size_t axes = N;
 };

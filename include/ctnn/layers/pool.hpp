@@ -32,14 +32,16 @@ namespace ctnn {
 
 template <std::size_t K, std::size_t Stride = K, std::size_t Padding = 0>
 struct MaxPool1D {
-    static_assert(K > 0 && Stride > 0, "ctnn: MaxPool1D needs a kernel and a stride of at least 1");
+    struct needs_a_kernel_and_a_stride_of_at_least_1;
+    using broken_rule = check::first_broken_t<check::rule<!(K > 0 && Stride > 0), needs_a_kernel_and_a_stride_of_at_least_1>>;
     static std::string name() {
         return "MaxPool1D<" + std::to_string(K) + ", " + std::to_string(Stride) + ", " + std::to_string(Padding) + ">";
     }
 };
 template <std::size_t K, std::size_t Stride = K, std::size_t Padding = 0>
 struct AvgPool1D {
-    static_assert(K > 0 && Stride > 0, "ctnn: AvgPool1D needs a kernel and a stride of at least 1");
+    struct needs_a_kernel_and_a_stride_of_at_least_1;
+    using broken_rule = check::first_broken_t<check::rule<!(K > 0 && Stride > 0), needs_a_kernel_and_a_stride_of_at_least_1>>;
     static std::string name() {
         return "AvgPool1D<" + std::to_string(K) + ", " + std::to_string(Stride) + ", " + std::to_string(Padding) + ">";
     }
@@ -47,7 +49,9 @@ struct AvgPool1D {
 template <std::size_t KH, std::size_t KW, std::size_t SH = KH, std::size_t SW = KW, std::size_t PH = 0,
           std::size_t PW = 0>
 struct MaxPool2D {
-    static_assert(KH > 0 && KW > 0 && SH > 0 && SW > 0, "ctnn: MaxPool2D needs kernels and strides of at least 1");
+    struct needs_kernels_and_strides_of_at_least_1;
+    using broken_rule =
+        check::first_broken_t<check::rule<!(KH > 0 && KW > 0 && SH > 0 && SW > 0), needs_kernels_and_strides_of_at_least_1>>;
     static std::string name() {
         return "MaxPool2D<" + std::to_string(KH) + "x" + std::to_string(KW) + ", stride " + std::to_string(SH) + "x" +
                std::to_string(SW) + ", padding " + std::to_string(PH) + "x" + std::to_string(PW) + ">";
@@ -56,7 +60,9 @@ struct MaxPool2D {
 template <std::size_t KH, std::size_t KW, std::size_t SH = KH, std::size_t SW = KW, std::size_t PH = 0,
           std::size_t PW = 0>
 struct AvgPool2D {
-    static_assert(KH > 0 && KW > 0 && SH > 0 && SW > 0, "ctnn: AvgPool2D needs kernels and strides of at least 1");
+    struct needs_kernels_and_strides_of_at_least_1;
+    using broken_rule =
+        check::first_broken_t<check::rule<!(KH > 0 && KW > 0 && SH > 0 && SW > 0), needs_kernels_and_strides_of_at_least_1>>;
     static std::string name() {
         return "AvgPool2D<" + std::to_string(KH) + "x" + std::to_string(KW) + ", stride " + std::to_string(SH) + "x" +
                std::to_string(SW) + ", padding " + std::to_string(PH) + "x" + std::to_string(PW) + ">";

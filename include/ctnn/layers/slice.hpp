@@ -20,7 +20,8 @@ namespace ctnn {
 /// Rows `[Begin, End)` of a sample's first axis.
 template <std::size_t Begin, std::size_t End>
 struct Slice {
-    static_assert(Begin < End, "ctnn: Slice<Begin, End> needs Begin < End");
+    struct needs_Begin_less_than_End;
+    using broken_rule = check::first_broken_t<check::rule<!(Begin < End), needs_Begin_less_than_End>>;
     static std::string name() { return "Slice<" + std::to_string(Begin) + ", " + std::to_string(End) + ">"; }
 };
 

@@ -22,7 +22,8 @@ namespace ctnn {
 /// The sum of the branches' outputs.
 template <class... Branch>
 struct Add {
-    static_assert(sizeof...(Branch) > 0, "ctnn: an Add needs at least one branch");
+    struct needs_at_least_one_branch;
+    using broken_rule = check::first_broken_t<check::rule<sizeof...(Branch) == 0, needs_at_least_one_branch>>;
     static std::string name() { return "Add"; }
 };
 

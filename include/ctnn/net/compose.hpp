@@ -29,7 +29,9 @@ namespace ctnn {
 /// The shape of one sample entering the network: `Input<784>`, `Input<1, 28, 28>`.
 template <std::size_t... Dims>
 struct Input {
-    static_assert(sizeof...(Dims) >= 1 && ((Dims > 0) && ...), "ctnn: Input needs one or more positive extents");
+    struct needs_one_or_more_positive_extents;
+    using broken_rule =
+        check::first_broken_t<check::rule<!(sizeof...(Dims) >= 1 && ((Dims > 0) && ...)), needs_one_or_more_positive_extents>>;
     using shape = Shape<Dims...>;
     static std::string name() { return "Input" + Shape<Dims...>::str(); }
 };
@@ -58,16 +60,20 @@ using append_t = typename append<P, S>::type;
 
 template <class... Specs>
 struct first_is_activation : std::false_type {};
-template <class S, class... Rest>
-struct first_is_activation<S, Rest...> : std::bool_constant<ElementwiseActivation<S>> {};
+template <class S, class... Rest>  // (one that breaks its rules is not fused: it is bound, and reported, alone)
+struct first_is_activation<S, Rest...> : std::bool_constant<ElementwiseActivation<S> && check::keeps_its_rules<S>> {};
 
 /// Whether spec `S` takes input shape `In` (false for a type that is no spec).
 template <class S, class In>
 constexpr bool spec_accepts() noexcept {
-    if constexpr (LayerSpec<S>)
-        return layers::binding<S>::template accepts<In>;
-    else
+    if constexpr (LayerSpec<S>) {
+        if constexpr (check::keeps_its_rules<S>)
+            return layers::binding<S>::template accepts<In>;
+        else
+            return false;
+    } else {
         return false;
+    }
 }
 
 /// Binds `Specs...` from input shape `In`; `I` is the PyTorch index of the
@@ -156,7 +162,10 @@ struct spec_verdict {
 };
 template <class In, class Path, class BeforePath, class Before, class S>
 struct spec_verdict<In, Path, BeforePath, Before, S, true>
-    : binding_verdict<S, In, layers::where<Path, S, BeforePath, Before>> {};
+    : std::conditional_t<check::keeps_its_rules<S>, binding_verdict<S, In, layers::where<Path, S, BeforePath, Before>>,
+                         std::type_identity<check::failed<check::fault::rule,
+                                                          typename check::layer<Path, S>::template keeps<
+                                                              typename check::broken_rule_of<S>::type>>>> {};
 
 /// The verdict on a chain whose children's paths are `Prefix` + index: the
 /// verdict on the first spec that does not take its input, or

@@ -23,7 +23,8 @@ namespace ctnn {
 /// Outputs of the branches side by side along the first axis of a sample.
 template <class... Branch>
 struct Concat {
-    static_assert(sizeof...(Branch) > 0, "ctnn: a Concat needs at least one branch");
+    struct needs_at_least_one_branch;
+    using broken_rule = check::first_broken_t<check::rule<sizeof...(Branch) == 0, needs_at_least_one_branch>>;
     static std::string name() { return "Concat"; }
 };
 

@@ -23,7 +23,8 @@ namespace ctnn {
 /// y = x + f(x), f = `Layers...` in a chain (as `Sequential` without `Input`).
 template <class... Layers>
 struct Residual {
-    static_assert(sizeof...(Layers) > 0, "ctnn: a Residual needs at least one layer");
+    struct needs_at_least_one_layer;
+    using broken_rule = check::first_broken_t<check::rule<sizeof...(Layers) == 0, needs_at_least_one_layer>>;
     static std::string name() { return "Residual"; }
 };
 

@@ -57,8 +57,15 @@ struct input_shape_of {
 };
 template <std::size_t... D>
 struct input_shape_of<Input<D...>> {
-    using type = Shape<D...>;
+    using type = std::conditional_t<check::keeps_its_rules<Input<D...>>, Shape<D...>, Shape<1>>;
 };
+
+/// The network's verdict: its `Input`'s rules, then the chain's.
+template <class InputSpec, class In, class... Specs>
+using network_verdict = typename std::conditional_t<
+    check::keeps_its_rules<InputSpec>, chain_verdict<In, path<>, 0, path<-1>, InputSpec, Specs...>,
+    std::type_identity<check::failed<check::fault::rule, typename check::layer<path<-1>, InputSpec>::template keeps<
+                                                             typename check::broken_rule_of<InputSpec>::type>>>>::type;
 
 /// The tensor given has the shape the network takes.
 template <class Given, class Wanted>
@@ -129,7 +136,7 @@ class BasicSequential<T, Input<InputDims...>, Specs...> {
                   "ctnn: a network computes in float or double");
     using input_shape = typename net_detail::input_shape_of<InputSpec>::type;
     // The composition's verdict, asserted here (not deeper): the `ctnn:` line comes right after the user's line.
-    using verdict = net_detail::chain_verdict_t<input_shape, path<>, 0, path<-1>, InputSpec, Specs...>;
+    using verdict = net_detail::network_verdict<InputSpec, input_shape, Specs...>;
     static_assert(sizeof(check::report<verdict>) > 0);
     /// Whether the layers compose (after the error that says they do not,
     /// `forward` returns `after_error`, so the user's next line adds nothing).
