@@ -22,7 +22,7 @@ namespace ctnn {
 /// A fully connected layer with `Out` features (and a bias unless `Bias`
 /// is false). `ExpectedIn`, if not 0, is the input width it must receive.
 template <std::size_t Out, bool Bias = true, std::size_t ExpectedIn = 0>
-struct Dense {  // Dense<0> is reported where it is bound (its binding's diagnose), naming its place
+struct Dense {  // Dense<0> is reported where it is bound (its binding's diagnosis), naming its place
     static std::string name() {
         return "Dense<" + std::to_string(Out) + (Bias ? "" : ", no bias") + ">";
     }

@@ -145,10 +145,22 @@ struct verdict_template {};
 /// (a `check::passes` or `check::failed`), or for a binding with only the
 /// older `diagnose` struct, that struct (reported by instantiating it, which
 /// costs a longer instantiation chain in the compiler's output).
-template <class S, class In, class W>
-struct binding_verdict {
-    using type = check::failed<check::fault::legacy, typename layers::binding<S>::template diagnose<In, W>>;
+template <class D>
+struct legacy_verdict {
+    using type = check::failed<check::fault::legacy, D>;
 };
+template <class D>  // a `diagnose` struct that derives from a verdict (`struct diagnose : require_flat<...> {}`)
+    requires requires { D::kind; }
+struct legacy_verdict<D> {
+    template <class V>
+    struct failed_as {
+        using type = check::failed<V::kind, typename V::check>;
+    };
+    using type = typename std::conditional_t<D::kind == check::fault::none, std::type_identity<check::passes>,
+                                             failed_as<D>>::type;
+};
+template <class S, class In, class W>
+struct binding_verdict : legacy_verdict<typename layers::binding<S>::template diagnose<In, W>> {};
 template <class S, class In, class W>
     requires requires { typename verdict_template<layers::binding<S>::template diagnosis>; }
 struct binding_verdict<S, In, W> {
