@@ -53,7 +53,7 @@ struct ctnn::layers::binding<faults::Fault<Mode>> {
     template <class In>
     static constexpr bool accepts = In::rank == 1;
     template <class In, class Where>
-    struct diagnose : require_flat<In::rank != 1, Where, In> {};
+    using diagnosis = require_flat<In::rank != 1, Where, In>;
     template <class In>
     using type = faults::fault<Mode, In::size>;
 };

@@ -79,7 +79,7 @@ struct ctnn::layers::binding<examples::OnePole> {
     template <class In>
     static constexpr bool accepts = In::rank == 1;
     template <class In, class Where>
-    struct diagnose : require_flat<In::rank != 1, Where, In> {};
+    using diagnosis = require_flat<In::rank != 1, Where, In>;
     template <class In>
     using type = examples::one_pole<In::size>;
 };

@@ -1,6 +1,7 @@
 #pragma once
 /// \file ctnn.hpp
 /// Everything ctnn has. Only includes; every header also compiles on its own.
+#include "layers/checks.hpp"  // first: the ctnn: errors of a network come from here (shortest include chain)
 #include "core.hpp"
 #include "simd.hpp"
 #include "expr.hpp"

@@ -4,6 +4,7 @@
 /// reader and atomic writer they share, checkpoints (parameters, optimizer
 /// state, run state), and the binding of constexpr weights that
 /// `ctnn-embed` generates. Only includes.
+#include "layers/checks.hpp"  // first: the ctnn: errors of a network come from here (shortest include chain)
 #include "io/dtype.hpp"
 #include "io/file.hpp"
 #include "io/safetensors.hpp"

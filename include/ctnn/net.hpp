@@ -2,6 +2,7 @@
 /// \file net.hpp
 /// Networks as types: `Sequential` (the chain), `Residual`, `Concat`, `Add`,
 /// the `Network` concept, initialisers.
+#include "layers/checks.hpp"  // first: the ctnn: errors of a network come from here (shortest include chain)
 #include "layers.hpp"
 #include "net/add.hpp"
 #include "net/chain.hpp"

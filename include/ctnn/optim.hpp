@@ -2,6 +2,7 @@
 /// \file optim.hpp
 /// Every optimizer, gradient clipping and the learning-rate schedules.
 
+#include "layers/checks.hpp"  // first: the ctnn: errors of a network come from here (shortest include chain)
 #include "optim/adagrad.hpp"
 #include "optim/adam.hpp"
 #include "optim/clip.hpp"

@@ -3,6 +3,7 @@
 /// Training: datasets and their readers (IDX, CSV), the step, the loop,
 /// metrics and progress. Only includes (fit with checkpoints, which needs io/,
 /// is train/checkpoint.hpp, in ctnn.hpp).
+#include "layers/checks.hpp"  // first: the ctnn: errors of a network come from here (shortest include chain)
 #include "train/dataset.hpp"
 #include "train/idx.hpp"
 #include "train/csv.hpp"

@@ -15,6 +15,15 @@
 #                               not surface from deep inside the library.
 #   // harness-must-fail: <re>  a sanity case: this check must fail, with a
 #                               verdict matching <re> (checked by MODE=reason).
+#   // expect-lines-before: N   at most N lines of compiler output before the
+#                               (any text after N is a comment)
+#                               first `ctnn:` static assertion (default 5, for
+#                               every negative case): the include and
+#                               instantiation chains must not bury the message.
+#   // allow-second-ctnn-error  the case holds two mistakes: two ctnn errors.
+#
+# Every negative case must also give exactly one error (the ctnn static
+# assertion) unless it tolerates others with the two directives above.
 #
 #   cmake -DSOURCE=x.cpp -DFLAGS_FILE=compile_flags.cmake -DLOG=x.log -P check_compile.cmake
 #   cmake -DMODE=reason -DSOURCE=x.cpp -DLOG=x.log -P check_compile.cmake
@@ -39,6 +48,11 @@ list(TRANSFORM expects REPLACE "^// expect: " "")
 file(STRINGS "${SOURCE}" expect_success REGEX "^// expect-success$")
 file(STRINGS "${SOURCE}" allowed_errors REGEX "^// allow-error: ")
 list(TRANSFORM allowed_errors REPLACE "^// allow-error: " "")
+file(STRINGS "${SOURCE}" lines_before_max REGEX "^// expect-lines-before: [0-9]+")
+list(TRANSFORM lines_before_max REPLACE "^// expect-lines-before: ([0-9]+).*" "\\1")
+if(NOT lines_before_max)
+  set(lines_before_max 5)
+endif()
 file(STRINGS "${SOURCE}" harness_reason REGEX "^// harness-must-fail: ")
 list(TRANSFORM harness_reason REPLACE "^// harness-must-fail: " "")
 
@@ -123,7 +137,30 @@ foreach(expect IN LISTS expects)
   endif()
 endforeach()
 
-# Every error must be a ctnn static assertion, or one the file tolerates.
+# The first ctnn static assertion comes within lines_before_max lines.
+string(REGEX MATCH "${static_assert_failed}ctnn: " first_assertion "${output}")
+if(first_assertion)
+  string(FIND "${output}" "${first_assertion}" at)
+  string(SUBSTRING "${output}" 0 ${at} head)
+  string(REGEX MATCHALL "${nl}" head_lines "${head}")
+  list(LENGTH head_lines n_before)
+  if(n_before GREATER lines_before_max)
+    verdict("FAILED: ${n_before} lines before the first ctnn: error (at most ${lines_before_max})")
+  else()
+    verdict("ok: ${n_before} lines before the first ctnn: error (at most ${lines_before_max})")
+  endif()
+endif()
+
+# Exactly one error: every error must be a ctnn static assertion, or one the
+# file tolerates, and there is one ctnn static assertion.
+string(REGEX MATCHALL "${static_assert_failed}ctnn: " ctnn_errors "${output}")
+list(LENGTH ctnn_errors n_ctnn)
+if(n_ctnn GREATER 1)
+  file(STRINGS "${SOURCE}" allow_second REGEX "^// allow-second-ctnn-error$")
+  if(NOT allow_second)
+    verdict("FAILED: ${n_ctnn} ctnn errors: one mistake must give one error")
+  endif()
+endif()
 string(REGEX REPLACE "${static_assert_failed}ctnn: " "" other "${output}")
 foreach(re IN LISTS allowed_errors)
   string(REGEX REPLACE "error:[^${nl}]*${re}" "" other "${other}")

@@ -1,6 +1,7 @@
 // expect: ctnn: embedded tensor 0.weights is not a parameter of the network
 // expect: ctnn: the embedded model lacks a parameter tensor of the network
 // expect: missing_tensor<0(UL)?, ctnn::embed::weight>
+// allow-second-ctnn-error
 #include <ctnn/io/embed.hpp>
 #include <ctnn/layers.hpp>
 

@@ -1,4 +1,5 @@
 // expect: ctnn: the input tensor must hold the network's value type
+// allow-second-ctnn-error
 #include <ctnn/net.hpp>
 
 // Data read as double, given to a float network.

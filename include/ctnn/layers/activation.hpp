@@ -17,6 +17,7 @@
 #include "../core/real.hpp"
 #include "../expr/ops.hpp"
 #include "../simd/math.hpp"
+#include "checks.hpp"
 
 namespace ctnn {
 
@@ -59,7 +60,8 @@ struct ReLU : activation_tag {
 /// f(z) = z for z > 0, slope·z otherwise (slope > 0, as in PyTorch's default 0.01).
 template <real Slope = 0.01>
 struct LeakyReLU : activation_tag {
-    static_assert(Slope.value() > 0, "ctnn: LeakyReLU needs a positive slope");
+    struct needs_a_positive_slope;
+    using broken_rule = check::first_broken_t<check::rule<!(Slope.value() > 0), needs_a_positive_slope>>;
     static constexpr double slope = Slope.value();
     static std::string name() { return "LeakyReLU<" + std::to_string(slope) + ">"; }
     static constexpr bool needs_z = false;
@@ -96,7 +98,8 @@ struct Sigmoid : activation_tag {
 /// f(z) = z for z > 0, alpha (e^z - 1) otherwise; f' = 1 or y + alpha.
 template <real Alpha = 1.0>
 struct ELU : activation_tag {
-    static_assert(Alpha.value() > 0, "ctnn: ELU needs a positive alpha");
+    struct needs_a_positive_alpha;
+    using broken_rule = check::first_broken_t<check::rule<!(Alpha.value() > 0), needs_a_positive_alpha>>;
     static constexpr double alpha = Alpha.value();
     static std::string name() { return "ELU<" + std::to_string(alpha) + ">"; }
     static constexpr bool needs_z = false;

@@ -45,10 +45,15 @@ namespace ctnn {
 template <std::size_t Out, std::size_t K, std::size_t Stride = 1, std::size_t Dilation = 1, std::size_t Groups = 1,
           class Padding = Valid>
 struct Conv1D {
-    static_assert(Out > 0 && K > 0, "ctnn: Conv1D needs at least one output channel and one tap");
-    static_assert(Stride > 0 && Dilation > 0 && Groups > 0, "ctnn: Conv1D's stride, dilation and groups are at least 1");
-    static_assert(Out % Groups == 0, "ctnn: Conv1D's output channels must be divisible by Groups");
-    static_assert(PaddingRule<Padding>, "ctnn: Conv1D's Padding is Valid, Same, Causal or Pad<P>");
+    struct needs_at_least_one_output_channel_and_one_tap;
+    struct needs_stride_dilation_and_groups_of_at_least_1;
+    struct needs_output_channels_divisible_by_groups;
+    struct needs_Padding_Valid_Same_Causal_or_Pad_P;
+    using broken_rule = check::first_broken_t<
+        check::rule<!(Out > 0 && K > 0), needs_at_least_one_output_channel_and_one_tap>,
+        check::rule<!(Stride > 0 && Dilation > 0 && Groups > 0), needs_stride_dilation_and_groups_of_at_least_1>,
+        check::rule<Groups != 0 && Out % (Groups ? Groups : 1) != 0, needs_output_channels_divisible_by_groups>,
+        check::rule<!PaddingRule<Padding>, needs_Padding_Valid_Same_Causal_or_Pad_P>>;
     static std::string name() {
         return "Conv1D<" + std::to_string(Out) + ", " + std::to_string(K) + ", stride " + std::to_string(Stride) +
                ", dilation " + std::to_string(Dilation) + ", groups " + std::to_string(Groups) + ", " +
@@ -477,32 +482,6 @@ struct conv1d_step : conv_detail::maybe_state<(K > 1), conv_detail::ring_state<C
 
 // ---- binding -----------------------------------------------------------------------
 
-namespace conv_detail {
-/// One failing condition of a Conv1D binding, asserted where `Fails`.
-enum class conv_fault { rank, groups, fits, same_stride, step };
-template <bool Fails, conv_fault F, class Check>
-struct require {};
-template <class Check>
-struct require<true, conv_fault::rank, Check> {
-    static_assert(Check::holds, "ctnn: Conv1D takes a sequence [C, L] or one step [C] of a stream");
-};
-template <class Check>
-struct require<true, conv_fault::groups, Check> {
-    static_assert(Check::holds, "ctnn: Conv1D's input channels must be divisible by its Groups");
-};
-template <class Check>
-struct require<true, conv_fault::fits, Check> {
-    static_assert(Check::holds, "ctnn: Conv1D's kernel span (K-1)*Dilation+1 is longer than its padded input");
-};
-template <class Check>
-struct require<true, conv_fault::same_stride, Check> {
-    static_assert(Check::holds, "ctnn: Conv1D with Same padding needs stride 1 (as PyTorch's padding='same')");
-};
-template <class Check>
-struct require<true, conv_fault::step, Check> {
-    static_assert(Check::holds, "ctnn: Conv1D bound to one step [C] of a stream needs Causal padding and stride 1");
-};
-}  // namespace conv_detail
 
 template <std::size_t Out, std::size_t K, std::size_t S, std::size_t D, std::size_t G, class Pad>
 struct binding<Conv1D<Out, K, S, D, G, Pad>> {
@@ -539,26 +518,23 @@ struct binding<Conv1D<Out, K, S, D, G, Pad>> {
 
     /// The first condition that fails, with the layer's path, its spec and the input shape in the check's name.
     template <class In, class Where>
-    struct diagnose {
+    struct verdict {
         using ck = check::conv1d<typename Where::path, Conv1D<Out, K, S, D, G, Pad>>;
         static constexpr bool r = rank_ok<In>;
         static constexpr bool g = r && groups_ok<In>;
         static constexpr bool f = g && fits<In>;
-        conv_detail::require<!r, conv_detail::conv_fault::rank, typename ck::template takes_a_sequence_or_one_step<In>>
-            rank_check;
-        conv_detail::require<r && !g, conv_detail::conv_fault::groups,
-                             typename ck::template channels_are_divisible_by_groups<In>>
-            groups_check;
-        conv_detail::require<g && !f, conv_detail::conv_fault::fits,
-                             typename ck::template kernel_fits_in_the_padded_input<In>>
-            fits_check;
-        conv_detail::require<f && !stride_ok<In>, conv_detail::conv_fault::same_stride,
-                             typename ck::template same_padding_has_stride_1<In>>
-            stride_check;
-        conv_detail::require<g && !step_ok<In>, conv_detail::conv_fault::step,
-                             typename ck::template one_step_needs_causal_padding_and_stride_1<In>>
-            step_check;
+        using type = check::first_t<
+            check::fails_if<!r, check::fault::conv1d_rank, typename ck::template takes_a_sequence_or_one_step<In>>,
+            check::fails_if<r && !g, check::fault::conv1d_groups,
+                            typename ck::template channels_are_divisible_by_groups<In>>,
+            check::fails_if<g && !f, check::fault::conv1d_fits, typename ck::template kernel_fits_in_the_padded_input<In>>,
+            check::fails_if<f && !stride_ok<In>, check::fault::conv1d_same_stride,
+                            typename ck::template same_padding_has_stride_1<In>>,
+            check::fails_if<g && !step_ok<In>, check::fault::conv1d_step,
+                            typename ck::template one_step_needs_causal_padding_and_stride_1<In>>>;
     };
+    template <class In, class Where>
+    using diagnosis = typename verdict<In, Where>::type;
 
     template <class In, class Act = Identity>
     using type = std::conditional_t<In::rank == 2,

@@ -22,7 +22,7 @@ namespace ctnn {
 /// A fully connected layer with `Out` features (and a bias unless `Bias`
 /// is false). `ExpectedIn`, if not 0, is the input width it must receive.
 template <std::size_t Out, bool Bias = true, std::size_t ExpectedIn = 0>
-struct Dense {  // Dense<0> is reported where it is bound (its binding's diagnose), naming its place
+struct Dense {  // Dense<0> is reported where it is bound (its binding's diagnosis), naming its place
     static std::string name() {
         return "Dense<" + std::to_string(Out) + (Bias ? "" : ", no bias") + ">";
     }
@@ -115,12 +115,11 @@ struct binding<Dense<Out, Bias, ExpectedIn>> {
     template <class In>
     static constexpr bool accepts = Out > 0 && In::rank == 1 && (ExpectedIn == 0 || In::dims[0] == ExpectedIn);
     template <class In, class Where>
-    struct diagnose : require_flat<Out != 0 && In::rank != 1, Where, In>,
-                      require_features<Out != 0 && In::rank == 1 && !accepts<In>, Where, ExpectedIn, In> {
-        static_assert(Out != 0 ||
-                          check::layer<typename Where::path, typename Where::spec>::needs_at_least_one_output_feature,
-                      "ctnn: Dense needs at least one output feature");
-    };
+    using diagnosis = check::first_t<
+        check::fails_if<Out == 0, check::fault::dense_zero,
+                        typename check::layer<typename Where::path,
+                                              typename Where::spec>::needs_at_least_one_output_feature>,
+        require_flat<In::rank != 1, Where, In>, require_features<In::rank == 1 && !accepts<In>, Where, ExpectedIn, In>>;
     template <class In, class Act = Identity>
     using type = dense<In::dims[0], Out, Bias, Act>;
 };

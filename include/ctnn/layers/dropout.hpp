@@ -17,7 +17,7 @@ namespace ctnn {
 template <real P>
 struct Dropout {
     static constexpr double p = P.value();
-    static_assert(p >= 0.0 && p < 1.0, "ctnn: Dropout needs a probability in [0, 1)");
+    // p outside [0, 1) is reported where the layer is bound (its binding's diagnosis, with its path)
     static std::string name() { return "Dropout<" + P.str() + ">"; }
 };
 
@@ -55,9 +55,9 @@ struct binding<Dropout<P>> {
     template <class In>
     static constexpr bool accepts = P.value() >= 0.0 && P.value() < 1.0;
     template <class In, class Where>
-    struct diagnose {
-        static_assert(sizeof(Dropout<P>) > 0);  // reports the probability
-    };
+    using diagnosis = check::fails_if<
+        !accepts<In>, check::fault::dropout_probability,
+        typename check::layer<typename Where::path, typename Where::spec>::needs_a_probability_in_0_1>;
     template <class In>
     using type = dropout<In, P>;
 };

@@ -35,7 +35,7 @@ struct binding<A> {
     template <class In>
     static constexpr bool accepts = true;  // any shape
     template <class In, class Where>
-    struct diagnose {};
+    using diagnosis = check::passes;
     template <class In>
     using type = elementwise<In, A>;
 };

@@ -26,7 +26,8 @@ namespace ctnn {
 /// A table of `Vocab` vectors of `Dim` values, looked up by index.
 template <std::size_t Vocab, std::size_t Dim>
 struct Embedding {
-    static_assert(Vocab > 0 && Dim > 0, "ctnn: Embedding<Vocab, Dim> needs Vocab > 0 and Dim > 0");
+    struct needs_Vocab_and_Dim_of_at_least_1;
+    using broken_rule = check::first_broken_t<check::rule<!(Vocab > 0 && Dim > 0), needs_Vocab_and_Dim_of_at_least_1>>;
     static std::string name() { return "Embedding<" + std::to_string(Vocab) + ", " + std::to_string(Dim) + ">"; }
 };
 
@@ -81,7 +82,7 @@ struct binding<Embedding<Vocab, Dim>> {
     template <class In>
     static constexpr bool accepts = In::rank == 1;
     template <class In, class Where>
-    struct diagnose : require_flat<In::rank != 1, Where, In> {};
+    using diagnosis = require_flat<In::rank != 1, Where, In>;
     template <class In>
     using type = embedding<In::dims[0], Vocab, Dim>;
 };

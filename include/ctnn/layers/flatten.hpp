@@ -37,7 +37,7 @@ struct binding<Flatten> {
     template <class In>
     static constexpr bool accepts = true;
     template <class In, class Where>
-    struct diagnose {};
+    using diagnosis = check::passes;
     template <class In>
     using type = flatten<In>;
 };

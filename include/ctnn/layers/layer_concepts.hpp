@@ -144,8 +144,11 @@ template <class T>
 /// How a spec binds to an input shape: specialised by each layer's header.
 ///  - `type<In>` (or `type<In, Act>` when `takes_epilogue`): the bound layer;
 ///  - `accepts<In>`: whether the spec takes that input shape (no assertion);
-///  - `diagnose<In, Where>`: instantiated only when it does not, its
-///    `static_assert` says why (Where names the layer and its input's source);
+///  - `diagnosis<In, Where>`: a type, `check::passes` or the first failed
+///    check (`check::fails_if`, layers/checks.hpp), which the network
+///    reports in its own body (Where names the layer and its input's
+///    source); an older `diagnose<In, Where>` struct of static_asserts is
+///    still instantiated when a binding has no `diagnosis`;
 ///  - `takes_epilogue` (optional): the bound layer applies an element-wise
 ///    activation `Act` to its linear result before storing it, so the
 ///    composer fuses a following activation into it.

@@ -37,7 +37,8 @@ namespace ctnn {
 /// Layer normalization over the last `N` axes of a sample (1 ≤ N ≤ 4).
 template <std::size_t N = 1>
 struct LayerNorm {
-    static_assert(N >= 1 && N <= 4, "ctnn: LayerNorm<N> normalises over the last N axes, 1 <= N <= 4");
+    struct normalises_over_the_last_N_axes_1_to_4;
+    using broken_rule = check::first_broken_t<check::rule<!(N >= 1 && N <= 4), normalises_over_the_last_N_axes_1_to_4>>;
     static std::string name() { return N == 1 ? "LayerNorm" : "LayerNorm<" + std::to_string(N) + ">"; }
     static constexpr std::size_t axes = N;
 };
@@ -57,7 +58,9 @@ template <class Path, class Spec>
 struct norm_layer {
     template <class In>
     struct gets {
-        static constexpr bool a_sample_of_the_rank_it_normalises = false;
+        struct a_sample_of_the_rank_it_normalises {
+            static constexpr bool holds = false;
+        };
     };
 };
 }  // namespace check
@@ -68,13 +71,10 @@ inline constexpr double norm_eps = 1e-5;
 
 /// The input has a rank the norm layer takes.
 template <bool Fails, class Where, class In>
-struct require_norm_rank {};
-template <class P, class S, class BP, class B, class In>
-struct require_norm_rank<true, where<P, S, BP, B>, In> {
-    static_assert(check::norm_layer<P, S>::template gets<In>::a_sample_of_the_rank_it_normalises,
-                  "ctnn: a norm layer got a sample of another rank: BatchNorm1D takes [C] or [C, L], BatchNorm2D "
-                  "[C, H, W], LayerNorm<N> at least N axes");
-};
+using require_norm_rank =
+    check::fails_if<Fails, check::fault::norm_rank,
+                    typename check::norm_layer<typename Where::path, typename Where::spec>::template gets<
+                        In>::a_sample_of_the_rank_it_normalises>;
 
 /// LayerNorm over rows of `M` values, `G` rows per sample; the affine
 /// parameters have the shape `PShape` (the last axes).
@@ -277,7 +277,7 @@ struct binding<LayerNorm<N>> {
     template <class In>
     static constexpr bool accepts = In::rank >= N;
     template <class In, class Where>
-    struct diagnose : require_norm_rank<(In::rank < N), Where, In> {};
+    using diagnosis = require_norm_rank<(In::rank < N), Where, In>;
     template <class In>
     using type = layer_norm<In, last_axes<In, N>::type::size, typename last_axes<In, N>::type>;
 };
@@ -287,7 +287,7 @@ struct binding<BatchNorm1D> {
     template <class In>
     static constexpr bool accepts = In::rank == 1 || In::rank == 2;
     template <class In, class Where>
-    struct diagnose : require_norm_rank<!accepts<In>, Where, In> {};
+    using diagnosis = require_norm_rank<!accepts<In>, Where, In>;
     template <class In>
     using type = batch_norm<In, In::dims[0], In::size / In::dims[0]>;
 };
@@ -297,7 +297,7 @@ struct binding<BatchNorm2D> {
     template <class In>
     static constexpr bool accepts = In::rank == 3;
     template <class In, class Where>
-    struct diagnose : require_norm_rank<!accepts<In>, Where, In> {};
+    using diagnosis = require_norm_rank<!accepts<In>, Where, In>;
     template <class In>
     using type = batch_norm<In, In::dims[0], In::size / In::dims[0]>;
 };

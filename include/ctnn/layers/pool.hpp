@@ -32,14 +32,16 @@ namespace ctnn {
 
 template <std::size_t K, std::size_t Stride = K, std::size_t Padding = 0>
 struct MaxPool1D {
-    static_assert(K > 0 && Stride > 0, "ctnn: MaxPool1D needs a kernel and a stride of at least 1");
+    struct needs_a_kernel_and_a_stride_of_at_least_1;
+    using broken_rule = check::first_broken_t<check::rule<!(K > 0 && Stride > 0), needs_a_kernel_and_a_stride_of_at_least_1>>;
     static std::string name() {
         return "MaxPool1D<" + std::to_string(K) + ", " + std::to_string(Stride) + ", " + std::to_string(Padding) + ">";
     }
 };
 template <std::size_t K, std::size_t Stride = K, std::size_t Padding = 0>
 struct AvgPool1D {
-    static_assert(K > 0 && Stride > 0, "ctnn: AvgPool1D needs a kernel and a stride of at least 1");
+    struct needs_a_kernel_and_a_stride_of_at_least_1;
+    using broken_rule = check::first_broken_t<check::rule<!(K > 0 && Stride > 0), needs_a_kernel_and_a_stride_of_at_least_1>>;
     static std::string name() {
         return "AvgPool1D<" + std::to_string(K) + ", " + std::to_string(Stride) + ", " + std::to_string(Padding) + ">";
     }
@@ -47,7 +49,9 @@ struct AvgPool1D {
 template <std::size_t KH, std::size_t KW, std::size_t SH = KH, std::size_t SW = KW, std::size_t PH = 0,
           std::size_t PW = 0>
 struct MaxPool2D {
-    static_assert(KH > 0 && KW > 0 && SH > 0 && SW > 0, "ctnn: MaxPool2D needs kernels and strides of at least 1");
+    struct needs_kernels_and_strides_of_at_least_1;
+    using broken_rule =
+        check::first_broken_t<check::rule<!(KH > 0 && KW > 0 && SH > 0 && SW > 0), needs_kernels_and_strides_of_at_least_1>>;
     static std::string name() {
         return "MaxPool2D<" + std::to_string(KH) + "x" + std::to_string(KW) + ", stride " + std::to_string(SH) + "x" +
                std::to_string(SW) + ", padding " + std::to_string(PH) + "x" + std::to_string(PW) + ">";
@@ -56,7 +60,9 @@ struct MaxPool2D {
 template <std::size_t KH, std::size_t KW, std::size_t SH = KH, std::size_t SW = KW, std::size_t PH = 0,
           std::size_t PW = 0>
 struct AvgPool2D {
-    static_assert(KH > 0 && KW > 0 && SH > 0 && SW > 0, "ctnn: AvgPool2D needs kernels and strides of at least 1");
+    struct needs_kernels_and_strides_of_at_least_1;
+    using broken_rule =
+        check::first_broken_t<check::rule<!(KH > 0 && KW > 0 && SH > 0 && SW > 0), needs_kernels_and_strides_of_at_least_1>>;
     static std::string name() {
         return "AvgPool2D<" + std::to_string(KH) + "x" + std::to_string(KW) + ", stride " + std::to_string(SH) + "x" +
                std::to_string(SW) + ", padding " + std::to_string(PH) + "x" + std::to_string(PW) + ">";
@@ -73,17 +79,23 @@ template <class Path, class Spec>
 struct pool_layer {
     template <class In>
     struct gets {
-        static constexpr bool a_sample_of_the_rank_it_pools = false;
+        struct a_sample_of_the_rank_it_pools {
+            static constexpr bool holds = false;
+        };
         template <std::size_t PaddedH, std::size_t PaddedW>
         struct padded_to {
             template <std::size_t KH, std::size_t KW>
-            static constexpr bool holds_a_window_of = false;
+            struct holds_a_window_of {
+                static constexpr bool holds = false;
+            };
         };
     };
     template <std::size_t KH, std::size_t KW>
     struct kernel {
         template <std::size_t PH, std::size_t PW>
-        static constexpr bool has_padding_at_most_half_of_it = false;
+        struct has_padding_at_most_half_of_it {
+            static constexpr bool holds = false;
+        };
     };
 };
 }  // namespace check
@@ -91,29 +103,20 @@ struct pool_layer {
 namespace layers {
 
 template <bool Fails, class Where, class In>
-struct require_pool_rank {};
-template <class P, class S, class BP, class B, class In>
-struct require_pool_rank<true, where<P, S, BP, B>, In> {
-    static_assert(check::pool_layer<P, S>::template gets<In>::a_sample_of_the_rank_it_pools,
-                  "ctnn: a pooling layer got a sample of another rank: the 1-D ones take [C, L], the 2-D ones "
-                  "[C, H, W], GlobalAvgPool [C, ...] (rank 2 or more)");
-};
+using require_pool_rank =
+    check::fails_if<Fails, check::fault::pool_rank,
+                    typename check::pool_layer<typename Where::path, typename Where::spec>::template gets<
+                        In>::a_sample_of_the_rank_it_pools>;
 template <bool Fails, class Where, std::size_t KH, std::size_t KW, std::size_t PH, std::size_t PW>
-struct require_pool_padding {};
-template <class P, class S, class BP, class B, std::size_t KH, std::size_t KW, std::size_t PH, std::size_t PW>
-struct require_pool_padding<true, where<P, S, BP, B>, KH, KW, PH, PW> {
-    static_assert(check::pool_layer<P, S>::template kernel<KH, KW>::template has_padding_at_most_half_of_it<PH, PW>,
-                  "ctnn: a pooling layer's padding must be at most half its kernel (PyTorch's rule)");
-};
+using require_pool_padding =
+    check::fails_if<Fails, check::fault::pool_padding,
+                    typename check::pool_layer<typename Where::path, typename Where::spec>::template kernel<
+                        KH, KW>::template has_padding_at_most_half_of_it<PH, PW>>;
 template <bool Fails, class Where, class In, std::size_t PH, std::size_t PW, std::size_t KH, std::size_t KW>
-struct require_pool_window {};
-template <class P, class S, class BP, class B, class In, std::size_t PH, std::size_t PW, std::size_t KH,
-          std::size_t KW>
-struct require_pool_window<true, where<P, S, BP, B>, In, PH, PW, KH, KW> {
-    static_assert(check::pool_layer<P, S>::template gets<In>::template padded_to<PH, PW>::template holds_a_window_of<
-                      KH, KW>,
-                  "ctnn: a pooling window is larger than its padded input");
-};
+using require_pool_window =
+    check::fails_if<Fails, check::fault::pool_window,
+                    typename check::pool_layer<typename Where::path, typename Where::spec>::template gets<
+                        In>::template padded_to<PH, PW>::template holds_a_window_of<KH, KW>>;
 
 /// Pooling of `C` planes `H × W` (the 1-D forms: H = 1) by `KH × KW`
 /// windows; `Max` or average (padding counted).
@@ -237,11 +240,11 @@ struct pool_binding {
     template <class In>
     static constexpr bool accepts = In::rank == Rank && padding_ok && window_fits<In>;
     template <class In, class Where>
-    struct diagnose
-        : require_pool_rank<In::rank != Rank, Where, In>,
-          require_pool_padding<(In::rank == Rank && !padding_ok), Where, KH, KW, PH, PW>,
-          require_pool_window<In::rank == Rank && padding_ok && !window_fits<In>, Where, In, h<In> + 2 * PH,
-                              w<In> + 2 * PW, KH, KW> {};
+    using diagnosis =
+        check::first_t<require_pool_rank<In::rank != Rank, Where, In>,
+                       require_pool_padding<(In::rank == Rank && !padding_ok), Where, KH, KW, PH, PW>,
+                       require_pool_window<In::rank == Rank && padding_ok && !window_fits<In>, Where, In,
+                                           h<In> + 2 * PH, w<In> + 2 * PW, KH, KW>>;
     template <class In>
     using out = std::conditional_t<Rank == 2, Shape<In::dims[0], (w<In> + 2 * PW - KW) / SW + 1>,
                                    Shape<In::dims[0], (h<In> + 2 * PH - KH) / SH + 1, (w<In> + 2 * PW - KW) / SW + 1>>;
@@ -263,7 +266,7 @@ struct binding<GlobalAvgPool> {
     template <class In>
     static constexpr bool accepts = In::rank >= 2;
     template <class In, class Where>
-    struct diagnose : require_pool_rank<(In::rank < 2), Where, In> {};
+    using diagnosis = require_pool_rank<(In::rank < 2), Where, In>;
     template <class In>
     using type = global_avg_pool<In, In::dims[0], In::size / In::dims[0]>;
 };

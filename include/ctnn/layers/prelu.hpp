@@ -71,7 +71,7 @@ struct binding<PReLU> {
     template <class In>
     static constexpr bool accepts = true;
     template <class In, class Where>
-    struct diagnose {};
+    using diagnosis = check::passes;
     template <class In>
     using type = prelu<In>;
 };

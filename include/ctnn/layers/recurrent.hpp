@@ -60,8 +60,7 @@ struct lstm_cell {
 
 template <class Cell, std::size_t H, std::size_t Layers, Returns R>
 struct recurrent_spec {
-    static_assert(H > 0, "ctnn: a recurrent layer needs a hidden size of at least 1");
-    static_assert(Layers >= 1 && Layers <= 8, "ctnn: a recurrent layer has 1 to 8 stacked layers");
+    // H and Layers are checked where the layer is bound (recurrent_binding's diagnosis, with its path)
     static std::string name() {
         std::string s = std::string(Cell::name) + "<" + std::to_string(H);
         if (Layers != 1 || R != Returns::sequence) s += ", " + std::to_string(Layers);
@@ -89,7 +88,9 @@ struct recurrent_layer {
     template <class BeforePath, class Before>
     struct takes_a_sequence_T_F_or_a_step_F_but_layer {
         template <class Produced>
-        static constexpr bool produces = Produced::rank == 1 || Produced::rank == 2;
+        struct produces {
+            static constexpr bool holds = Produced::rank == 1 || Produced::rank == 2;
+        };
     };
 };
 }  // namespace check
@@ -446,16 +447,20 @@ private:
 
 template <class Cell, std::size_t H, std::size_t Layers, Returns R>
 struct recurrent_binding {
+    static constexpr bool params_ok = H > 0 && Layers >= 1 && Layers <= 8;
     template <class In>
-    static constexpr bool accepts = In::rank == 1 || In::rank == 2;
+    static constexpr bool accepts = params_ok && (In::rank == 1 || In::rank == 2);
     template <class In, class Where>
-    struct diagnose;
-    template <class In, class P, class S, class BP, class B>
-    struct diagnose<In, where<P, S, BP, B>> {
-        static_assert(check::recurrent_layer<P, S>::template takes_a_sequence_T_F_or_a_step_F_but_layer<
-                          BP, B>::template produces<In>,
-                      "ctnn: a recurrent layer (GRU, LSTM) takes a sequence [T, F] per sample, or one step [F]");
-    };
+    using diagnosis = check::first_t<
+        check::fails_if<H == 0, check::fault::recurrent_hidden,
+                        typename check::layer<typename Where::path,
+                                              typename Where::spec>::needs_a_hidden_size_of_at_least_1>,
+        check::fails_if<H != 0 && !params_ok, check::fault::recurrent_layers,
+                        typename check::layer<typename Where::path, typename Where::spec>::needs_1_to_8_stacked_layers>,
+        check::fails_if<params_ok && !accepts<In>, check::fault::recurrent_rank,
+        typename check::recurrent_layer<typename Where::path, typename Where::spec>::template
+            takes_a_sequence_T_F_or_a_step_F_but_layer<typename Where::before_path,
+                                                        typename Where::before>::template produces<In>>>;
     template <class In>
     struct pick {
         using type = recurrent<Cell, 1, In::dims[0], H, Layers, true, true>;

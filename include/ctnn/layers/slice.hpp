@@ -20,7 +20,8 @@ namespace ctnn {
 /// Rows `[Begin, End)` of a sample's first axis.
 template <std::size_t Begin, std::size_t End>
 struct Slice {
-    static_assert(Begin < End, "ctnn: Slice<Begin, End> needs Begin < End");
+    struct needs_Begin_less_than_End;
+    using broken_rule = check::first_broken_t<check::rule<!(Begin < End), needs_Begin_less_than_End>>;
     static std::string name() { return "Slice<" + std::to_string(Begin) + ", " + std::to_string(End) + ">"; }
 };
 
@@ -64,13 +65,6 @@ struct slice<Shape<D0, R...>, Begin, End> {
     }
 };
 
-template <bool Fails, class Where, class Check>
-struct require_slice {};
-template <class Where, class Check>
-struct require_slice<true, Where, Check> {
-    static_assert(Check::holds, "ctnn: Slice<Begin, End> needs End at most the length of its input's first axis");
-};
-
 template <std::size_t Begin, std::size_t End>
 struct binding<Slice<Begin, End>> {
     template <class In>
@@ -81,9 +75,9 @@ struct binding<Slice<Begin, End>> {
             return false;
     }();
     template <class In, class Where>
-    struct diagnose : require_slice<!accepts<In>, Where,
-                                    typename check::slice<typename Where::path, Slice<Begin, End>>::
-                                        template end_within_the_first_axis_of<In>> {};
+    using diagnosis = check::fails_if<!accepts<In>, check::fault::slice_end,
+                                      typename check::slice<typename Where::path, Slice<Begin, End>>::template
+                                          end_within_the_first_axis_of<In>>;
     template <class In>
     using type = slice<In, Begin, End>;
 };

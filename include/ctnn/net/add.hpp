@@ -22,7 +22,8 @@ namespace ctnn {
 /// The sum of the branches' outputs.
 template <class... Branch>
 struct Add {
-    static_assert(sizeof...(Branch) > 0, "ctnn: an Add needs at least one branch");
+    struct needs_at_least_one_branch;
+    using broken_rule = check::first_broken_t<check::rule<sizeof...(Branch) == 0, needs_at_least_one_branch>>;
     static std::string name() { return "Add"; }
 };
 
@@ -127,12 +128,10 @@ private:
 
 /// The branches must produce one shape.
 template <bool Fails, class Where, class... Outs>
-struct require_one_shape {};
-template <class P, class S, class BP, class B, class... Outs>
-struct require_one_shape<true, where<P, S, BP, B>, Outs...> {
-    static_assert(check::layer<P, S>::template branches_produce_the_same_shape<Outs...>::holds,
-                  "ctnn: Add sums its branches: their outputs must have the same shape");
-};
+using require_one_shape =
+    check::fails_if<Fails, check::fault::add_shapes,
+                    typename check::layer<typename Where::path, typename Where::spec>::template
+                        branches_produce_the_same_shape<Outs...>>;
 
 template <class... Outs>
 struct same_shapes : std::bool_constant<(std::is_same_v<std::tuple_element_t<0, std::tuple<Outs...>>, Outs> && ...)> {};

@@ -22,14 +22,16 @@ inline constexpr bool branches_bind = (spec_accepts<Branch, In>() && ...);
 template <class In, class Branch>
 using bound_branch = typename layers::binding<Branch>::template type<In>;
 
-/// The assertions of the first branch that does not take the input.
+/// The verdict on the first branch that does not take the input.
 template <class In, class Where, std::size_t K, class... Branch>
-struct branch_assertions {};
+struct branch_verdict {
+    using type = check::passes;
+};
 template <class In, class Where, std::size_t K, class Branch, class... Rest>
-struct branch_assertions<In, Where, K, Branch, Rest...>
-    : std::conditional_t<spec_accepts<Branch, In>(), branch_assertions<In, Where, K + 1, Rest...>,
-                         spec_assertions<In, append_t<append_t<typename Where::path, seg::branches>, int(K)>,
-                                         typename Where::before_path, typename Where::before, Branch>> {};
+struct branch_verdict<In, Where, K, Branch, Rest...>
+    : std::conditional_t<spec_accepts<Branch, In>(), branch_verdict<In, Where, K + 1, Rest...>,
+                         spec_verdict<In, append_t<append_t<typename Where::path, seg::branches>, int(K)>,
+                                      typename Where::before_path, typename Where::before, Branch>> {};
 
 /// "branches.0", "branches.1", ...
 template <std::size_t K>
@@ -57,7 +59,7 @@ void visit_specs(F& f) {
 
 /// The binding of a spec with branches (`Concat`, `Add`): every branch binds
 /// to the input, then `Agree<outs...>::value` says whether the node can
-/// combine their outputs (`Require` reports it when not), and the bound node
+/// combine their outputs (`Require` names the failed check when not), and the bound node
 /// is `Node<type_list<Branch...>, bound branches...>`.
 template <template <class, class...> class Node, template <class...> class Agree,
           template <bool, class, class...> class Require, class... Branch>
@@ -71,11 +73,13 @@ struct branch_binding {
     }();
 
     template <bool Bind, class In, class Where>
-    struct diagnose_impl : branch_assertions<In, Where, 0, Branch...> {};
+    struct verdict : branch_verdict<In, Where, 0, Branch...> {};
     template <class In, class Where>
-    struct diagnose_impl<true, In, Where> : Require<true, Where, typename bound_branch<In, Branch>::out_shape...> {};
+    struct verdict<true, In, Where> {
+        using type = Require<!accepts<In>, Where, typename bound_branch<In, Branch>::out_shape...>;
+    };
     template <class In, class Where>
-    struct diagnose : diagnose_impl<branches_bind<In, Branch...>, In, Where> {};
+    using diagnosis = typename verdict<branches_bind<In, Branch...>, In, Where>::type;
 
     template <class In>
     using type = Node<type_list<Branch...>, bound_branch<In, Branch>...>;

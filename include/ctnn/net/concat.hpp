@@ -23,7 +23,8 @@ namespace ctnn {
 /// Outputs of the branches side by side along the first axis of a sample.
 template <class... Branch>
 struct Concat {
-    static_assert(sizeof...(Branch) > 0, "ctnn: a Concat needs at least one branch");
+    struct needs_at_least_one_branch;
+    using broken_rule = check::first_broken_t<check::rule<sizeof...(Branch) == 0, needs_at_least_one_branch>>;
     static std::string name() { return "Concat"; }
 };
 
@@ -170,13 +171,10 @@ private:
 
 /// The branches' outputs must agree beyond the first axis.
 template <bool Fails, class Where, class... Outs>
-struct require_concatenable {};
-template <class P, class S, class BP, class B, class... Outs>
-struct require_concatenable<true, where<P, S, BP, B>, Outs...> {
-    static_assert(check::layer<P, S>::template branches_agree_beyond_the_first_axis<Outs...>::holds,
-                  "ctnn: Concat joins its branches along the first axis of a sample: their outputs must have "
-                  "the same rank and agree on every other axis");
-};
+using require_concatenable =
+    check::fails_if<Fails, check::fault::concat_layouts,
+                    typename check::layer<typename Where::path, typename Where::spec>::template
+                        branches_agree_beyond_the_first_axis<Outs...>>;
 
 template <class... Outs>
 struct concatenable

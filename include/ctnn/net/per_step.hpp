@@ -16,6 +16,7 @@
 
 #include "../core/config.hpp"
 #include "../layers/checks.hpp"
+#include "compose.hpp"
 #include "../layers/layer_concepts.hpp"
 
 namespace ctnn {
@@ -32,7 +33,9 @@ struct per_step_at {
     template <class BeforePath, class Before>
     struct needs_a_sequence_but_layer {
         template <class In>
-        static constexpr bool produces = false;
+        struct produces {
+            static constexpr bool holds = false;
+        };
     };
 };
 }  // namespace check
@@ -103,20 +106,22 @@ struct binding<PerStep<Spec>> {
         else
             return false;
     }();
+    /// Without a time axis: that; with one, the verdict of `Spec` on one step.
     template <class In, class Where>
-    struct diagnose {
-        static_assert(In::rank >= 2 || check::per_step_at<typename Where::path, PerStep<Spec>>::template
-                                               needs_a_sequence_but_layer<typename Where::before_path,
-                                                                          typename Where::before>::template produces<In>,
-                      "ctnn: PerStep applies a layer to each step of a sequence: its input needs a time axis "
-                      "first ([T, ...], rank 2 or more)");
+    struct verdict {
+        using type = check::failed<check::fault::per_step_rank,
+                                   typename check::per_step_at<typename Where::path, PerStep<Spec>>::template
+                                       needs_a_sequence_but_layer<typename Where::before_path,
+                                                                  typename Where::before>::template produces<In>>;
     };
     template <class In, class Where>
         requires(In::rank >= 2)
-    struct diagnose<In, Where>
-        : binding<Spec>::template diagnose<typename per_step_detail::tail<In>::type,
-                                           where<typename Where::path, Spec, typename Where::before_path,
-                                                 typename Where::before>> {};
+    struct verdict<In, Where>
+        : net_detail::binding_verdict<Spec, typename per_step_detail::tail<In>::type,
+                                      where<typename Where::path, Spec, typename Where::before_path,
+                                            typename Where::before>> {};
+    template <class In, class Where>
+    using diagnosis = typename verdict<In, Where>::type;
     template <class In, class... Act>
     using type =
         per_step<typename per_step_detail::bound<Spec, typename per_step_detail::tail<In>::type, Act...>::type,

@@ -23,7 +23,8 @@ namespace ctnn {
 /// y = x + f(x), f = `Layers...` in a chain (as `Sequential` without `Input`).
 template <class... Layers>
 struct Residual {
-    static_assert(sizeof...(Layers) > 0, "ctnn: a Residual needs at least one layer");
+    struct needs_at_least_one_layer;
+    using broken_rule = check::first_broken_t<check::rule<sizeof...(Layers) == 0, needs_at_least_one_layer>>;
     static std::string name() { return "Residual"; }
 };
 
@@ -84,14 +85,6 @@ struct residual : net_detail::state_base<net_detail::any_stateful<Body>, Body> {
     }
 };
 
-/// The body must keep the shape of its input.
-template <bool Fails, class Where, class In, class Out>
-struct require_same_shape {};
-template <class P, class S, class BP, class B, class In, class Out>
-struct require_same_shape<true, where<P, S, BP, B>, In, Out> {
-    static_assert(check::layer<P, S>::template body_keeps_the_shape_of_its_input<In>::template but_produces<Out>,
-                  "ctnn: a Residual adds its input to its body's output: the body must keep the input's shape");
-};
 
 template <class... Layers>
 struct binding<Residual<Layers...>> {
@@ -107,14 +100,19 @@ struct binding<Residual<Layers...>> {
             return false;
     }();
 
+    /// The body's verdict, then: the body keeps the shape of its input.
     template <bool BodyBinds, class In, class Where>
-    struct diagnose_impl : net_detail::assert_chain<In, net_detail::append_t<typename Where::path, seg::body>, 0,
-                                                    typename Where::before_path, typename Where::before, Layers...> {};
+    struct verdict : net_detail::chain_verdict<In, net_detail::append_t<typename Where::path, seg::body>, 0,
+                                               typename Where::before_path, typename Where::before, Layers...> {};
     template <class In, class Where>
-    struct diagnose_impl<true, In, Where>
-        : require_same_shape<true, Where, In, typename bound_body<In>::out_shape> {};
+    struct verdict<true, In, Where> {
+        using type = check::fails_if<
+            !accepts<In>, check::fault::residual_shape,
+            typename check::layer<typename Where::path, typename Where::spec>::template body_keeps_the_shape_of_its_input<
+                In>::template but_produces<typename bound_body<In>::out_shape>>;
+    };
     template <class In, class Where>
-    struct diagnose : diagnose_impl<body_binds<In>, In, Where> {};
+    using diagnosis = typename verdict<body_binds<In>, In, Where>::type;
 
     template <class In>
     using type = residual<bound_body<In>>;

@@ -57,8 +57,15 @@ struct input_shape_of {
 };
 template <std::size_t... D>
 struct input_shape_of<Input<D...>> {
-    using type = Shape<D...>;
+    using type = std::conditional_t<check::keeps_its_rules<Input<D...>>, Shape<D...>, Shape<1>>;
 };
+
+/// The network's verdict: its `Input`'s rules, then the chain's.
+template <class InputSpec, class In, class... Specs>
+using network_verdict = typename std::conditional_t<
+    check::keeps_its_rules<InputSpec>, chain_verdict<In, path<>, 0, path<-1>, InputSpec, Specs...>,
+    std::type_identity<check::failed<check::fault::rule, typename check::layer<path<-1>, InputSpec>::template keeps<
+                                                             typename check::broken_rule_of<InputSpec>::type>>>>::type;
 
 /// The tensor given has the shape the network takes.
 template <class Given, class Wanted>
@@ -128,7 +135,12 @@ class BasicSequential<T, Input<InputDims...>, Specs...> {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "ctnn: a network computes in float or double");
     using input_shape = typename net_detail::input_shape_of<InputSpec>::type;
-    static_assert(sizeof(net_detail::assert_chain<input_shape, path<>, 0, path<-1>, InputSpec, Specs...>) > 0);
+    // The composition's verdict, asserted here (not deeper): the `ctnn:` line comes right after the user's line.
+    using verdict = net_detail::network_verdict<InputSpec, input_shape, Specs...>;
+    static_assert(sizeof(check::report<verdict>) > 0);
+    /// Whether the layers compose (after the error that says they do not,
+    /// `forward` returns `after_error`, so the user's next line adds nothing).
+    static constexpr bool composes = verdict::kind == check::fault::none;
 
 public:
     using value_type = T;
@@ -281,7 +293,7 @@ public:
         static_assert(!stateful, "ctnn: this network keeps state between calls: call forward(x, state) "
                                  "with a Net::state_type");
         if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> &&
-                      net_detail::element_matches<X, T> && !stateful) {
+                      net_detail::element_matches<X, T> && !stateful && composes) {
             output_type y;
             run_single(x.data(), y.data(), static_cast<state_type*>(nullptr));
             return y;
@@ -299,7 +311,8 @@ public:
         static_assert(!net_detail::input_matches<typename X::shape_type, in_shape> ||
                           net_detail::element_matches<X, T>,
                       "ctnn: the input tensor must hold the network's value type (float for Sequential, double for BasicSequential<double, ...>)");
-        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> && net_detail::element_matches<X, T>) {
+        if constexpr (net_detail::input_matches<typename X::shape_type, in_shape> && net_detail::element_matches<X, T> &&
+                      composes) {
             output_type y;
             run_single(x.data(), y.data(), &state);
             return y;
@@ -478,8 +491,8 @@ struct binding<BasicSequential<T, First, Specs...>> {
     template <class In>
     static constexpr bool accepts = net_detail::bind<In, 0, First, Specs...>::ok;
     template <class In, class Where>
-    struct diagnose : net_detail::assert_chain<In, typename Where::path, 0, typename Where::before_path,
-                                               typename Where::before, First, Specs...> {};
+    using diagnosis = net_detail::chain_verdict_t<In, typename Where::path, 0, typename Where::before_path,
+                                                  typename Where::before, First, Specs...>;
     template <class In>
     using type = net_detail::chain_of<In, First, Specs...>;
 };

@@ -71,7 +71,7 @@ struct ctnn::layers::binding<kit_test::Faulty<Mode>> {
     template <class In>
     static constexpr bool accepts = In::rank == 1;
     template <class In, class Where>
-    struct diagnose : require_flat<In::rank != 1, Where, In> {};
+    using diagnosis = require_flat<In::rank != 1, Where, In>;
     template <class In>
     using type = kit_test::faulty<Mode, In::size>;
 };

@@ -1,0 +1,7 @@
+// expect: ctnn: a layer's template arguments break one of its rules
+// expect: layer<ctnn::path<-1>, ctnn::Input<6, 0> ?>::keeps<ctnn::Input<6, 0> ?::needs_one_or_more_positive_extents>
+#include <ctnn/ctnn.hpp>
+
+// An input of no elements (it compiled silently before).
+using Net = ctnn::Sequential<ctnn::Input<6, 0>, ctnn::Flatten, ctnn::Dense<3>>;
+Net net;
