@@ -138,16 +138,13 @@ struct conv2d {
 
     template <class T, std::size_t B, bool Train, class St>
     static void forward(const forward_context<T, B, Train, St>& c) noexcept {
+        constexpr bool save_z = Train && Act::needs_z;
         for (std::size_t b = 0; b < B; ++b) {
             const T* patches = patch_matrix<T>(c.in + b * C * H * W, c.scratch);
-            conv_detail::for_groups<G>([&](std::size_t g) CTNN_INLINE_LAMBDA {
-                T* z = nullptr;
-                if constexpr (Train && Act::needs_z) z = c.saved + (b * Out + g * Og) * HWo;
-                conv_detail::channel_epilogue<T, Act, true, Train && Act::needs_z> epi{
-                    c.params + bias_at<T> + g * Og, z, HWo};
-                simd::gemm_dyw_n<Og, CKg, HWo>(c.params + g * Og * CKg, patches + g * CKg * HWo,
-                                               c.out + (b * Out + g * Og) * HWo, epi);
-            });
+            for (std::size_t g = 0; g < G; ++g)
+                forward_group<T, save_z>(c.params + g * Og * CKg, c.params + bias_at<T> + g * Og,
+                                         patches + g * CKg * HWo, c.out + (b * Out + g * Og) * HWo,
+                                         save_z ? c.saved + (b * Out + g * Og) * HWo : nullptr);
         }
     }
 
@@ -171,16 +168,9 @@ struct conv2d {
             T* dx = c.din ? c.din + b * C * H * W : nullptr;
             // a direct layer's patch gradient is its input gradient
             T* dp = direct ? dx : dcols;
-            conv_detail::for_groups<G>([&](std::size_t g) CTNN_INLINE_LAMBDA {
-                const T* dzg = dz + (b * Out + g * Og) * HWo;
-                T* dwg = dw + g * Og * CKg;
-                if (b == 0)
-                    simd::gemm_xwt_n<Og, CKg, HWo>(dzg, patches + g * CKg * HWo, dwg);
-                else
-                    simd::gemm_xwt_n<Og, CKg, HWo>(dzg, patches + g * CKg * HWo, dwg,
-                                                   simd::epilogue::accumulate<T>{dwg, CKg});
-                if (dx) simd::gemm_dytx_n<Og, CKg, HWo, false>(c.params + g * Og * CKg, dzg, dp + g * CKg * HWo);
-            });
+            for (std::size_t g = 0; g < G; ++g)
+                backward_group<T>(c.params + g * Og * CKg, dz + (b * Out + g * Og) * HWo, patches + g * CKg * HWo,
+                                  dw + g * Og * CKg, dx ? dp + g * CKg * HWo : nullptr, b == 0);
             if constexpr (!direct) {
                 if (dx) {
                     for (std::size_t i = 0; i < C * H * W; ++i) dx[i] = T(0);
@@ -191,6 +181,28 @@ struct conv2d {
     }
 
 private:
+    // One group of one sample, out of line: the same code for every batch
+    // size, training or not, and for every group (a few calls a sample; the
+    // kernels' unrolled loops stay out of the loops over samples and groups).
+
+    /// `out = Act(W_g · patches_g + bias_g)`, saving the pre-activation in `z` when `SaveZ`.
+    template <class T, bool SaveZ>
+    [[gnu::noinline]] static void forward_group(const T* w, const T* bias, const T* patches, T* out, T* z) noexcept {
+        conv_detail::channel_epilogue<T, Act, true, SaveZ> epi{bias, z, HWo};
+        simd::gemm_dyw_n<Og, CKg, HWo>(w, patches, out, epi);
+    }
+
+    /// `dW_g (+)= dZ_g · patches_gᵀ` (overwritten when `first`), and `dp = W_gᵀ · dZ_g` unless `dp` is null.
+    template <class T>
+    [[gnu::noinline]] static void backward_group(const T* w, const T* dz, const T* patches, T* dw, T* dp,
+                                                 bool first) noexcept {
+        if (first)
+            simd::gemm_xwt_n<Og, CKg, HWo>(dz, patches, dw);
+        else
+            simd::gemm_xwt_n<Og, CKg, HWo>(dz, patches, dw, simd::epilogue::accumulate<T>{dw, CKg});
+        if (dp) simd::gemm_dytx_n<Og, CKg, HWo, false>(w, dz, dp);
+    }
+
     /// The patch matrix of one sample (its input itself when `direct`).
     template <class T>
     static CTNN_INLINE const T* patch_matrix(const T* x, T* to) noexcept {
