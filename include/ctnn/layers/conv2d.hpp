@@ -23,6 +23,7 @@
 #include <string>
 #include <type_traits>
 
+#include "../simd/blas1.hpp"
 #include "../simd/conv2d.hpp"
 #include "../simd/gemm.hpp"
 #include "../simd/map.hpp"
@@ -157,10 +158,7 @@ struct conv2d {
         T* db = c.dparams + bias_at<T>;
         for (std::size_t o = 0; o < Out; ++o) {
             T s = 0;
-            for (std::size_t b = 0; b < B; ++b) {
-                const T* row = dz + (b * Out + o) * HWo;
-                for (std::size_t t = 0; t < HWo; ++t) s += row[t];
-            }
+            for (std::size_t b = 0; b < B; ++b) s += simd::sum_n<HWo>(dz + (b * Out + o) * HWo);
             db[o] = s;
         }
         for (std::size_t b = 0; b < B; ++b) {

@@ -16,9 +16,10 @@
 /// every extent is a template argument.
 
 #include <cstddef>
-#include <cstring>
+#include <type_traits>
+#include <utility>
 
-#include "../core/config.hpp"
+#include "map.hpp"
 
 namespace ctnn::simd {
 
@@ -40,8 +41,19 @@ struct tap_span {
 };
 }  // namespace detail
 
+namespace detail {
+/// `f(std::integral_constant<std::size_t, k>{})` for each k < N.
+template <std::size_t N, class F>
+CTNN_INLINE void for_taps(F&& f) noexcept {
+    [&]<std::size_t... k>(std::index_sequence<k...>) {
+        (f(std::integral_constant<std::size_t, k>{}), ...);
+    }(std::make_index_sequence<N>{});
+}
+}  // namespace detail
+
 /// `cols[((c·KH + kh)·KW + kw)·Ho·Wo + oh·Wo + ow] = x[c, oh·S + kh·D - PT, ow·S + kw·D - PL]`,
-/// zero where that position is padding.
+/// zero where that position is padding. The column span of each kw is a
+/// compile-time constant, so each row is a fixed-length copy.
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t S, std::size_t D,
           std::size_t PT, std::size_t PL, std::size_t Ho, std::size_t Wo, class T>
 CTNN_REALTIME CTNN_INLINE void im2col_2d(const T* x, T* cols) noexcept {
@@ -50,23 +62,27 @@ CTNN_REALTIME CTNN_INLINE void im2col_2d(const T* x, T* cols) noexcept {
     for (std::size_t c = 0; c < C; ++c)
         for (std::size_t kh = 0; kh < KH; ++kh) {
             const std::size_t oh0 = rows::lo(kh), oh1 = rows::hi(kh) > oh0 ? rows::hi(kh) : oh0;
-            for (std::size_t kw = 0; kw < KW; ++kw) {
+            detail::for_taps<KW>([&](auto kw_) CTNN_INLINE_LAMBDA {
+                constexpr std::size_t kw = decltype(kw_)::value;
+                constexpr std::size_t ow0 = cols_of::lo(kw);
+                constexpr std::size_t ow1 = cols_of::hi(kw) > ow0 ? cols_of::hi(kw) : ow0;
                 T* to = cols + ((c * KH + kh) * KW + kw) * Ho * Wo;
-                const std::size_t ow0 = cols_of::lo(kw), ow1 = cols_of::hi(kw) > ow0 ? cols_of::hi(kw) : ow0;
                 for (std::size_t i = 0; i < oh0 * Wo; ++i) to[i] = T(0);
                 for (std::size_t oh = oh0; oh < oh1; ++oh) {
                     T* out = to + oh * Wo;
                     // ow0·S + kw·D ≥ PL, so the first column read is in the row
                     const T* from = x + (c * H + oh * S + kh * D - PT) * W + ow0 * S + kw * D - PL;
                     for (std::size_t ow = 0; ow < ow0; ++ow) out[ow] = T(0);
-                    if constexpr (S == 1)
-                        std::memcpy(out + ow0, from, (ow1 - ow0) * sizeof(T));
-                    else
-                        for (std::size_t ow = ow0; ow < ow1; ++ow) out[ow] = from[(ow - ow0) * S];
+                    if constexpr (ow1 > ow0) {
+                        if constexpr (S == 1)
+                            map_n<ow1 - ow0>([](auto v) CTNN_INLINE_LAMBDA { return v; }, out + ow0, from);
+                        else
+                            for (std::size_t ow = ow0; ow < ow1; ++ow) out[ow] = from[(ow - ow0) * S];
+                    }
                     for (std::size_t ow = ow1; ow < Wo; ++ow) out[ow] = T(0);
                 }
                 for (std::size_t i = oh1 * Wo; i < Ho * Wo; ++i) to[i] = T(0);
-            }
+            });
         }
 }
 
@@ -80,15 +96,21 @@ CTNN_REALTIME CTNN_INLINE void col2im_add_2d(const T* dcols, T* dx) noexcept {
     for (std::size_t c = 0; c < C; ++c)
         for (std::size_t kh = 0; kh < KH; ++kh) {
             const std::size_t oh0 = rows::lo(kh), oh1 = rows::hi(kh);
-            for (std::size_t kw = 0; kw < KW; ++kw) {
-                const T* from = dcols + ((c * KH + kh) * KW + kw) * Ho * Wo;
-                const std::size_t ow0 = cols_of::lo(kw), ow1 = cols_of::hi(kw);
-                for (std::size_t oh = oh0; oh < oh1; ++oh) {
-                    T* to = dx + (c * H + oh * S + kh * D - PT) * W + ow0 * S + kw * D - PL;
-                    const T* g = from + oh * Wo;
-                    for (std::size_t ow = ow0; ow < ow1; ++ow) to[(ow - ow0) * S] += g[ow];
+            detail::for_taps<KW>([&](auto kw_) CTNN_INLINE_LAMBDA {
+                constexpr std::size_t kw = decltype(kw_)::value;
+                constexpr std::size_t ow0 = cols_of::lo(kw), ow1 = cols_of::hi(kw);
+                if constexpr (ow1 > ow0) {
+                    const T* from = dcols + ((c * KH + kh) * KW + kw) * Ho * Wo;
+                    for (std::size_t oh = oh0; oh < oh1; ++oh) {
+                        T* to = dx + (c * H + oh * S + kh * D - PT) * W + ow0 * S + kw * D - PL;
+                        const T* g = from + oh * Wo + ow0;
+                        if constexpr (S == 1)
+                            map_n<ow1 - ow0>([](auto a, auto v) CTNN_INLINE_LAMBDA { return a + v; }, to, to, g);
+                        else
+                            for (std::size_t ow = 0; ow < ow1 - ow0; ++ow) to[ow * S] += g[ow];
+                    }
                 }
-            }
+            });
         }
 }
 
