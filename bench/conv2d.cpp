@@ -14,7 +14,9 @@
 /// a padded copy, im2col, Eigen's GEMM on mapped row-major matrices, col2im),
 /// and for the 1-channel first layer's forward `direct` (no patch matrix: per
 /// output channel, nine SIMD axpys over the padded image as one flat row, the
-/// two pad columns of each row computed and dropped). Before timing, every
+/// two pad columns of each row computed and dropped) and `direct_blocked`
+/// (the same over packs of positions, the nine shifted input packs loaded once
+/// for all 16 output channels). Before timing, every
 /// peer's output (and gradients, for fwd_bwd) must agree with ctnn's.
 
 #include <cstddef>
@@ -185,6 +187,43 @@ struct Conv3x3 {
             }
     }
 
+    /// Direct (1 input channel), register-blocked: for each pack of positions
+    /// of the padded image's flat rows, the nine shifted packs are loaded once
+    /// and feed every output channel (9 FMAs each); then the rows are compacted.
+    void direct_blocked_forward() {
+        static_assert(C == 1);
+        using P = ctnn::simd::pack<float>;
+        constexpr std::size_t w = P::size, n = H * Wp, full = (n - 2) / w * w;
+        pad_input();
+        alignas(64) float wt[9][Out];
+        for (std::size_t o = 0; o < Out; ++o)
+            for (std::size_t k = 0; k < 9; ++k) wt[k][o] = weight()[o * 9 + k];
+        for (std::size_t b = 0; b < B; ++b) {
+            const float* xb = xp->data() + b * Hp * Wp;
+            float* yb = yflat->data() + b * Out * n;
+            for (std::size_t p = 0; p < full; p += w) {
+                P v[9];
+                for (std::size_t k = 0; k < 9; ++k) v[k] = P::load_unaligned(xb + p + (k / 3) * Wp + k % 3);
+                for (std::size_t o = 0; o < Out; ++o) {
+                    P acc(bias()[o]);
+                    for (std::size_t k = 0; k < 9; ++k) acc = xsimd::fma(P(wt[k][o]), v[k], acc);
+                    acc.store_unaligned(yb + o * n + p);
+                }
+            }
+            for (std::size_t p = full; p < n - 2; ++p)
+                for (std::size_t o = 0; o < Out; ++o) {
+                    float acc = bias()[o];
+                    for (std::size_t k = 0; k < 9; ++k) acc += wt[k][o] * xb[p + (k / 3) * Wp + k % 3];
+                    yb[o * n + p] = acc;
+                }
+            for (std::size_t o = 0; o < Out; ++o) {
+                float* to = y->data() + (b * Out + o) * HW;
+                for (std::size_t h = 0; h < H; ++h)
+                    for (std::size_t x = 0; x < W; ++x) to[h * W + x] = yb[o * n + h * Wp + x];
+            }
+        }
+    }
+
     double forward_error() {
         forward();
         eigen_forward();
@@ -193,6 +232,11 @@ struct Conv3x3 {
     double direct_error() {
         forward();
         direct_forward();
+        return rel_error(y->data(), ws->output().data(), B * Out * HW);
+    }
+    double direct_blocked_error() {
+        forward();
+        direct_blocked_forward();
         return rel_error(y->data(), ws->output().data(), B * Out * HW);
     }
     double backward_error() {
@@ -220,6 +264,8 @@ void add_workload(const std::string& shape, unsigned seed, bool direct) {
         if (direct) {
             checks().push_back({"conv2d/fwd/" + shape + "/direct", [w] { return w->direct_error(); }});
             reg("conv2d/fwd/" + shape + "/direct", S::flops_forward, [w] { w->direct_forward(); });
+            checks().push_back({"conv2d/fwd/" + shape + "/direct_blocked", [w] { return w->direct_blocked_error(); }});
+            reg("conv2d/fwd/" + shape + "/direct_blocked", S::flops_forward, [w] { w->direct_blocked_forward(); });
         }
     }
     reg("conv2d/fwd_bwd/" + shape + "/ctnn", S::flops_fwd_bwd, [w] { w->forward_backward(); });
