@@ -42,12 +42,34 @@ struct tap_span {
 }  // namespace detail
 
 namespace detail {
-/// `f(std::integral_constant<std::size_t, k>{})` for each k < N.
-template <std::size_t N, class F>
-CTNN_INLINE void for_taps(F&& f) noexcept {
-    [&]<std::size_t... k>(std::index_sequence<k...>) {
-        (f(std::integral_constant<std::size_t, k>{}), ...);
-    }(std::make_index_sequence<N>{});
+/// One tap (kh, kw) of one channel c: patch row `row`, whose output rows
+/// `[oh0, oh1)` and columns `[ow0, ow1)` (compile-time) see the input;
+/// `in(oh)` is the input offset of output (oh, ow0).
+template <std::size_t Ow0, std::size_t Ow1>
+struct patch_row {
+    static constexpr std::size_t ow0 = Ow0, ow1 = Ow1;
+    std::size_t row, oh0, oh1;
+    std::size_t base, step;  // in(oh) = base + oh·step, in modular arithmetic (base may wrap below 0)
+    [[nodiscard]] CTNN_INLINE std::size_t in(std::size_t oh) const noexcept { return base + oh * step; }
+};
+
+/// `f(patch_row<...>{...})` for every (c, kh, kw) of a 2-D convolution's
+/// patch matrix, kw unrolled so that the column span is a constant.
+template <std::size_t C, std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t S, std::size_t D,
+          std::size_t PT, std::size_t PL, std::size_t Ho, std::size_t Wo, class F>
+CTNN_INLINE void for_each_patch_row(F&& f) noexcept {
+    using rows = tap_span<H, Ho, S, D, PT>;
+    using cols = tap_span<W, Wo, S, D, PL>;
+    for (std::size_t c = 0; c < C; ++c)
+        for (std::size_t kh = 0; kh < KH; ++kh) {
+            const std::size_t oh0 = rows::lo(kh), oh1 = rows::hi(kh) > oh0 ? rows::hi(kh) : oh0;
+            [&]<std::size_t... kw>(std::index_sequence<kw...>) {
+                (f(patch_row<cols::lo(kw), (cols::hi(kw) > cols::lo(kw) ? cols::hi(kw) : cols::lo(kw))>{
+                     (c * KH + kh) * KW + kw, oh0, oh1,
+                     (c * H + kh * D - PT) * W + cols::lo(kw) * S + kw * D - PL, S * W}),
+                 ...);
+            }(std::make_index_sequence<KW>{});
+        }
 }
 }  // namespace detail
 
@@ -57,33 +79,24 @@ CTNN_INLINE void for_taps(F&& f) noexcept {
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t S, std::size_t D,
           std::size_t PT, std::size_t PL, std::size_t Ho, std::size_t Wo, class T>
 CTNN_REALTIME CTNN_INLINE void im2col_2d(const T* x, T* cols) noexcept {
-    using rows = detail::tap_span<H, Ho, S, D, PT>;
-    using cols_of = detail::tap_span<W, Wo, S, D, PL>;
-    for (std::size_t c = 0; c < C; ++c)
-        for (std::size_t kh = 0; kh < KH; ++kh) {
-            const std::size_t oh0 = rows::lo(kh), oh1 = rows::hi(kh) > oh0 ? rows::hi(kh) : oh0;
-            detail::for_taps<KW>([&](auto kw_) CTNN_INLINE_LAMBDA {
-                constexpr std::size_t kw = decltype(kw_)::value;
-                constexpr std::size_t ow0 = cols_of::lo(kw);
-                constexpr std::size_t ow1 = cols_of::hi(kw) > ow0 ? cols_of::hi(kw) : ow0;
-                T* to = cols + ((c * KH + kh) * KW + kw) * Ho * Wo;
-                for (std::size_t i = 0; i < oh0 * Wo; ++i) to[i] = T(0);
-                for (std::size_t oh = oh0; oh < oh1; ++oh) {
-                    T* out = to + oh * Wo;
-                    // ow0·S + kw·D ≥ PL, so the first column read is in the row
-                    const T* from = x + (c * H + oh * S + kh * D - PT) * W + ow0 * S + kw * D - PL;
-                    for (std::size_t ow = 0; ow < ow0; ++ow) out[ow] = T(0);
-                    if constexpr (ow1 > ow0) {
-                        if constexpr (S == 1)
-                            map_n<ow1 - ow0>([](auto v) CTNN_INLINE_LAMBDA { return v; }, out + ow0, from);
-                        else
-                            for (std::size_t ow = ow0; ow < ow1; ++ow) out[ow] = from[(ow - ow0) * S];
-                    }
-                    for (std::size_t ow = ow1; ow < Wo; ++ow) out[ow] = T(0);
-                }
-                for (std::size_t i = oh1 * Wo; i < Ho * Wo; ++i) to[i] = T(0);
-            });
+    detail::for_each_patch_row<C, H, W, KH, KW, S, D, PT, PL, Ho, Wo>([&](auto r) CTNN_INLINE_LAMBDA {
+        constexpr std::size_t ow0 = decltype(r)::ow0, ow1 = decltype(r)::ow1;
+        T* to = cols + r.row * Ho * Wo;
+        for (std::size_t i = 0; i < r.oh0 * Wo; ++i) to[i] = T(0);
+        for (std::size_t oh = r.oh0; oh < r.oh1; ++oh) {
+            T* out = to + oh * Wo;
+            const T* from = x + r.in(oh);
+            for (std::size_t ow = 0; ow < ow0; ++ow) out[ow] = T(0);
+            if constexpr (ow1 > ow0) {
+                if constexpr (S == 1)
+                    map_n<ow1 - ow0>([](auto v) CTNN_INLINE_LAMBDA { return v; }, out + ow0, from);
+                else
+                    for (std::size_t ow = ow0; ow < ow1; ++ow) out[ow] = from[(ow - ow0) * S];
+            }
+            for (std::size_t ow = ow1; ow < Wo; ++ow) out[ow] = T(0);
         }
+        for (std::size_t i = r.oh1 * Wo; i < Ho * Wo; ++i) to[i] = T(0);
+    });
 }
 
 /// `dx[c, oh·S + kh·D - PT, ow·S + kw·D - PL] += dcols[...]` (im2col_2d's
@@ -91,27 +104,19 @@ CTNN_REALTIME CTNN_INLINE void im2col_2d(const T* x, T* cols) noexcept {
 template <std::size_t C, std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t S, std::size_t D,
           std::size_t PT, std::size_t PL, std::size_t Ho, std::size_t Wo, class T>
 CTNN_REALTIME CTNN_INLINE void col2im_add_2d(const T* dcols, T* dx) noexcept {
-    using rows = detail::tap_span<H, Ho, S, D, PT>;
-    using cols_of = detail::tap_span<W, Wo, S, D, PL>;
-    for (std::size_t c = 0; c < C; ++c)
-        for (std::size_t kh = 0; kh < KH; ++kh) {
-            const std::size_t oh0 = rows::lo(kh), oh1 = rows::hi(kh);
-            detail::for_taps<KW>([&](auto kw_) CTNN_INLINE_LAMBDA {
-                constexpr std::size_t kw = decltype(kw_)::value;
-                constexpr std::size_t ow0 = cols_of::lo(kw), ow1 = cols_of::hi(kw);
-                if constexpr (ow1 > ow0) {
-                    const T* from = dcols + ((c * KH + kh) * KW + kw) * Ho * Wo;
-                    for (std::size_t oh = oh0; oh < oh1; ++oh) {
-                        T* to = dx + (c * H + oh * S + kh * D - PT) * W + ow0 * S + kw * D - PL;
-                        const T* g = from + oh * Wo + ow0;
-                        if constexpr (S == 1)
-                            map_n<ow1 - ow0>([](auto a, auto v) CTNN_INLINE_LAMBDA { return a + v; }, to, to, g);
-                        else
-                            for (std::size_t ow = 0; ow < ow1 - ow0; ++ow) to[ow * S] += g[ow];
-                    }
-                }
-            });
+    detail::for_each_patch_row<C, H, W, KH, KW, S, D, PT, PL, Ho, Wo>([&](auto r) CTNN_INLINE_LAMBDA {
+        constexpr std::size_t n = decltype(r)::ow1 - decltype(r)::ow0;
+        if constexpr (n > 0) {
+            for (std::size_t oh = r.oh0; oh < r.oh1; ++oh) {
+                T* to = dx + r.in(oh);
+                const T* g = dcols + r.row * Ho * Wo + oh * Wo + decltype(r)::ow0;
+                if constexpr (S == 1)
+                    map_n<n>([](auto a, auto v) CTNN_INLINE_LAMBDA { return a + v; }, to, to, g);
+                else
+                    for (std::size_t ow = 0; ow < n; ++ow) to[ow * S] += g[ow];
+            }
         }
+    });
 }
 
 }  // namespace ctnn::simd
