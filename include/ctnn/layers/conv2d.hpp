@@ -134,8 +134,15 @@ struct conv2d {
     static constexpr std::size_t cols_size = direct ? 0 : aligned_size<T>(CK * HWo);
     template <class T, std::size_t B>
     static constexpr std::size_t dz_size = std::is_same_v<Act, Identity> ? 0 : aligned_size<T>(B * Out * HWo);
+    /// ∂W as `(patches_g · dZ_gᵀ)ᵀ` (the outer-product form, on dZ_g transposed) rather than
+    /// `dZ_g · patches_gᵀ` (dot products along the positions): 1.7x faster on 32x144x196
+    /// (a second 3x3 layer), no better on 16x9x784 (a first one).
+    static constexpr bool transposed_dw = CKg >= 64;
+    // with transposed_dw: [∂Wᵀ of every group | dZ_gᵀ]
+    template <class T>
+    static constexpr std::size_t dwt_size = transposed_dw ? aligned_size<T>(Out * CKg) + aligned_size<T>(HWo * Og) : 0;
     template <class T, std::size_t B>
-    static constexpr std::size_t scratch_size = 2 * cols_size<T> + dz_size<T, B>;
+    static constexpr std::size_t scratch_size = 2 * cols_size<T> + dz_size<T, B> + dwt_size<T>;
 
     template <class T, std::size_t B, bool Train, class St>
     static void forward(const forward_context<T, B, Train, St>& c) noexcept {
@@ -153,6 +160,7 @@ struct conv2d {
     static void backward(const backward_context<T, B, St>& c) noexcept {
         T* colbuf = c.scratch;
         T* dcols = c.scratch + cols_size<T> + dz_size<T, B>;
+        T* dwt = dcols + cols_size<T>;  // with transposed_dw
         const T* dz = conv_detail::activation_gradient<B * Out * HWo, Act>(c, c.saved, c.scratch + cols_size<T>);
         T* dw = c.dparams;
         T* db = c.dparams + bias_at<T>;
@@ -168,7 +176,8 @@ struct conv2d {
             T* dp = direct ? dx : dcols;
             for (std::size_t g = 0; g < G; ++g)
                 backward_group<T>(c.params + g * Og * CKg, dz + (b * Out + g * Og) * HWo, patches + g * CKg * HWo,
-                                  dw + g * Og * CKg, dx ? dp + g * CKg * HWo : nullptr, b == 0);
+                                  (transposed_dw ? dwt : dw) + g * Og * CKg, dx ? dp + g * CKg * HWo : nullptr, b == 0,
+                                  dwt + aligned_size<T>(Out * CKg));
             if constexpr (!direct) {
                 if (dx) {
                     for (std::size_t i = 0; i < C * H * W; ++i) dx[i] = T(0);
@@ -176,6 +185,10 @@ struct conv2d {
                 }
             }
         }
+        if constexpr (transposed_dw)
+            for (std::size_t g = 0; g < G; ++g)
+                for (std::size_t o = 0; o < Og; ++o)
+                    for (std::size_t k = 0; k < CKg; ++k) dw[(g * Og + o) * CKg + k] = dwt[(g * CKg + k) * Og + o];
     }
 
 private:
@@ -190,14 +203,23 @@ private:
         simd::gemm_dyw_n<Og, CKg, HWo>(w, patches, out, epi);
     }
 
-    /// `dW_g (+)= dZ_g · patches_gᵀ` (overwritten when `first`), and `dp = W_gᵀ · dZ_g` unless `dp` is null.
+    /// `dW_g (+)= dZ_g · patches_gᵀ` (overwritten when `first`; with transposed_dw, `dw` gets
+    /// ∂W_gᵀ [CKg, Og] and `dzt` holds dZ_gᵀ), and `dp = W_gᵀ · dZ_g` unless `dp` is null.
     template <class T>
-    [[gnu::noinline]] static void backward_group(const T* w, const T* dz, const T* patches, T* dw, T* dp,
-                                                 bool first) noexcept {
-        if (first)
+    [[gnu::noinline]] static void backward_group(const T* w, const T* dz, const T* patches, T* dw, T* dp, bool first,
+                                                 T* dzt) noexcept {
+        if constexpr (transposed_dw) {
+            for (std::size_t p = 0; p < HWo; ++p)
+                for (std::size_t o = 0; o < Og; ++o) dzt[p * Og + o] = dz[o * HWo + p];
+            if (first)
+                simd::gemm_dyw_n<CKg, HWo, Og>(patches, dzt, dw);
+            else
+                simd::gemm_dyw_n<CKg, HWo, Og>(patches, dzt, dw, simd::epilogue::accumulate<T>{dw, Og});
+        } else if (first) {
             simd::gemm_xwt_n<Og, CKg, HWo>(dz, patches, dw);
-        else
+        } else {
             simd::gemm_xwt_n<Og, CKg, HWo>(dz, patches, dw, simd::epilogue::accumulate<T>{dw, CKg});
+        }
         if (dp) simd::gemm_dytx_n<Og, CKg, HWo, false>(w, dz, dp);
     }
 

@@ -96,6 +96,8 @@ TEST_CASE("Conv2D: shapes, parameter table and what the binding refuses", "[laye
     using Depthwise = layers::binding<Conv2D<6, 3, 3, 1, 1, 3>>::type<Shape<3, 5, 5>>;
     STATIC_REQUIRE(Depthwise::params<float>[0].dims[1] == 1);
     STATIC_REQUIRE(layers::binding<Conv2D<4, 1>>::type<Shape<3, 5, 5>>::direct);
+    STATIC_REQUIRE(!L::transposed_dw);  // C/G·KH·KW = 18
+    STATIC_REQUIRE(layers::binding<Conv2D<4, 3, 3, 1, 1, 2>>::type<Shape<16, 5, 5>>::transposed_dw);  // 72
 
     // what the binding refuses
     STATIC_REQUIRE(!layers::binding<Conv2D<4, 3>>::accepts<Shape<3, 10>>);                       // rank 2
