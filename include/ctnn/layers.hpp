@@ -1,10 +1,11 @@
 #pragma once
 /// \file layers.hpp
 /// Every layer: Dense, the activations, Softmax, PReLU, Dropout, Flatten,
-/// GRU, LSTM, Conv1D, Slice, LayerNorm, BatchNorm1D/2D, Embedding, pooling.
+/// GRU, LSTM, Conv1D, Conv2D, Slice, LayerNorm, BatchNorm1D/2D, Embedding, pooling.
 #include "layers/checks.hpp"  // first: the ctnn: errors of a network come from here (shortest include chain)
 #include "layers/activation.hpp"
 #include "layers/conv1d.hpp"
+#include "layers/conv2d.hpp"
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
 #include "layers/elementwise.hpp"

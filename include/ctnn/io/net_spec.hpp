@@ -48,7 +48,9 @@ inline constexpr std::string_view net_spec_layers[] = {
     "PerStep", "GRU", "LSTM", "Conv1D", "Slice",
     // normalization, embedding, pooling (layers/norm.hpp, embedding.hpp, pool.hpp)
     "LayerNorm", "BatchNorm1D", "BatchNorm2D", "Embedding", "MaxPool1D", "AvgPool1D", "MaxPool2D", "AvgPool2D",
-    "GlobalAvgPool"};
+    "GlobalAvgPool",
+    // images (layers/conv2d.hpp)
+    "Conv2D"};
 
 /// Levenshtein distance, for "did you mean".
 inline std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -303,6 +305,47 @@ public:
                 fail(l, where + "Conv1D's kernel spans " + std::to_string(span) + " steps, longer than its padded input (" +
                             std::to_string(padded) + ")");
             return {out, (padded - span) / stride + 1};
+        }
+        if (l.name == "Conv2D") {  // nn.Conv2d: weight [Out, C/Groups, KH, KW], bias [Out]
+            if (l.args.size() < 2) fail(l, where + "Conv2D needs its output channels and kernel: Conv2D<Out, K>");
+            at_most(7);
+            const std::size_t out = count(l.args[0], "Conv2D's output channels");
+            const std::size_t kh = count(l.args[1], "Conv2D's kernel height");
+            const std::size_t kw = l.args.size() > 2 ? count(l.args[2], "Conv2D's kernel width") : kh;
+            const std::size_t stride = l.args.size() > 3 ? count(l.args[3], "Conv2D's stride") : 1;
+            const std::size_t dil = l.args.size() > 4 ? count(l.args[4], "Conv2D's dilation") : 1;
+            const std::size_t groups = l.args.size() > 5 ? count(l.args[5], "Conv2D's groups") : 1;
+            bool same = false;
+            std::size_t pad_p = 0;
+            if (l.args.size() > 6) {
+                const net_arg& pad = l.args[6];
+                if (pad.name == "Same") {
+                    if (stride != 1) fail(pad, where + "Conv2D with Same padding needs stride 1");
+                    same = true;
+                } else if (pad.name == "Pad") {
+                    if (pad.args.size() != 1) fail(pad, where + "Pad takes one number: Pad<P>");
+                    pad_p = std::strtoull(pad.args[0].number.c_str(), nullptr, 10);
+                } else if (pad.name != "Valid") {
+                    fail(pad, where + "Conv2D's padding is Valid, Same or Pad<P>");
+                }
+            }
+            if (shape.size() != 3) fail(l, where + "Conv2D takes an image [C, H, W], it gets " + shape_text(shape));
+            const std::size_t c = shape[0];
+            if (c % groups != 0 || out % groups != 0)
+                fail(l, where + "Conv2D's channels (" + std::to_string(c) + " in, " + std::to_string(out) +
+                            " out) must be divisible by its groups (" + std::to_string(groups) + ")");
+            params_.push_back({pname + "weight", {out, c / groups, kh, kw}});
+            params_.push_back({pname + "bias", {out}});
+            std::vector<std::size_t> y{out, 0, 0};
+            for (std::size_t axis = 0; axis < 2; ++axis) {
+                const std::size_t k = axis == 0 ? kh : kw, span = (k - 1) * dil + 1;
+                const std::size_t padded = shape[axis + 1] + (same ? span - 1 : 2 * pad_p);
+                if (padded < span)
+                    fail(l, where + "Conv2D's kernel spans " + std::to_string(span) + (axis == 0 ? " rows" : " columns") +
+                                ", more than its padded input (" + std::to_string(padded) + ")");
+                y[axis + 1] = (padded - span) / stride + 1;
+            }
+            return y;
         }
         if (l.name == "Slice") {  // the first axis' [Begin, End): no parameters
             if (l.args.size() != 2) fail(l, where + "Slice takes its first and end index: Slice<Begin, End>");

@@ -72,6 +72,15 @@ TEST_CASE("parse_net_spec gives the parameters of the real type", "[io][net_spec
                         Contains("layer 0 Conv1D on one step [C] streams: it needs Causal padding and stride 1"));
     REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<3, 4>, Conv1D<5, 9>>"),
                         Contains("layer 0 Conv1D's kernel spans 9 steps, longer than its padded input (4)"));
+    same_as_type<Sequential<Input<1, 28, 28>, Conv2D<16, 3, 3, 1, 1, 1, Pad<1>>, ReLU, MaxPool2D<2, 2>,
+                            Conv2D<8, 3, 2, 1, 1, 8, Same>, Conv2D<4, 1>, GlobalAvgPool, Dense<10>>>(
+        "Sequential<Input<1, 28, 28>, Conv2D<16, 3, 3, 1, 1, 1, Pad<1>>, ReLU, MaxPool2D<2, 2>, "
+        "Conv2D<8, 3, 2, 1, 1, 8, Same>, Conv2D<4, 1>, GlobalAvgPool, Dense<10>>",
+        "float");
+    REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<3, 8, 5>, Conv2D<4, 3, 3, 1, 3>>"),
+                        Contains("layer 0 Conv2D's kernel spans 7 columns, more than its padded input (5)"));
+    REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<3, 8>, Conv2D<4, 3>>"),
+                        Contains("layer 0 Conv2D takes an image [C, H, W], it gets [3, 8]"));
     REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<4>, GRU<5, 1, Returns::first>>"),
                         Contains("layer 0 GRU's third argument is Returns::sequence or Returns::last"));
     REQUIRE_THROWS_WITH(io::parse_net_spec("Sequential<Input<4>, PerStep<Dense<2>>>"),
@@ -117,7 +126,7 @@ TEST_CASE("parse_net_spec names the layer it does not know and every other mista
           "layer 0 is 'Dence', which is no ctnn layer (did you mean Dense?); the layers are Dense, Identity");
     fails("Sequential<Input<4>, Dense<8>, Relu, Dense<2>>", "layer 1 is 'Relu', which is no ctnn layer (did you mean ReLU?)");
     fails("Sequential<Input<4>, Dense<8>, Attention<3>>", "layer 1 is 'Attention', which is no ctnn layer; the layers are");
-    fails("Sequential<Input<4>, Dense<8>, Conv2d<3>>", "layer 1 is 'Conv2d', which is no ctnn layer (did you mean Conv1D?)");
+    fails("Sequential<Input<4>, Dense<8>, Conv2d<3>>", "layer 1 is 'Conv2d', which is no ctnn layer (did you mean Conv2D?)");
     fails("Sequentail<Input<4>, Dense<8>>", "a network is Sequential<Input<...>, layers...>");
     fails("Sequential<Dense<8>>", "a network starts with Input<...>");
     fails("BasicSequential<int, Input<4>, Dense<8>>", "BasicSequential's first argument is the value type, float or double");
