@@ -16,7 +16,9 @@
 /// (`pool_work` elements); nothing allocates.
 
 #include <cstddef>
+#include <cstdint>
 #include <limits>
+#include <utility>
 #include <type_traits>
 
 #include "arch.hpp"
@@ -31,15 +33,19 @@ struct pool_shape {
     static constexpr std::size_t OH = (H + 2 * PH - KH) / SH + 1;
     static constexpr std::size_t OW = (W + 2 * PW - KW) / SW + 1;
     static constexpr std::size_t Wp = W + 2 * PW;       ///< a padded row
+    static constexpr std::size_t in_w = W, stride_w = SW;
     static constexpr std::size_t J = (OW - 1) * SW + 1;  ///< window starts the horizontal pass computes
     /// Input rows [first, last) of output row oh's window.
     static constexpr std::size_t first(std::size_t oh) noexcept { return oh * SH < PH ? 0 : oh * SH - PH; }
     static constexpr std::size_t last(std::size_t oh) noexcept {
         return oh * SH + KH - PH < H ? oh * SH + KH - PH : H;
     }
-    /// Elements of work space a call needs (four line-aligned rows).
+    /// Elements of work space a call needs: four line-aligned rows, or the
+    /// plane's vertical pass (pairs of columns, below).
     template <class T>
-    static constexpr std::size_t work = 4 * ((Wp + 64 / sizeof(T) - 1) / (64 / sizeof(T)) * (64 / sizeof(T)));
+    static constexpr std::size_t line = (Wp + 64 / sizeof(T) - 1) / (64 / sizeof(T)) * (64 / sizeof(T));
+    template <class T>
+    static constexpr std::size_t work = 4 * line<T> > OH * W ? 4 * line<T> : OH * W;
 };
 
 namespace pool_detail {
@@ -76,6 +82,74 @@ struct beats {
         return (is_nan(cv) & ((bv == bv) | (ci > bi))) | ((bv == bv) & ((cv > bv) | ((cv == bv) & (ci < bi))));
     }
 };
+
+/// Windows of two columns moved by two, unpadded, over an even width: the
+/// plane's column pairs are its windows' columns, so after the vertical
+/// pass the horizontal one runs over the whole plane in packs.
+template <std::size_t W, std::size_t KW, std::size_t SW, std::size_t PW>
+inline constexpr bool pairs = KW == 2 && SW == 2 && PW == 0 && W % 2 == 0;
+
+/// Lane i of the pack takes lane (2i + Odd) mod width (a half's pairs).
+template <unsigned Odd>
+struct pair_lanes {
+    static constexpr unsigned get(unsigned i, unsigned n) { return (2 * i + Odd) % n; }
+};
+/// The lower half of the lanes.
+struct lower_half {
+    static constexpr bool get(unsigned i, unsigned n) { return i < n / 2; }
+};
+
+/// out[i] = f(in[2i], in[2i + 1]) for i < N, a pack of outputs from two packs of inputs.
+template <std::size_t N, class T, class F>
+CTNN_INLINE void pair_map_n(F&& f, T* out, const T* in) noexcept {
+    for_each_pack<T, N>([&]<class A>(std::size_t i) {
+        if constexpr (std::is_same_v<A, scalar_arch>) {
+            out[i] = f(in[2 * i], in[2 * i + 1]);
+        } else {
+            using P = xsimd::batch<T, A>;
+            using U = xsimd::batch<std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>, A>;
+            const P a = P::load_unaligned(in + 2 * i), b = P::load_unaligned(in + 2 * i + P::size);
+            constexpr auto even = xsimd::make_batch_constant<U, pair_lanes<0>>();
+            constexpr auto odd = xsimd::make_batch_constant<U, pair_lanes<1>>();
+            constexpr auto lo = xsimd::make_batch_bool_constant<P, lower_half>();
+            const P e = xsimd::select(lo, xsimd::swizzle(a, even), xsimd::swizzle(b, even));
+            const P o = xsimd::select(lo, xsimd::swizzle(a, odd), xsimd::swizzle(b, odd));
+            f(e, o).store_unaligned(out + i);
+        }
+    });
+}
+
+/// Pooling by KH × 2 windows moved by SH × 2 (no column padding): the
+/// vertical pass reduces each window's rows with `f` into `v [OH, W]`, the
+/// horizontal one its column pairs with `g` into `y [OH, W/2]`.
+template <std::size_t H, std::size_t W, std::size_t KH, std::size_t SH, std::size_t PH, class T, class F, class G2>
+CTNN_INLINE void pooled_pairs(const T* x, T* y, T* v, F f, G2 g) noexcept {
+    using G = pool_shape<H, W, KH, 2, SH, 2, PH, 0>;
+    if constexpr (KH == 1 && SH == 1 && PH == 0) {
+        v = const_cast<T*>(x);  // read only below
+    } else {
+        for (std::size_t oh = 0; oh < G::OH; ++oh) {
+            const std::size_t h0 = G::first(oh), h1 = G::last(oh);
+            if (h1 - h0 == KH) {
+                [&]<std::size_t... k>(std::index_sequence<k...>) {
+                    map_n<W>(f, v + oh * W, (x + (h0 + k) * W)...);
+                }(std::make_index_sequence<KH>{});
+            } else {
+                map_n<W>([](auto a) CTNN_INLINE_LAMBDA { return a; }, v + oh * W, x + h0 * W);
+                for (std::size_t h = h0 + 1; h < h1; ++h)
+                    map_n<W>(f, v + oh * W, v + oh * W, x + h * W);
+            }
+        }
+    }
+    pair_map_n<G::OH * W / 2>(g, y, v);
+}
+
+/// The maximum of `v...` in order, as a scan from −∞ (a NaN wins).
+template <class V, class... R>
+CTNN_INLINE V max_of(V a, R... r) noexcept {
+    ((a = simd::select(take_later{}(r, a), r, a)), ...);
+    return a;
+}
 }  // namespace pool_detail
 
 /// Max pooling of one plane: `y [OH, OW]`, and with `idx` (non-null when
@@ -83,63 +157,115 @@ struct beats {
 template <std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t SH, std::size_t SW,
           std::size_t PH, std::size_t PW, bool Index, class T>
 CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
+    if constexpr (!Index && pool_detail::pairs<W, KW, SW, PW>) {
+        const auto f = [](auto... v) CTNN_INLINE_LAMBDA { return pool_detail::max_of(v...); };
+        pool_detail::pooled_pairs<H, W, KH, SH, PH>(x, y, work, f, f);
+        return;
+    }
     using G = pool_shape<H, W, KH, KW, SH, SW, PH, PW>;
-    constexpr std::size_t line = G::template work<T> / 4;
+    using pool_detail::take_later;
+    constexpr std::size_t line = G::template line<T>;
+    constexpr T lowest = -std::numeric_limits<T>::infinity();
     T* rv = work;             // the vertical maxima, padded: [Wp]
     T* ri = work + line;      // their indices
-    T* tv = work + 2 * line;  // the horizontal maxima at every start (stride > 1)
-    T* ti = work + 3 * line;
     [[maybe_unused]] const T* iota = pool_detail::iota<T, W>.v;
     for (std::size_t i = 0; i < PW; ++i) {
-        rv[i] = rv[PW + W + i] = -std::numeric_limits<T>::infinity();
+        rv[i] = rv[PW + W + i] = lowest;
         ri[i] = ri[PW + W + i] = T(H * W);  // loses every tie
     }
     for (std::size_t oh = 0; oh < G::OH; ++oh) {
         const std::size_t h0 = G::first(oh), h1 = G::last(oh);
-        // vertical: row h0, then the later rows where they win
-        map_n<W>([](auto v) CTNN_INLINE_LAMBDA { return v; }, rv + PW, x + h0 * W);
-        if constexpr (Index)
-            map_n<W>([o = T(h0 * W)](auto i) CTNN_INLINE_LAMBDA { return i + decltype(i)(o); }, ri + PW, iota);
-        for (std::size_t h = h0 + 1; h < h1; ++h) {
-            if constexpr (Index) {
-                T* const b[2] = {rv + PW, ri + PW};
+        // vertical: a scan of the window's rows from −∞, in one pass when the window is whole
+        if constexpr (Index) {
+            T* const b[2] = {rv + PW, ri + PW};
+            const auto scan = [&](auto... rows) CTNN_INLINE_LAMBDA {
                 update_n<W, 2>(
-                    [o = T(h * W)](auto& bv, auto& bi, auto v, auto i) CTNN_INLINE_LAMBDA {
-                        using V = decltype(v);
-                        const auto t = pool_detail::take_later{}(v, bv);
-                        bv = simd::select(t, v, bv);
-                        bi = simd::select(t, i + V(o), bi);
+                    [o = T(h0 * W)](auto& bv, auto& bi, auto i, auto... v) CTNN_INLINE_LAMBDA {
+                        using V = decltype(i);
+                        bv = V(lowest);
+                        bi = i + V(o);
+                        T k = 0;
+                        ((bi = simd::select(take_later{}(v, bv), i + V(o + k), bi),
+                          bv = simd::select(take_later{}(v, bv), v, bv), k += T(W)),
+                         ...);
                     },
-                    b, x + h * W, iota);
+                    b, iota, rows...);
+            };
+            if (h1 - h0 == KH) {
+                [&]<std::size_t... k>(std::index_sequence<k...>) { scan((x + (h0 + k) * W)...); }(
+                    std::make_index_sequence<KH>{});
             } else {
-                map_n<W>([](auto bv, auto v) CTNN_INLINE_LAMBDA { return simd::select(pool_detail::take_later{}(v, bv), v, bv); },
-                         rv + PW, rv + PW, x + h * W);
+                scan(x + h0 * W);
+                for (std::size_t h = h0 + 1; h < h1; ++h)
+                    update_n<W, 2>(
+                        [o = T(h * W)](auto& bv, auto& bi, auto v, auto i) CTNN_INLINE_LAMBDA {
+                            using V = decltype(v);
+                            const auto t = take_later{}(v, bv);
+                            bv = simd::select(t, v, bv);
+                            bi = simd::select(t, i + V(o), bi);
+                        },
+                        b, x + h * W, iota);
+            }
+        } else {
+            if (h1 - h0 == KH) {
+                [&]<std::size_t... k>(std::index_sequence<k...>) {
+                    map_n<W>([](auto... v) CTNN_INLINE_LAMBDA { return pool_detail::max_of(v...); }, rv + PW,
+                             (x + (h0 + k) * W)...);
+                }(std::make_index_sequence<KH>{});
+            } else {
+                map_n<W>([](auto v) CTNN_INLINE_LAMBDA { return v; }, rv + PW, x + h0 * W);
+                for (std::size_t h = h0 + 1; h < h1; ++h)
+                    map_n<W>([](auto a, auto v) CTNN_INLINE_LAMBDA { return pool_detail::max_of(a, v); }, rv + PW,
+                             rv + PW, x + h * W);
             }
         }
-        // horizontal: the KW shifted rows, at every start (stride 1: straight into y)
-        T* ov = SW == 1 ? y + oh * G::OW : tv;
-        T* oi = SW == 1 && Index ? idx + oh * G::OW : ti;
-        map_n<G::J>([](auto v) CTNN_INLINE_LAMBDA { return v; }, ov, rv);
-        if constexpr (Index) map_n<G::J>([](auto v) CTNN_INLINE_LAMBDA { return v; }, oi, ri);
-        for (std::size_t k = 1; k < KW; ++k) {
-            if constexpr (Index) {
-                T* const b[2] = {ov, oi};
-                update_n<G::J, 2>(
-                    [](auto& bv, auto& bi, auto cv, auto ci) CTNN_INLINE_LAMBDA {
-                        const auto t = pool_detail::beats{}(cv, ci, bv, bi);
-                        bv = simd::select(t, cv, bv);
-                        bi = simd::select(t, ci, bi);
-                    },
-                    b, rv + k, ri + k);
-            } else {
-                map_n<G::J>([](auto bv, auto v) CTNN_INLINE_LAMBDA { return simd::select(pool_detail::take_later{}(v, bv), v, bv); },
-                            ov, ov, rv + k);
+        // horizontal
+        T* yr = y + oh * G::OW;
+        if constexpr (Index) {
+            T* ir = idx + oh * G::OW;
+            if constexpr (SW == 1) {  // packs of output columns: the KW shifted rows
+                map_n<G::OW>([](auto v) CTNN_INLINE_LAMBDA { return v; }, yr, rv);
+                map_n<G::OW>([](auto v) CTNN_INLINE_LAMBDA { return v; }, ir, ri);
+                T* const b[2] = {yr, ir};
+                for (std::size_t k = 1; k < KW; ++k)
+                    update_n<G::OW, 2>(
+                        [](auto& bv, auto& bi, auto cv, auto ci) CTNN_INLINE_LAMBDA {
+                            const auto t = pool_detail::beats{}(cv, ci, bv, bi);
+                            bv = simd::select(t, cv, bv);
+                            bi = simd::select(t, ci, bi);
+                        },
+                        b, rv + k, ri + k);
+            } else {  // strided: every start in packs, then each SW-th
+                T* tv = work + 2 * line;
+                T* ti = work + 3 * line;
+                map_n<G::J>([](auto v) CTNN_INLINE_LAMBDA { return v; }, tv, rv);
+                map_n<G::J>([](auto v) CTNN_INLINE_LAMBDA { return v; }, ti, ri);
+                T* const b[2] = {tv, ti};
+                for (std::size_t k = 1; k < KW; ++k)
+                    update_n<G::J, 2>(
+                        [](auto& bv, auto& bi, auto cv, auto ci) CTNN_INLINE_LAMBDA {
+                            const auto t = pool_detail::beats{}(cv, ci, bv, bi);
+                            bv = simd::select(t, cv, bv);
+                            bi = simd::select(t, ci, bi);
+                        },
+                        b, rv + k, ri + k);
+                for (std::size_t o = 0; o < G::OW; ++o) {
+                    yr[o] = tv[o * SW];
+                    ir[o] = ti[o * SW];
+                }
             }
-        }
-        if constexpr (SW != 1) {
-            for (std::size_t o = 0; o < G::OW; ++o) y[oh * G::OW + o] = tv[o * SW];
-            if constexpr (Index)
-                for (std::size_t o = 0; o < G::OW; ++o) idx[oh * G::OW + o] = ti[o * SW];
+        } else {
+            if constexpr (SW == 1) {
+                [&]<std::size_t... k>(std::index_sequence<k...>) {
+                    map_n<G::OW>([](auto... v) CTNN_INLINE_LAMBDA { return pool_detail::max_of(v...); }, yr,
+                                 (rv + k)...);
+                }(std::make_index_sequence<KW>{});
+            } else {
+                for (std::size_t o = 0; o < G::OW; ++o)
+                    [&]<std::size_t... k>(std::index_sequence<k...>) {
+                        yr[o] = pool_detail::max_of(rv[o * SW + k]...);
+                    }(std::make_index_sequence<KW>{});
+            }
         }
     }
 }
@@ -148,25 +274,40 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
 template <std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t SH, std::size_t SW,
           std::size_t PH, std::size_t PW, class T>
 CTNN_INLINE void avg_pool_plane(const T* x, T* y, T* work) noexcept {
-    using G = pool_shape<H, W, KH, KW, SH, SW, PH, PW>;
-    constexpr std::size_t line = G::template work<T> / 4;
-    T* r = work;
-    T* t = work + line;
     const T inv = T(1) / T(KH * KW);
+    if constexpr (pool_detail::pairs<W, KW, SW, PW>) {
+        pool_detail::pooled_pairs<H, W, KH, SH, PH>(
+            x, y, work, [](auto... v) CTNN_INLINE_LAMBDA { return (v + ...); },
+            [inv](auto a, auto b) CTNN_INLINE_LAMBDA { return (a + b) * decltype(a)(inv); });
+        return;
+    }
+    using G = pool_shape<H, W, KH, KW, SH, SW, PH, PW>;
+    T* r = work;
     for (std::size_t i = 0; i < PW; ++i) r[i] = r[PW + W + i] = T(0);
     for (std::size_t oh = 0; oh < G::OH; ++oh) {
         const std::size_t h0 = G::first(oh), h1 = G::last(oh);
-        map_n<W>([](auto v) CTNN_INLINE_LAMBDA { return v; }, r + PW, x + h0 * W);
-        for (std::size_t h = h0 + 1; h < h1; ++h)
-            map_n<W>([](auto a, auto v) CTNN_INLINE_LAMBDA { return a + v; }, r + PW, r + PW, x + h * W);
-        T* o = SW == 1 ? y + oh * G::OW : t;
-        map_n<G::J>([](auto v) CTNN_INLINE_LAMBDA { return v; }, o, r);
-        for (std::size_t k = 1; k < KW; ++k)
-            map_n<G::J>([](auto a, auto v) CTNN_INLINE_LAMBDA { return a + v; }, o, o, r + k);
-        if constexpr (SW == 1)
-            map_n<G::OW>([inv](auto a) CTNN_INLINE_LAMBDA { return a * decltype(a)(inv); }, o, o);
-        else
-            for (std::size_t j = 0; j < G::OW; ++j) y[oh * G::OW + j] = t[j * SW] * inv;
+        if (h1 - h0 == KH) {
+            [&]<std::size_t... k>(std::index_sequence<k...>) {
+                map_n<W>([](auto... v) CTNN_INLINE_LAMBDA { return (v + ...); }, r + PW, (x + (h0 + k) * W)...);
+            }(std::make_index_sequence<KH>{});
+        } else {
+            map_n<W>([](auto v) CTNN_INLINE_LAMBDA { return v; }, r + PW, x + h0 * W);
+            for (std::size_t h = h0 + 1; h < h1; ++h)
+                map_n<W>([](auto a, auto v) CTNN_INLINE_LAMBDA { return a + v; }, r + PW, r + PW, x + h * W);
+        }
+        T* yr = y + oh * G::OW;
+        if constexpr (SW == 1) {
+            [&]<std::size_t... k>(std::index_sequence<k...>) {
+                map_n<G::OW>(
+                    [inv](auto v0, auto... v) CTNN_INLINE_LAMBDA { return (v0 + ... + v) * decltype(v0)(inv); }, yr,
+                    (r + k)...);
+            }(std::make_index_sequence<KW>{});
+        } else {
+            for (std::size_t o = 0; o < G::OW; ++o)
+                [&]<std::size_t... k>(std::index_sequence<k...>) {
+                    yr[o] = (r[o * SW + k] + ...) * inv;
+                }(std::make_index_sequence<KW>{});
+        }
     }
 }
 
@@ -175,7 +316,7 @@ template <std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::siz
           std::size_t PH, std::size_t PW, class T>
 CTNN_INLINE void avg_pool_plane_backward(const T* dy, T* dx, T* work) noexcept {
     using G = pool_shape<H, W, KH, KW, SH, SW, PH, PW>;
-    constexpr std::size_t line = G::template work<T> / 4;
+    constexpr std::size_t line = G::template line<T>;
     T* r = work;         // the gradient spread over a padded row
     T* e = work + line;  // each output's gradient at its window's start
     const T inv = T(1) / T(KH * KW);
