@@ -15,6 +15,7 @@
 /// the same winner as a row-major scan. All the buffers are the caller's
 /// (`pool_work` elements); nothing allocates.
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -41,11 +42,11 @@ struct pool_shape {
         return oh * SH + KH - PH < H ? oh * SH + KH - PH : H;
     }
     /// Elements of work space a call needs: four line-aligned rows, or the
-    /// plane's vertical pass (pairs of columns, below).
+    /// plane's vertical pass and its winners (pairs of columns, below).
     template <class T>
     static constexpr std::size_t line = (Wp + 64 / sizeof(T) - 1) / (64 / sizeof(T)) * (64 / sizeof(T));
     template <class T>
-    static constexpr std::size_t work = 4 * line<T> > OH * W ? 4 * line<T> : OH * W;
+    static constexpr std::size_t work = 4 * line<T> > 2 * OH * W ? 4 * line<T> : 2 * OH * W;
 };
 
 namespace pool_detail {
@@ -65,6 +66,19 @@ CTNN_INLINE auto is_nan(const V& v) noexcept {
         return v != v;
     else
         return xsimd::isnan(v);
+}
+
+/// `c ? a : b` lane by lane; for numbers without a branch (a tail element of
+/// random data mispredicts one half the time).
+template <class C, class V>
+CTNN_INLINE V pick(const C& c, const V& a, const V& b) noexcept {
+    if constexpr (std::is_arithmetic_v<V>) {
+        using U = std::conditional_t<sizeof(V) == 4, std::uint32_t, std::uint64_t>;
+        const U m = U(0) - U(bool(c));
+        return std::bit_cast<V>((std::bit_cast<U>(a) & m) | (std::bit_cast<U>(b) & ~m));
+    } else {
+        return xsimd::select(c, a, b);
+    }
 }
 
 /// Keeps the maximum (a NaN wins, the later one in scan order): (v > best) or v is NaN.
@@ -99,6 +113,19 @@ struct lower_half {
     static constexpr bool get(unsigned i, unsigned n) { return i < n / 2; }
 };
 
+/// The even and odd elements of the 2·width elements at `p`, as two packs.
+template <class P, class T>
+CTNN_INLINE void load_pairs(const T* p, P& even, P& odd) noexcept {
+    using A = typename P::arch_type;
+    using U = xsimd::batch<std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>, A>;
+    const P a = P::load_unaligned(p), b = P::load_unaligned(p + P::size);
+    constexpr auto e = xsimd::make_batch_constant<U, pair_lanes<0>>();
+    constexpr auto o = xsimd::make_batch_constant<U, pair_lanes<1>>();
+    constexpr auto lo = xsimd::make_batch_bool_constant<P, lower_half>();
+    even = xsimd::select(lo, xsimd::swizzle(a, e), xsimd::swizzle(b, e));
+    odd = xsimd::select(lo, xsimd::swizzle(a, o), xsimd::swizzle(b, o));
+}
+
 /// out[i] = f(in[2i], in[2i + 1]) for i < N, a pack of outputs from two packs of inputs.
 template <std::size_t N, class T, class F>
 CTNN_INLINE void pair_map_n(F&& f, T* out, const T* in) noexcept {
@@ -106,15 +133,28 @@ CTNN_INLINE void pair_map_n(F&& f, T* out, const T* in) noexcept {
         if constexpr (std::is_same_v<A, scalar_arch>) {
             out[i] = f(in[2 * i], in[2 * i + 1]);
         } else {
-            using P = xsimd::batch<T, A>;
-            using U = xsimd::batch<std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>, A>;
-            const P a = P::load_unaligned(in + 2 * i), b = P::load_unaligned(in + 2 * i + P::size);
-            constexpr auto even = xsimd::make_batch_constant<U, pair_lanes<0>>();
-            constexpr auto odd = xsimd::make_batch_constant<U, pair_lanes<1>>();
-            constexpr auto lo = xsimd::make_batch_bool_constant<P, lower_half>();
-            const P e = xsimd::select(lo, xsimd::swizzle(a, even), xsimd::swizzle(b, even));
-            const P o = xsimd::select(lo, xsimd::swizzle(a, odd), xsimd::swizzle(b, odd));
+            xsimd::batch<T, A> e, o;
+            load_pairs(in + 2 * i, e, o);
             f(e, o).store_unaligned(out + i);
+        }
+    });
+}
+
+/// The winner of each column pair of (values v, indices vi): y[i], idx[i] for i < N.
+template <std::size_t N, class T>
+CTNN_INLINE void pair_winners_n(T* y, T* idx, const T* v, const T* vi) noexcept {
+    for_each_pack<T, N>([&]<class A>(std::size_t i) {
+        if constexpr (std::is_same_v<A, scalar_arch>) {
+            const bool t = beats{}(v[2 * i + 1], vi[2 * i + 1], v[2 * i], vi[2 * i]);
+            y[i] = pick(t, v[2 * i + 1], v[2 * i]);
+            idx[i] = pick(t, vi[2 * i + 1], vi[2 * i]);
+        } else {
+            xsimd::batch<T, A> ev, ov, ei, oi;
+            load_pairs(v + 2 * i, ev, ov);
+            load_pairs(vi + 2 * i, ei, oi);
+            const auto t = beats{}(ov, oi, ev, ei);
+            xsimd::select(t, ov, ev).store_unaligned(y + i);
+            xsimd::select(t, oi, ei).store_unaligned(idx + i);
         }
     });
 }
@@ -144,10 +184,19 @@ CTNN_INLINE void pooled_pairs(const T* x, T* y, T* v, F f, G2 g) noexcept {
     pair_map_n<G::OH * W / 2>(g, y, v);
 }
 
+/// max(a, v) as a scan keeps it: v if v > a or v is NaN (x86's max returns
+/// its second operand when either is NaN: a NaN in `a` stays).
+template <class V>
+CTNN_INLINE V max2(const V& a, const V& v) noexcept {
+    if constexpr (std::is_arithmetic_v<V>)
+        return pick(v != v, v, v > a ? v : a);
+    else
+        return xsimd::select(xsimd::isnan(v), v, xsimd::max(v, a));
+}
 /// The maximum of `v...` in order, as a scan from −∞ (a NaN wins).
 template <class V, class... R>
 CTNN_INLINE V max_of(V a, R... r) noexcept {
-    ((a = simd::select(take_later{}(r, a), r, a)), ...);
+    ((a = max2(a, r)), ...);
     return a;
 }
 }  // namespace pool_detail
@@ -164,6 +213,7 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
     }
     using G = pool_shape<H, W, KH, KW, SH, SW, PH, PW>;
     using pool_detail::take_later;
+    constexpr bool whole_plane = pool_detail::pairs<W, KW, SW, PW>;
     constexpr std::size_t line = G::template line<T>;
     constexpr T lowest = -std::numeric_limits<T>::infinity();
     T* rv = work;             // the vertical maxima, padded: [Wp]
@@ -177,7 +227,8 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
         const std::size_t h0 = G::first(oh), h1 = G::last(oh);
         // vertical: a scan of the window's rows from −∞, in one pass when the window is whole
         if constexpr (Index) {
-            T* const b[2] = {rv + PW, ri + PW};
+            // column pairs: the whole plane's rows first, its pairs after the loop
+            T* const b[2] = {whole_plane ? work + oh * W : rv + PW, whole_plane ? work + (G::OH + oh) * W : ri + PW};
             const auto scan = [&](auto... rows) CTNN_INLINE_LAMBDA {
                 update_n<W, 2>(
                     [o = T(h0 * W)](auto& bv, auto& bi, auto i, auto... v) CTNN_INLINE_LAMBDA {
@@ -185,8 +236,8 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
                         bv = V(lowest);
                         bi = i + V(o);
                         T k = 0;
-                        ((bi = simd::select(take_later{}(v, bv), i + V(o + k), bi),
-                          bv = simd::select(take_later{}(v, bv), v, bv), k += T(W)),
+                        ((bi = pool_detail::pick(take_later{}(v, bv), i + V(o + k), bi),
+                          bv = pool_detail::pick(take_later{}(v, bv), v, bv), k += T(W)),
                          ...);
                     },
                     b, iota, rows...);
@@ -201,8 +252,8 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
                         [o = T(h * W)](auto& bv, auto& bi, auto v, auto i) CTNN_INLINE_LAMBDA {
                             using V = decltype(v);
                             const auto t = take_later{}(v, bv);
-                            bv = simd::select(t, v, bv);
-                            bi = simd::select(t, i + V(o), bi);
+                            bv = pool_detail::pick(t, v, bv);
+                            bi = pool_detail::pick(t, i + V(o), bi);
                         },
                         b, x + h * W, iota);
             }
@@ -221,7 +272,9 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
         }
         // horizontal
         T* yr = y + oh * G::OW;
-        if constexpr (Index) {
+        if constexpr (Index && whole_plane) {
+            (void)yr;  // after the loop
+        } else if constexpr (Index) {
             T* ir = idx + oh * G::OW;
             if constexpr (SW == 1) {  // packs of output columns: the KW shifted rows
                 map_n<G::OW>([](auto v) CTNN_INLINE_LAMBDA { return v; }, yr, rv);
@@ -231,8 +284,8 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
                     update_n<G::OW, 2>(
                         [](auto& bv, auto& bi, auto cv, auto ci) CTNN_INLINE_LAMBDA {
                             const auto t = pool_detail::beats{}(cv, ci, bv, bi);
-                            bv = simd::select(t, cv, bv);
-                            bi = simd::select(t, ci, bi);
+                            bv = pool_detail::pick(t, cv, bv);
+                            bi = pool_detail::pick(t, ci, bi);
                         },
                         b, rv + k, ri + k);
             } else {  // strided: every start in packs, then each SW-th
@@ -245,8 +298,8 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
                     update_n<G::J, 2>(
                         [](auto& bv, auto& bi, auto cv, auto ci) CTNN_INLINE_LAMBDA {
                             const auto t = pool_detail::beats{}(cv, ci, bv, bi);
-                            bv = simd::select(t, cv, bv);
-                            bi = simd::select(t, ci, bi);
+                            bv = pool_detail::pick(t, cv, bv);
+                            bi = pool_detail::pick(t, ci, bi);
                         },
                         b, rv + k, ri + k);
                 for (std::size_t o = 0; o < G::OW; ++o) {
@@ -268,6 +321,7 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
             }
         }
     }
+    if constexpr (Index && whole_plane) pool_detail::pair_winners_n<G::OH * W / 2>(y, idx, work, work + G::OH * W);
 }
 
 /// Average pooling of one plane (padding counted): `y [OH, OW]`.
