@@ -59,14 +59,7 @@ inline constexpr auto iota = [] {
     return r;
 }();
 
-/// Lanes that hold a NaN (xsimd's `!=` is an ordered compare on AVX-512: false for NaN).
-template <class V>
-CTNN_INLINE auto is_nan(const V& v) noexcept {
-    if constexpr (std::is_arithmetic_v<V>)
-        return v != v;
-    else
-        return xsimd::isnan(v);
-}
+using detail::is_nan;  // fast_math.hpp's (xsimd's `!=` is an ordered compare on AVX-512: false for NaN)
 
 /// `c ? a : b` lane by lane; for numbers without a branch (a tail element of
 /// random data mispredicts one half the time).
@@ -276,37 +269,25 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
             (void)yr;  // after the loop
         } else if constexpr (Index) {
             T* ir = idx + oh * G::OW;
-            if constexpr (SW == 1) {  // packs of output columns: the KW shifted rows
-                map_n<G::OW>([](auto v) CTNN_INLINE_LAMBDA { return v; }, yr, rv);
-                map_n<G::OW>([](auto v) CTNN_INLINE_LAMBDA { return v; }, ir, ri);
-                T* const b[2] = {yr, ir};
-                for (std::size_t k = 1; k < KW; ++k)
-                    update_n<G::OW, 2>(
-                        [](auto& bv, auto& bi, auto cv, auto ci) CTNN_INLINE_LAMBDA {
-                            const auto t = pool_detail::beats{}(cv, ci, bv, bi);
-                            bv = pool_detail::pick(t, cv, bv);
-                            bi = pool_detail::pick(t, ci, bi);
-                        },
-                        b, rv + k, ri + k);
-            } else {  // strided: every start in packs, then each SW-th
-                T* tv = work + 2 * line;
-                T* ti = work + 3 * line;
-                map_n<G::J>([](auto v) CTNN_INLINE_LAMBDA { return v; }, tv, rv);
-                map_n<G::J>([](auto v) CTNN_INLINE_LAMBDA { return v; }, ti, ri);
-                T* const b[2] = {tv, ti};
-                for (std::size_t k = 1; k < KW; ++k)
-                    update_n<G::J, 2>(
-                        [](auto& bv, auto& bi, auto cv, auto ci) CTNN_INLINE_LAMBDA {
-                            const auto t = pool_detail::beats{}(cv, ci, bv, bi);
-                            bv = pool_detail::pick(t, cv, bv);
-                            bi = pool_detail::pick(t, ci, bi);
-                        },
-                        b, rv + k, ri + k);
+            // packs of window starts, the KW shifted rows (stride 1: into y; else every start, then each SW-th)
+            T* ov = SW == 1 ? yr : work + 2 * line;
+            T* oi = SW == 1 ? ir : work + 3 * line;
+            map_n<G::J>([](auto v) CTNN_INLINE_LAMBDA { return v; }, ov, rv);
+            map_n<G::J>([](auto v) CTNN_INLINE_LAMBDA { return v; }, oi, ri);
+            T* const b[2] = {ov, oi};
+            for (std::size_t k = 1; k < KW; ++k)
+                update_n<G::J, 2>(
+                    [](auto& bv, auto& bi, auto cv, auto ci) CTNN_INLINE_LAMBDA {
+                        const auto t = pool_detail::beats{}(cv, ci, bv, bi);
+                        bv = pool_detail::pick(t, cv, bv);
+                        bi = pool_detail::pick(t, ci, bi);
+                    },
+                    b, rv + k, ri + k);
+            if constexpr (SW != 1)
                 for (std::size_t o = 0; o < G::OW; ++o) {
-                    yr[o] = tv[o * SW];
-                    ir[o] = ti[o * SW];
+                    yr[o] = ov[o * SW];
+                    ir[o] = oi[o * SW];
                 }
-            }
         } else {
             if constexpr (SW == 1) {
                 [&]<std::size_t... k>(std::index_sequence<k...>) {
