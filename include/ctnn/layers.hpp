@@ -3,6 +3,7 @@
 /// Every layer: Dense, the activations, Softmax, PReLU, Dropout, Flatten,
 /// GRU, LSTM, Conv1D, Slice, LayerNorm, BatchNorm1D/2D, Embedding, pooling.
 #include "layers/activation.hpp"
+#include "layers/batchnorm_fold.hpp"
 #include "layers/checks.hpp"
 #include "layers/conv1d.hpp"
 #include "layers/dense.hpp"
