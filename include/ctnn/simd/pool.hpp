@@ -156,7 +156,7 @@ CTNN_INLINE void pair_winners_n(T* y, T* idx, const T* v, const T* vi) noexcept 
 /// vertical pass reduces each window's rows with `f` into `v [OH, W]`, the
 /// horizontal one its column pairs with `g` into `y [OH, W/2]`.
 template <std::size_t H, std::size_t W, std::size_t KH, std::size_t SH, std::size_t PH, class T, class F, class G2>
-CTNN_INLINE void pooled_pairs(const T* x, T* y, T* v, F f, G2 g) noexcept {
+inline void pooled_pairs(const T* x, T* y, T* v, F f, G2 g) noexcept {
     using G = pool_shape<H, W, KH, 2, SH, 2, PH, 0>;
     if constexpr (KH == 1 && SH == 1 && PH == 0) {
         v = const_cast<T*>(x);  // read only below
@@ -194,16 +194,10 @@ CTNN_INLINE V max_of(V a, R... r) noexcept {
 }
 }  // namespace pool_detail
 
-/// Max pooling of one plane: `y [OH, OW]`, and with `idx` (non-null when
-/// `Index`) each output's winner's index in the plane.
+/// Max pooling of one plane row by row (see max_pool_plane).
 template <std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t SH, std::size_t SW,
           std::size_t PH, std::size_t PW, bool Index, class T>
-CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
-    if constexpr (!Index && pool_detail::pairs<W, KW, SW, PW>) {
-        const auto f = [](auto... v) CTNN_INLINE_LAMBDA { return pool_detail::max_of(v...); };
-        pool_detail::pooled_pairs<H, W, KH, SH, PH>(x, y, work, f, f);
-        return;
-    }
+inline void max_pool_rows(const T* x, T* y, T* idx, T* work) noexcept {
     using G = pool_shape<H, W, KH, KW, SH, SW, PH, PW>;
     using pool_detail::take_later;
     constexpr bool whole_plane = pool_detail::pairs<W, KW, SW, PW>;
@@ -305,17 +299,24 @@ CTNN_INLINE void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
     if constexpr (Index && whole_plane) pool_detail::pair_winners_n<G::OH * W / 2>(y, idx, work, work + G::OH * W);
 }
 
-/// Average pooling of one plane (padding counted): `y [OH, OW]`.
+/// Max pooling of one plane: `y [OH, OW]`, and with `idx` (non-null when
+/// `Index`) each output's winner's index in the plane.
+template <std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t SH, std::size_t SW,
+          std::size_t PH, std::size_t PW, bool Index, class T>
+inline void max_pool_plane(const T* x, T* y, T* idx, T* work) noexcept {
+    if constexpr (!Index && pool_detail::pairs<W, KW, SW, PW>) {
+        const auto f = [](auto... v) CTNN_INLINE_LAMBDA { return pool_detail::max_of(v...); };
+        pool_detail::pooled_pairs<H, W, KH, SH, PH>(x, y, work, f, f);
+    } else {
+        max_pool_rows<H, W, KH, KW, SH, SW, PH, PW, Index>(x, y, idx, work);
+    }
+}
+
+/// Average pooling of one plane row by row (see avg_pool_plane).
 template <std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t SH, std::size_t SW,
           std::size_t PH, std::size_t PW, class T>
-CTNN_INLINE void avg_pool_plane(const T* x, T* y, T* work) noexcept {
+inline void avg_pool_rows(const T* x, T* y, T* work) noexcept {
     const T inv = T(1) / T(KH * KW);
-    if constexpr (pool_detail::pairs<W, KW, SW, PW>) {
-        pool_detail::pooled_pairs<H, W, KH, SH, PH>(
-            x, y, work, [](auto... v) CTNN_INLINE_LAMBDA { return (v + ...); },
-            [inv](auto a, auto b) CTNN_INLINE_LAMBDA { return (a + b) * decltype(a)(inv); });
-        return;
-    }
     using G = pool_shape<H, W, KH, KW, SH, SW, PH, PW>;
     T* r = work;
     for (std::size_t i = 0; i < PW; ++i) r[i] = r[PW + W + i] = T(0);
@@ -346,10 +347,24 @@ CTNN_INLINE void avg_pool_plane(const T* x, T* y, T* work) noexcept {
     }
 }
 
+/// Average pooling of one plane (padding counted): `y [OH, OW]`.
+template <std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t SH, std::size_t SW,
+          std::size_t PH, std::size_t PW, class T>
+inline void avg_pool_plane(const T* x, T* y, T* work) noexcept {
+    if constexpr (pool_detail::pairs<W, KW, SW, PW>) {
+        const T inv = T(1) / T(KH * KW);
+        pool_detail::pooled_pairs<H, W, KH, SH, PH>(
+            x, y, work, [](auto... v) CTNN_INLINE_LAMBDA { return (v + ...); },
+            [inv](auto a, auto b) CTNN_INLINE_LAMBDA { return (a + b) * decltype(a)(inv); });
+    } else {
+        avg_pool_rows<H, W, KH, KW, SH, SW, PH, PW>(x, y, work);
+    }
+}
+
 /// ∂L/∂x of average pooling of one plane from ∂L/∂y: `dx [H, W]` (overwritten).
 template <std::size_t H, std::size_t W, std::size_t KH, std::size_t KW, std::size_t SH, std::size_t SW,
           std::size_t PH, std::size_t PW, class T>
-CTNN_INLINE void avg_pool_plane_backward(const T* dy, T* dx, T* work) noexcept {
+inline void avg_pool_plane_backward(const T* dy, T* dx, T* work) noexcept {
     using G = pool_shape<H, W, KH, KW, SH, SW, PH, PW>;
     constexpr std::size_t line = G::template line<T>;
     T* r = work;         // the gradient spread over a padded row
@@ -375,7 +390,7 @@ CTNN_INLINE void avg_pool_plane_backward(const T* dy, T* dx, T* work) noexcept {
 /// ∂L/∂x of max pooling of one plane: each output's gradient added at its
 /// winner's index (`idx` from `max_pool_plane`); `dx [H, W]` overwritten.
 template <std::size_t H, std::size_t W, std::size_t OHW, class T>
-CTNN_INLINE void max_pool_plane_backward(const T* dy, const T* idx, T* dx) noexcept {
+inline void max_pool_plane_backward(const T* dy, const T* idx, T* dx) noexcept {
     map_n<H * W>([](auto v) CTNN_INLINE_LAMBDA { return decltype(v)(0); }, dx, dx);
     for (std::size_t o = 0; o < OHW; ++o) dx[std::size_t(idx[o])] += dy[o];
 }
