@@ -116,12 +116,7 @@ struct residual_body<layers::residual<B>> {
 template <class X>
 concept ResidualNode = requires { typename residual_body<X>::type; };
 
-template <class Table>
-constexpr std::size_t find(const Table& table, std::string_view name) noexcept {
-    for (std::size_t i = 0; i < table.size(); ++i)
-        if (table[i].name == name) return i;
-    return table.size();
-}
+using net_detail::find_param;
 
 /// Linear layer `L` (parameters at `lin`) then BatchNorm `N` (at `bn`) into
 /// the bound folded layer `F` (at `out`).
@@ -130,15 +125,17 @@ constexpr void fold_pair(const T* lin, const T* bn, T* out) noexcept {
     constexpr auto& lt = layers::params_of<L, T>;
     constexpr auto& nt = layers::params_of<N, T>;
     constexpr auto& ft = layers::params_of<F, T>;
-    constexpr std::size_t gamma = nt[find(nt, "weight")].offset, beta = nt[find(nt, "bias")].offset,
-                          mean = nt[find(nt, "running_mean")].offset, var = nt[find(nt, "running_var")].offset;
+    constexpr std::size_t gamma = nt[find_param(nt, "weight")].offset;
+    constexpr std::size_t beta = nt[find_param(nt, "bias")].offset;
+    constexpr std::size_t mean = nt[find_param(nt, "running_mean")].offset;
+    constexpr std::size_t var = nt[find_param(nt, "running_var")].offset;
     constexpr std::size_t C = N::in_shape::dims[0];
-    static_assert(find(ft, "weight") < ft.size() && find(ft, "bias") < ft.size() &&
-                      ft[find(ft, "weight")].dims[0] == C && ft[find(ft, "bias")].size() == C,
+    static_assert(find_param(ft, "weight") < ft.size() && find_param(ft, "bias") < ft.size() &&
+                      ft[find_param(ft, "weight")].dims[0] == C && ft[find_param(ft, "bias")].size() == C,
                   "ctnn: a spec with layers::batchnorm_fold must bind to a layer with weight [Out, ...] and "
                   "bias [Out], Out the BatchNorm's channels");
     for (const param_info& p : ft) {
-        const std::size_t q = find(lt, p.name);
+        const std::size_t q = find_param(lt, p.name);
         if (p.name == "weight") {
             const std::size_t per = p.size() / C;
             for (std::size_t c = 0; c < C; ++c) {
