@@ -4,6 +4,7 @@
 /// GRU, LSTM, Conv1D, Conv2D, Slice, LayerNorm, BatchNorm1D/2D, Embedding, pooling.
 #include "layers/checks.hpp"  // first: the ctnn: errors of a network come from here (shortest include chain)
 #include "layers/activation.hpp"
+#include "layers/batchnorm_fold.hpp"
 #include "layers/conv1d.hpp"
 #include "layers/conv2d.hpp"
 #include "layers/dense.hpp"

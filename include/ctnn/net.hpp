@@ -8,6 +8,7 @@
 #include "net/chain.hpp"
 #include "net/compose.hpp"
 #include "net/concat.hpp"
+#include "net/fold.hpp"
 #include "net/init.hpp"
 #include "net/network.hpp"
 #include "net/per_step.hpp"

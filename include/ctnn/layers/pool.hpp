@@ -25,6 +25,9 @@
 #include <type_traits>
 
 #include "../core/config.hpp"
+#include "../simd/blas1.hpp"
+#include "../simd/map.hpp"
+#include "../simd/pool.hpp"
 #include "checks.hpp"
 #include "layer_concepts.hpp"
 
@@ -119,7 +122,9 @@ using require_pool_window =
                         In>::template padded_to<PH, PW>::template holds_a_window_of<KH, KW>>;
 
 /// Pooling of `C` planes `H × W` (the 1-D forms: H = 1) by `KH × KW`
-/// windows; `Max` or average (padding counted).
+/// windows; `Max` or average (padding counted). The passes run simd/pool.hpp's
+/// kernels plane by plane (in a constant expression, the scalar loops below,
+/// which the tests also hold the kernels to).
 template <bool Max, class S, std::size_t C, std::size_t H, std::size_t W, std::size_t KH, std::size_t KW,
           std::size_t SH, std::size_t SW, std::size_t PH, std::size_t PW, class OutS>
 struct pool2d {
@@ -133,9 +138,38 @@ struct pool2d {
     /// Max: the input index (within the plane) of each output's maximum.
     template <class T, std::size_t B>
     static constexpr std::size_t saved_size = Max ? B * C * OH * OW : 0;
+    using kernel_shape = simd::pool_shape<H, W, KH, KW, SH, SW, PH, PW>;
+    template <class T, std::size_t B>
+    static constexpr std::size_t scratch_size = kernel_shape::template work<T>;
 
     template <class T, std::size_t B, bool Train, class St>
     static constexpr void forward(const forward_context<T, B, Train, St>& c) noexcept {
+        if (std::is_constant_evaluated()) return forward_scalar(c);
+        for (std::size_t p = 0; p < B * C; ++p) {
+            if constexpr (Max)
+                simd::max_pool_plane<H, W, KH, KW, SH, SW, PH, PW, Train>(
+                    c.in + p * H * W, c.out + p * OH * OW, Train ? c.saved + p * OH * OW : nullptr, c.scratch);
+            else
+                simd::avg_pool_plane<H, W, KH, KW, SH, SW, PH, PW>(c.in + p * H * W, c.out + p * OH * OW, c.scratch);
+        }
+    }
+
+    template <class T, std::size_t B, class St>
+    static void backward(const backward_context<T, B, St>& c) noexcept {
+        if (!c.din) return;
+        for (std::size_t p = 0; p < B * C; ++p) {
+            if constexpr (Max)
+                simd::max_pool_plane_backward<H, W, OH * OW>(c.dout + p * OH * OW, c.saved + p * OH * OW,
+                                                             c.din + p * H * W);
+            else
+                simd::avg_pool_plane_backward<H, W, KH, KW, SH, SW, PH, PW>(c.dout + p * OH * OW, c.din + p * H * W,
+                                                                            c.scratch);
+        }
+    }
+
+    /// The forward pass as a plain scan of each window (constant expressions; the kernels' reference).
+    template <class T, std::size_t B, bool Train, class St>
+    static constexpr void forward_scalar(const forward_context<T, B, Train, St>& c) noexcept {
         constexpr T inv = T(1) / T(KH * KW);
         for (std::size_t p = 0; p < B * C; ++p) {
             const T* x = c.in + p * H * W;
@@ -174,8 +208,9 @@ struct pool2d {
         }
     }
 
+    /// The backward pass window by window (the kernels' reference).
     template <class T, std::size_t B, class St>
-    static void backward(const backward_context<T, B, St>& c) noexcept {
+    static void backward_scalar(const backward_context<T, B, St>& c) noexcept {
         if (!c.din) return;
         constexpr T inv = T(1) / T(KH * KW);
         for (std::size_t i = 0; i < B * C * H * W; ++i) c.din[i] = T(0);
@@ -211,9 +246,7 @@ struct global_avg_pool {
     template <class T, std::size_t B, bool Train, class St>
     static constexpr void forward(const forward_context<T, B, Train, St>& c) noexcept {
         for (std::size_t p = 0; p < B * C; ++p) {
-            T s = 0;
-            for (std::size_t i = 0; i < L; ++i) s += c.in[p * L + i];
-            c.out[p] = s / T(L);
+            c.out[p] = simd::sum_n<L>(c.in + p * L) / T(L);
         }
     }
     template <class T, std::size_t B, class St>
@@ -221,7 +254,7 @@ struct global_avg_pool {
         if (!c.din) return;
         for (std::size_t p = 0; p < B * C; ++p) {
             const T g = c.dout[p] / T(L);
-            for (std::size_t i = 0; i < L; ++i) c.din[p * L + i] = g;
+            simd::map_n<L>([g](auto v) CTNN_INLINE_LAMBDA { return decltype(v)(g); }, c.din + p * L, c.din + p * L);
         }
     }
 };
