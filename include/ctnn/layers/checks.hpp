@@ -148,6 +148,12 @@ enum class fault : int {
     conv1d_fits,
     conv1d_same_stride,
     conv1d_step,
+    conv2d_rank,
+    conv2d_causal,
+    conv2d_groups,
+    conv2d_out_groups,
+    conv2d_fits,
+    conv2d_same_stride,
     norm_rank,
     pool_rank,
     pool_padding,
@@ -269,6 +275,30 @@ struct report<failed<fault::conv1d_same_stride, C>> {
 template <class C>
 struct report<failed<fault::conv1d_step, C>> {
     static_assert(holds<C>, "ctnn: Conv1D bound to one step [C] of a stream needs Causal padding and stride 1");
+};
+template <class C>
+struct report<failed<fault::conv2d_rank, C>> {
+    static_assert(holds<C>, "ctnn: Conv2D takes an image [C, H, W]");
+};
+template <class C>
+struct report<failed<fault::conv2d_causal, C>> {
+    static_assert(holds<C>, "ctnn: Conv2D's padding is Valid, Same or Pad<P>; Causal is for sequences (Conv1D)");
+};
+template <class C>
+struct report<failed<fault::conv2d_groups, C>> {
+    static_assert(holds<C>, "ctnn: Conv2D's input channels must be divisible by its Groups");
+};
+template <class C>
+struct report<failed<fault::conv2d_out_groups, C>> {
+    static_assert(holds<C>, "ctnn: Conv2D's output channels must be divisible by its Groups");
+};
+template <class C>
+struct report<failed<fault::conv2d_fits, C>> {
+    static_assert(holds<C>, "ctnn: Conv2D's kernel span (K-1)*Dilation+1 is larger than its padded input on an axis");
+};
+template <class C>
+struct report<failed<fault::conv2d_same_stride, C>> {
+    static_assert(holds<C>, "ctnn: Conv2D with Same padding needs stride 1 (as PyTorch's padding='same')");
 };
 template <class C>
 struct report<failed<fault::norm_rank, C>> {

@@ -41,9 +41,13 @@ namespace ctnn {
 template <std::size_t Out, std::size_t KH, std::size_t KW = KH, std::size_t Stride = 1, std::size_t Dilation = 1,
           std::size_t Groups = 1, class Padding = Valid>
 struct Conv2D {
-    static_assert(Out > 0 && KH > 0 && KW > 0, "ctnn: Conv2D needs at least one output channel and a kernel of 1x1 or more");
-    static_assert(Stride > 0 && Dilation > 0 && Groups > 0, "ctnn: Conv2D's stride, dilation and groups are at least 1");
-    static_assert(PaddingRule<Padding>, "ctnn: Conv2D's Padding is Valid, Same or Pad<P>");
+    struct needs_at_least_one_output_channel_and_a_kernel_of_1x1_or_more;
+    struct needs_stride_dilation_and_groups_of_at_least_1;
+    struct needs_Padding_Valid_Same_or_Pad_P;
+    using broken_rule = check::first_broken_t<
+        check::rule<!(Out > 0 && KH > 0 && KW > 0), needs_at_least_one_output_channel_and_a_kernel_of_1x1_or_more>,
+        check::rule<!(Stride > 0 && Dilation > 0 && Groups > 0), needs_stride_dilation_and_groups_of_at_least_1>,
+        check::rule<!PaddingRule<Padding>, needs_Padding_Valid_Same_or_Pad_P>>;
     static std::string name() {
         return "Conv2D<" + std::to_string(Out) + ", " + std::to_string(KH) + "x" + std::to_string(KW) + ", stride " +
                std::to_string(Stride) + ", dilation " + std::to_string(Dilation) + ", groups " +
@@ -237,38 +241,6 @@ private:
 
 // ---- binding -----------------------------------------------------------------------
 
-namespace conv2d_detail {
-/// One failing condition of a Conv2D binding, asserted where `Fails`.
-enum class fault { rank, causal, groups, out_groups, fits, same_stride };
-template <bool Fails, fault F, class Check>
-struct require {};
-template <class Check>
-struct require<true, fault::rank, Check> {
-    static_assert(Check::holds, "ctnn: Conv2D takes an image [C, H, W]");
-};
-template <class Check>
-struct require<true, fault::causal, Check> {
-    static_assert(Check::holds, "ctnn: Conv2D's padding is Valid, Same or Pad<P>; Causal is for sequences (Conv1D)");
-};
-template <class Check>
-struct require<true, fault::groups, Check> {
-    static_assert(Check::holds, "ctnn: Conv2D's input channels must be divisible by its Groups");
-};
-template <class Check>
-struct require<true, fault::out_groups, Check> {
-    static_assert(Check::holds, "ctnn: Conv2D's output channels must be divisible by its Groups");
-};
-template <class Check>
-struct require<true, fault::fits, Check> {
-    static_assert(Check::holds,
-                  "ctnn: Conv2D's kernel span (K-1)*Dilation+1 is larger than its padded input on an axis");
-};
-template <class Check>
-struct require<true, fault::same_stride, Check> {
-    static_assert(Check::holds, "ctnn: Conv2D with Same padding needs stride 1 (as PyTorch's padding='same')");
-};
-}  // namespace conv2d_detail
-
 template <std::size_t Out, std::size_t KH, std::size_t KW, std::size_t S, std::size_t D, std::size_t G, class Pad>
 struct binding<Conv2D<Out, KH, KW, S, D, G, Pad>> {
     static constexpr bool takes_epilogue = true;
@@ -279,11 +251,11 @@ struct binding<Conv2D<Out, KH, KW, S, D, G, Pad>> {
     template <class In>
     static constexpr bool groups_ok = [] {
         if constexpr (In::rank >= 1)
-            return In::dims[0] % G == 0;
+            return G != 0 && In::dims[0] % (G ? G : 1) == 0;
         else
             return false;
     }();
-    static constexpr bool out_groups_ok = Out % G == 0;
+    static constexpr bool out_groups_ok = G != 0 && Out % (G ? G : 1) == 0;
     template <class In>
     static constexpr bool fits = [] {
         if constexpr (In::rank == 3)
@@ -301,33 +273,30 @@ struct binding<Conv2D<Out, KH, KW, S, D, G, Pad>> {
             return false;
     }();
 
-    /// The first condition that fails, with the layer's path, its spec and the input shape in the check's name.
     template <class In, class Where>
-    struct diagnose {
+    struct verdict {
         using ck = check::conv2d<typename Where::path, Conv2D<Out, KH, KW, S, D, G, Pad>>;
         static constexpr bool r = rank_ok<In>;
         static constexpr bool p = r && padding_ok;
         static constexpr bool g = p && groups_ok<In>;
         static constexpr bool o = g && out_groups_ok;
         static constexpr bool s = o && stride_ok;
-        conv2d_detail::require<!r, conv2d_detail::fault::rank, typename ck::template takes_an_image_c_h_w<In>>
-            rank_check;
-        conv2d_detail::require<r && !padding_ok, conv2d_detail::fault::causal,
-                               typename ck::template padding_is_not_causal<In>>
-            causal_check;
-        conv2d_detail::require<p && !groups_ok<In>, conv2d_detail::fault::groups,
-                               typename ck::template channels_are_divisible_by_groups<In>>
-            groups_check;
-        conv2d_detail::require<g && !out_groups_ok, conv2d_detail::fault::out_groups,
-                               typename ck::template output_channels_are_divisible_by_groups<In>>
-            out_groups_check;
-        conv2d_detail::require<o && !stride_ok, conv2d_detail::fault::same_stride,
-                               typename ck::template same_padding_has_stride_1<In>>
-            stride_check;
-        conv2d_detail::require<s && !fits<In>, conv2d_detail::fault::fits,
-                               typename ck::template kernel_fits_in_the_padded_input<In>>
-            fits_check;
+        using type = check::first_t<
+            check::fails_if<!r, check::fault::conv2d_rank, typename ck::template takes_an_image_c_h_w<In>>,
+            check::fails_if<r && !padding_ok, check::fault::conv2d_causal,
+                            typename ck::template padding_is_not_causal<In>>,
+            check::fails_if<p && !groups_ok<In>, check::fault::conv2d_groups,
+                            typename ck::template channels_are_divisible_by_groups<In>>,
+            check::fails_if<g && !out_groups_ok, check::fault::conv2d_out_groups,
+                            typename ck::template output_channels_are_divisible_by_groups<In>>,
+            check::fails_if<o && !stride_ok, check::fault::conv2d_same_stride,
+                            typename ck::template same_padding_has_stride_1<In>>,
+            check::fails_if<s && !fits<In>, check::fault::conv2d_fits,
+                            typename ck::template kernel_fits_in_the_padded_input<In>>>;
     };
+    /// The first condition that fails, with the layer's path, its spec and the input shape in the check's name.
+    template <class In, class Where>
+    using diagnosis = typename verdict<In, Where>::type;
 
     template <class In, class Act = Identity>
     using type = conv2d<In::dims[0], In::rank == 3 ? In::dims[1] : 1, In::rank == 3 ? In::dims[2] : 1, Out, KH, KW, S,

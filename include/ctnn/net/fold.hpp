@@ -2,7 +2,7 @@
 /// \file fold.hpp
 /// BatchNorm folding for inference. `Folded<Net>` is the network type
 /// derived from `Net` in which every linear layer directly followed by a
-/// BatchNorm (`Dense` or `Conv1D` then `BatchNorm1D`/`BatchNorm2D`; any spec
+/// BatchNorm (`Dense`, `Conv1D` or `Conv2D` then `BatchNorm1D`/`BatchNorm2D`; any spec
 /// that specialises `layers::batchnorm_fold`) is that layer alone, in every
 /// chain of the network (nested `Sequential`s and `Residual` bodies too).
 /// The activation after the BatchNorm then follows the linear layer directly,
@@ -31,6 +31,7 @@
 #include "../core/cmath.hpp"
 #include "../layers/batchnorm_fold.hpp"
 #include "../layers/conv1d.hpp"
+#include "../layers/conv2d.hpp"
 #include "../layers/dense.hpp"
 #include "../layers/norm.hpp"
 #include "residual.hpp"
@@ -47,6 +48,10 @@ struct batchnorm_fold<Dense<Out, Bias, ExpectedIn>> {
 template <std::size_t Out, std::size_t K, std::size_t S, std::size_t D, std::size_t G, class Pad>
 struct batchnorm_fold<Conv1D<Out, K, S, D, G, Pad>> {
     using type = Conv1D<Out, K, S, D, G, Pad>;
+};
+template <std::size_t Out, std::size_t KH, std::size_t KW, std::size_t S, std::size_t D, std::size_t G, class Pad>
+struct batchnorm_fold<Conv2D<Out, KH, KW, S, D, G, Pad>> {
+    using type = Conv2D<Out, KH, KW, S, D, G, Pad>;
 };
 }  // namespace layers
 

@@ -96,6 +96,9 @@ template <class T>
 using ConvT = BasicSequential<T, Input<3, 19>, Conv1D<5, 3, 2>, BatchNorm1D, ReLU, Conv1D<4, 3, 1, 2, 1, Same>,
                               BatchNorm1D, Tanh, Flatten, Dense<3>>;
 template <class T>
+using Conv2T = BasicSequential<T, Input<2, 7, 6>, Conv2D<5, 3, 2, 1, 1, 1, Pad<1>>, BatchNorm2D, ReLU,
+                               Conv2D<4, 3, 3, 2>, BatchNorm2D, Flatten, Dense<3>>;
+template <class T>
 using ResT = BasicSequential<T, Input<2, 11>, Conv1D<4, 1>, Residual<Conv1D<4, 3, 1, 1, 2, Same>, BatchNorm1D, SiLU>,
                              BatchNorm1D, Flatten, Dense<6, false>, BatchNorm1D, Sigmoid>;
 
@@ -111,6 +114,14 @@ TEST_CASE("fold_batchnorm: Dense -> BatchNorm1D, float and double", "[net][fold]
 TEST_CASE("fold_batchnorm: Conv1D -> BatchNorm1D -> activation, float and double", "[net][fold]") {
     CHECK(folded_error<ConvT<float>, 7>(21) < 2e-6);
     CHECK(folded_error<ConvT<double>, 7>(21) < 1e-13);
+}
+
+TEST_CASE("fold_batchnorm: Conv2D -> BatchNorm2D (-> activation), float and double", "[net][fold]") {
+    STATIC_REQUIRE(std::is_same_v<Folded<Conv2T<float>>,
+                                  BasicSequential<float, Input<2, 7, 6>, Conv2D<5, 3, 2, 1, 1, 1, Pad<1>>, ReLU,
+                                                  Conv2D<4, 3, 3, 2>, Flatten, Dense<3>>>);
+    CHECK(folded_error<Conv2T<float>, 3>(41) < 2e-6);
+    CHECK(folded_error<Conv2T<double>, 3>(41) < 1e-13);
 }
 
 TEST_CASE("fold_batchnorm: inside a residual body; a BatchNorm after the residual stays", "[net][fold]") {
