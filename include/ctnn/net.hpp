@@ -4,6 +4,7 @@
 /// the `Network` concept, initialisers.
 #include "layers/checks.hpp"  // first: the ctnn: errors of a network come from here (shortest include chain)
 #include "layers.hpp"
+#include "net/sequential.hpp"  // before the others: its own ctnn: errors then have the shortest include chain
 #include "net/add.hpp"
 #include "net/chain.hpp"
 #include "net/compose.hpp"
@@ -13,4 +14,3 @@
 #include "net/network.hpp"
 #include "net/per_step.hpp"
 #include "net/residual.hpp"
-#include "net/sequential.hpp"
