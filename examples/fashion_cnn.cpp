@@ -1,0 +1,198 @@
+// Fashion-MNIST with a CNN: the second flagship demo.
+//
+//   [1, 28, 28] -> Conv 3x3 16 -> BatchNorm -> ReLU -> MaxPool 2
+//               -> Conv 3x3 32 -> BatchNorm -> ReLU -> MaxPool 2
+//               -> residual block (Conv 3x3 32, BatchNorm, ReLU, Conv 3x3 32, BatchNorm) -> ReLU
+//               -> Flatten -> Dense 10
+//   softmax cross-entropy, Adam (1e-3) with a cosine schedule over 12 epochs,
+//   batches of 64, 5,000 training images held out for validation.
+//
+// Then the same network trained in PyTorch (examples/data/make_fashion_cnn.py,
+// one epoch of the same recipe) is loaded by name from its safetensors file
+// and must predict PyTorch's class for every one of the 10,000 test images.
+// Writes fashion_cnn.csv and fashion_cnn.png (loss and accuracy curves).
+//
+// Options: --quick (1 epoch on 6,000 images: the test suite's mode),
+// --out DIR, --data DIR (default /usr/share/datasets/fashion-mnist).
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <ctnn/ctnn.hpp>
+
+#include "support.hpp"
+
+using namespace ctnn;
+
+namespace {
+template <std::size_t Out>
+using Conv3x3 = Conv2D<Out, 3, 3, 1, 1, 1, Pad<1>>;
+using Net = Sequential<Input<1, 28, 28>,                                  //
+                       Conv3x3<16>, BatchNorm2D, ReLU, MaxPool2D<2, 2>,   // [16, 14, 14]
+                       Conv3x3<32>, BatchNorm2D, ReLU, MaxPool2D<2, 2>,   // [32, 7, 7]
+                       Residual<Conv3x3<32>, BatchNorm2D, ReLU, Conv3x3<32>, BatchNorm2D>, ReLU,
+                       Flatten, Dense<10>>;
+using Images = train::Dataset<float, Shape<1, 28, 28>>;
+constexpr std::size_t batch = 64;
+
+const char* const class_names[10] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                      "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+
+/// --data DIR, removed from argv before the shared options are parsed.
+std::string take_data_dir(int& argc, char** argv) {
+    std::string dir = "/usr/share/datasets/fashion-mnist";
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::strcmp(argv[i], "--data") == 0) {
+            dir = argv[i + 1];
+            for (int j = i; j + 2 <= argc; ++j) argv[j] = argv[j + 2];
+            argc -= 2;
+            break;
+        }
+    return dir;
+}
+/// The same network trained by PyTorch (examples/data/make_fashion_cnn.py), loaded by name: ctnn must predict
+/// PyTorch's class for every test image, and its logits must match PyTorch's.
+void torch_predictions(const std::string& dir, examples::Checks& check) {
+    const std::string path =
+        (std::filesystem::path(__FILE__).parent_path() / "data" / "fashion_cnn_torch.safetensors").string();
+    const std::vector<std::uint8_t> bytes = io::read_file(path);
+    const auto file = io::safetensors_view::parse(bytes, path);
+    auto net = std::make_unique<Net>();
+    io::load_safetensors(*net, file, io::load_options{.prefix = "model.", .allow_unexpected = true});
+    const io::tensor_entry* pe = file.find("test_predictions");
+    const io::tensor_entry* le = file.find("test_logits");
+    if (!pe || !le) throw error(path + ": no test_predictions / test_logits tensors");
+    std::vector<double> predictions(pe->size()), logits(le->size());
+    file.read(*pe, predictions.data());
+    file.read(*le, logits.data());
+
+    const Images test = train::load_idx<Images>(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz");
+    std::size_t same = 0, hits = 0;
+    double worst = 0, scale = 0;
+    for (std::size_t i = 0; i < test.size() && i < predictions.size(); ++i) {
+        Tensor<float, 1, 28, 28> x;
+        std::copy(test.input(i), test.input(i) + 784, x.data());
+        const auto y = net->forward(x);
+        std::size_t best = 0;
+        for (std::size_t c = 1; c < 10; ++c) best = y(c) > y(best) ? c : best;
+        same += best == std::size_t(predictions[i]);
+        hits += best == std::size_t(test.label(i));
+        if (10 * i < logits.size())
+            for (std::size_t c = 0; c < 10; ++c) {
+                worst = std::max(worst, std::abs(double(y(c)) - logits[10 * i + c]));
+                scale = std::max(scale, std::abs(logits[10 * i + c]));
+            }
+    }
+    std::printf("\nPyTorch's CNN (one epoch, %s) loaded by name: ctnn predicts PyTorch's class for %zu of %zu test "
+                "images (accuracy %.2f%%); logits of the first %zu within %.2e (largest %.1f)\n",
+                file.metadata().count("torch") ? ("torch " + file.metadata().at("torch")).c_str() : "PyTorch", same,
+                predictions.size(), 100.0 * double(hits) / double(predictions.size()), logits.size() / 10, worst, scale);
+    check.expect(same == predictions.size() && predictions.size() == 10000,
+                 "ctnn predicts PyTorch's class for all 10,000 test images");
+    check.expect(worst <= 1e-4 * std::max(1.0, scale), "ctnn's logits equal PyTorch's within 1e-4 (relative to the largest)");
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string dir = take_data_dir(argc, argv);
+    const auto opt = examples::parse_options(argc, argv);
+    simd::FlushDenormals ftz;
+
+    const std::filesystem::path images = std::filesystem::path(dir) / "train-images-idx3-ubyte.gz";
+    if (!std::filesystem::exists(images)) {
+        std::fprintf(stderr, "%s not found: install Debian's dataset-fashion-mnist (scripts/setup.sh does)\n",
+                     images.c_str());
+        return 1;
+    }
+    const auto load = [&](const char* kind) {
+        return train::load_idx<Images>(dir + "/" + kind + "-images-idx3-ubyte.gz",
+                                       dir + "/" + kind + "-labels-idx1-ubyte.gz");
+    };
+    Images all = load("train"), test = load("t10k");
+    if (opt.quick) {
+        all = train::split_at(all, 6000).first;
+        test = train::split_at(test, 2000).first;
+    }
+    auto [training, validation] = train::split(all, opt.quick ? 0.1 : 5000.0 / 60000.0, 7);
+    std::printf("Fashion-MNIST: %zu training, %zu validation, %zu test images\n", training.size(),
+                validation.size(), test.size());
+    Net::summary(std::cout);
+
+    auto net = std::make_unique<Net>();
+    init::torch_default(*net, 1);
+    auto adam = std::make_unique<optim::Adam<Net>>(optim::adam_config<false>{.lr = 1e-3});
+
+    const std::size_t epochs = opt.quick ? 1 : 12;
+    examples::Csv csv(opt, "fashion_cnn.csv", "epoch,train_loss,val_loss,test_loss,train_accuracy,test_accuracy");
+    std::vector<double> test_accuracy;
+    double training_seconds = 0;
+    train::fit_options o;
+    o.epochs = epochs;
+    o.seed = 1;
+        o.schedule = optim::cosine_lr{.t_max = epochs};
+    o.out = &std::cout;
+    o.on_epoch = [&](const train::epoch_stats& e) {
+        const auto t = train::evaluate<SoftmaxCrossEntropy, 500>(*net, test);
+        training_seconds += e.seconds;
+        test_accuracy.push_back(t.accuracy);
+        std::printf("           test accuracy %.2f%%  (training time so far %.1f s)\n", 100 * t.accuracy,
+                    training_seconds);
+        csv.row(e.epoch + 1, e.train.loss, e.validation.loss, t.loss, e.train.accuracy, t.accuracy);
+    };
+    const train::history h = train::fit<SoftmaxCrossEntropy, batch>(*net, *adam, training, &validation, o);
+    csv.close();
+
+    const auto final_test = train::evaluate<SoftmaxCrossEntropy, 500>(*net, test);
+    double rate = 0;
+    for (const auto& e : h.epochs) rate += e.samples_per_second / double(h.epochs.size());
+    std::printf("\nbest epoch %zu (validation loss %.4f)%s; test accuracy %.2f%% after %.1f s of training, "
+                "%.0f samples/s on average\n",
+                h.best_epoch + 1, h.epochs[h.best_epoch].validation.loss,
+                h.stopped_early ? ", stopped early" : "", 100 * final_test.accuracy, training_seconds, rate);
+
+    // per-class accuracy of the final network
+    std::size_t hits[10] = {}, count[10] = {};
+    for (std::size_t i = 0; i < test.size(); ++i) {
+        Tensor<float, 1, 28, 28> x;
+        std::copy(test.input(i), test.input(i) + 784, x.data());
+        const auto y = net->forward(x);
+        std::size_t best = 0;
+        for (std::size_t c = 1; c < 10; ++c) best = y(c) > y(best) ? c : best;
+        ++count[test.label(i)];
+        hits[test.label(i)] += best == std::size_t(test.label(i));
+    }
+    for (std::size_t c = 0; c < 10; ++c)
+        std::printf("  %-12s %5.1f%%\n", class_names[c], count[c] ? 100.0 * double(hits[c]) / double(count[c]) : 0.0);
+
+    examples::plot(opt, "fashion_cnn",
+                   "set multiplot layout 1,2\n"
+                   "set title 'loss (softmax cross-entropy)'\nset xlabel 'epoch'\nset key top right\n"
+                   "plot 'fashion_cnn.csv' using 1:2 skip 1 with linespoints title 'training', "
+                   "'' using 1:3 skip 1 with linespoints title 'validation', "
+                   "'' using 1:4 skip 1 with linespoints title 'test'\n"
+                   "set title 'accuracy'\nset key bottom right\nset format y '%.0f%%'\n"
+                   "plot 'fashion_cnn.csv' using 1:($5*100) skip 1 with linespoints title 'training', "
+                   "'' using 1:($6*100) skip 1 with linespoints title 'test'\n"
+                   "unset multiplot\n");
+
+    examples::Checks check;
+    if (opt.quick) {
+        check.expect(final_test.accuracy > 0.75, examples::format("test accuracy %.2f%% > 75%% after 1 epoch on 5,400 images",
+                                                                 100 * final_test.accuracy));
+    } else {
+        check.expect(final_test.accuracy >= 0.925,
+                     examples::format("test accuracy %.2f%% >= 92.5%%", 100 * final_test.accuracy));
+        check.expect(training_seconds <= 300, examples::format("trained in %.1f s <= 300 s", training_seconds));
+    }
+    torch_predictions(dir, check);
+    if (h.epochs.size() > 1)
+        check.expect(h.epochs.back().train.loss < h.epochs.front().train.loss, "the training loss decreased");
+    check.expect(std::abs(final_test.accuracy - test_accuracy[h.stopped_early ? h.best_epoch : h.epochs.size() - 1]) <
+                     1e-12,
+                 "the final network is the one whose test accuracy was reported last (or the best, when stopped early)");
+    return check.exit_code();
+}
