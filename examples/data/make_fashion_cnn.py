@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The PyTorch side of examples/fashion_cnn.cpp: the same CNN trained in
 PyTorch from the same recipe (Adam 1e-3, batches of 64, softmax
-cross-entropy, the pixels scaled to [0, 1]), for one epoch, so that the
+cross-entropy, the pixels scaled to [0, 1], a random half of the training
+images mirrored left to right before the epoch), for one epoch, so that the
 example can load its state_dict by name and check that ctnn predicts what
 PyTorch predicts on all 10,000 test images. Writes
 examples/data/fashion_cnn_torch.safetensors:
@@ -44,11 +45,12 @@ def conv(i, o):
 def model():
     # the ctnn type: Sequential<Input<1, 28, 28>, Conv2D<16, 3, 3, 1, 1, 1, Pad<1>>, BatchNorm2D, ReLU,
     #   MaxPool2D<2, 2>, Conv2D<32, ...>, BatchNorm2D, ReLU, MaxPool2D<2, 2>,
-    #   Residual<Conv2D<32, ...>, BatchNorm2D, ReLU, Conv2D<32, ...>, BatchNorm2D>, ReLU, Flatten, Dense<10>>
+    #   Residual<Conv2D<32, ...>, BatchNorm2D, ReLU, Conv2D<32, ...>, BatchNorm2D>, ReLU, Flatten, Dropout<0.5>,
+    #   Dense<10>>
     return nn.Sequential(conv(1, 16), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
                          conv(16, 32), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
                          Residual(conv(32, 32), nn.BatchNorm2d(32), nn.ReLU(), conv(32, 32), nn.BatchNorm2d(32)),
-                         nn.ReLU(), nn.Flatten(), nn.Linear(32 * 7 * 7, 10))
+                         nn.ReLU(), nn.Flatten(), nn.Dropout(0.5), nn.Linear(32 * 7 * 7, 10))
 
 
 def main():
@@ -61,6 +63,8 @@ def main():
     adam = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss = nn.CrossEntropyLoss()
     net.train()
+    flip = torch.rand(len(x)) < 0.5
+    x[flip] = x[flip].flip(-1)
     order = torch.randperm(len(x))
     for k in range(0, len(x), 64):
         i = order[k:k + 64]
