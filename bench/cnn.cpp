@@ -52,6 +52,9 @@
 #include <ctnn/train.hpp>
 
 #include "common.hpp"
+#ifndef CTNN_BENCH_LIBTORCH
+#define CTNN_BENCH_LIBTORCH 0
+#endif
 #if CTNN_BENCH_LIBTORCH
 #include "libtorch_cnn_peer.hpp"
 #endif
@@ -114,7 +117,7 @@ struct Cnn {
     std::vector<std::array<std::int64_t, batch>> labels64;  // the same, as LibTorch's int64
     std::vector<ctnn::Tensor<float, 1, 28, 28>> one;        // batch 0's images one by one
     std::size_t next_batch = 0, next_image = 0;
-    float loss = 0;
+    float loss = 0, torch_loss = 0;  // the last training losses
     /// Agreement with LibTorch's eval logits (norm-wise relative error), -1 when not compared.
     double torch_error_b1 = -1, torch_error_b64 = -1;
 
@@ -159,7 +162,6 @@ struct Cnn {
 
 #if CTNN_BENCH_LIBTORCH
     std::unique_ptr<LibtorchCnn> torch_net;
-    float torch_loss = 0;
     std::size_t torch_next_batch = 0, torch_next_image = 0;
     std::vector<float> torch_logits = std::vector<float>(batch * classes);
 
@@ -188,31 +190,52 @@ struct Cnn {
     }
     void infer64_torch() { torch_net->infer(x[torch_next_batch]->data(), batch, torch_logits.data()); }
 #endif
+
+    enum kind { train, infer1, infer64 };
+    /// One call of a timed workload, on ctnn or on LibTorch.
+    void run(kind k, [[maybe_unused]] bool torch) {
+#if CTNN_BENCH_LIBTORCH
+        if (torch) return k == train ? train_torch() : k == infer1 ? infer1_torch() : infer64_torch();
+#endif
+        if (k == train) train_ctnn();
+        else if (k == infer1) benchmark::DoNotOptimize(infer1_ctnn());
+        else infer64_ctnn();
+    }
 };
 
-/// Registers `cnn/<workload>/<impl>`: times `run`, sets the counters, and
-/// fails the case when the eval logits disagreed with LibTorch's (`error`
-/// ≥ 1e-4) or, for ctnn, when the loop allocated.
-template <class Run>
-void add_case(const std::string& name, bool is_ctnn, double samples, double flops_per_sample, const double* error,
-              Run run) {
-    benchmark::RegisterBenchmark(name.c_str(), [=](benchmark::State& s) {
+/// The timed workloads, their samples and flops per call.
+struct Workload {
+    const char* name;
+    Cnn::kind kind;
+    double samples, flops_per_sample;
+};
+constexpr Workload workloads[] = {{"cnn/train_step/batch64", Cnn::train, batch, train_flops_per_sample},
+                                  {"cnn/infer/batch1", Cnn::infer1, 1, infer_flops_per_sample},
+                                  {"cnn/infer/batch64", Cnn::infer64, batch, infer_flops_per_sample}};
+
+/// Registers `<workload>/<impl>` (impl `ctnn` or `libtorch`): times one
+/// call a iteration, sets the counters, and fails the case when the eval
+/// logits disagreed with LibTorch's (`*error` >= 1e-4) or, for ctnn, when
+/// the loop allocated or the training loss is not finite.
+void add_case(const Workload& wl, bool torch, std::shared_ptr<Cnn> w, const double* error) {
+    const std::string name = std::string(wl.name) + (torch ? "/libtorch" : "/ctnn");
+    benchmark::RegisterBenchmark(name.c_str(), [wl, torch, w, error](benchmark::State& s) {
         if (*error >= max_rel_error) {
             char msg[160];
             std::snprintf(msg, sizeof msg, "ctnn: eval logits differ from LibTorch's (relative error %.3g >= %.0e)",
                           *error, max_rel_error);
-            s.SkipWithError(msg);
-            return;
+            return s.SkipWithError(msg);
         }
         const std::size_t allocs_before = ctnn::bench::allocations_so_far();
         for (auto _ : s) {
-            run();
+            w->run(wl.kind, torch);
             benchmark::ClobberMemory();
         }
         const double allocs = double(ctnn::bench::allocations_so_far() - allocs_before) / double(s.iterations());
-        if (is_ctnn && allocs > 0) return s.SkipWithError("ctnn: heap allocations in the timed loop");
-        set_counters(s, samples * flops_per_sample);
-        s.counters["samples/s"] = benchmark::Counter(samples, benchmark::Counter::kIsIterationInvariantRate);
+        if (!torch && allocs > 0) return s.SkipWithError("ctnn: heap allocations in the timed loop");
+        if (!std::isfinite(torch ? w->torch_loss : w->loss)) return s.SkipWithError("ctnn: the training loss is not finite");
+        set_counters(s, wl.samples * wl.flops_per_sample);
+        s.counters["samples/s"] = benchmark::Counter(wl.samples, benchmark::Counter::kIsIterationInvariantRate);
         s.counters["allocs"] = allocs;
     });
 }
@@ -239,20 +262,9 @@ int main(int argc, char** argv) {
 #else
         benchmark::AddCustomContext("libtorch_peer", "off (libtorch-dev not found at configure time)");
 #endif
-        add_case("cnn/train_step/batch64/ctnn", true, batch, train_flops_per_sample, &error, [w] { w->train_ctnn(); });
-#if CTNN_BENCH_LIBTORCH
-        add_case("cnn/train_step/batch64/libtorch", false, batch, train_flops_per_sample, &error,
-                 [w] { w->train_torch(); });
-#endif
-        add_case("cnn/infer/batch1/ctnn", true, 1, infer_flops_per_sample, &error,
-                 [w] { benchmark::DoNotOptimize(w->infer1_ctnn()); });
-#if CTNN_BENCH_LIBTORCH
-        add_case("cnn/infer/batch1/libtorch", false, 1, infer_flops_per_sample, &error, [w] { w->infer1_torch(); });
-#endif
-        add_case("cnn/infer/batch64/ctnn", true, batch, infer_flops_per_sample, &error, [w] { w->infer64_ctnn(); });
-#if CTNN_BENCH_LIBTORCH
-        add_case("cnn/infer/batch64/libtorch", false, batch, infer_flops_per_sample, &error,
-                 [w] { w->infer64_torch(); });
-#endif
+        for (const Workload& wl : workloads) {
+            add_case(wl, false, w, &error);
+            if (CTNN_BENCH_LIBTORCH) add_case(wl, true, w, &error);
+        }
     });
 }
