@@ -11,6 +11,7 @@
 /// | `cnn/train_step/batch64` | `train::step<SoftmaxCrossEntropy>` with `optim::Adam` (1e-3): training forward (batch statistics, dropout), loss, backward, update, on the next of 8 batches of 64 |
 /// | `cnn/infer/batch1` | `net.forward(x)` on one image (eval mode: running statistics, no dropout), the next of 64 |
 /// | `cnn/infer/batch64` | `net.forward(X, ws)` on a batch of 64 in eval mode |
+/// | `cnn/infer/batch1_bn_folded` | ctnn only: batch 1 through `fold_batchnorm(net)` (BatchNorm folded into the convolutions, ReLU into their epilogue); checked against `net.forward(x)` |
 ///
 /// Implementations: `ctnn`, and `libtorch` (when CMake finds Debian's
 /// libtorch-dev: the same network in torch C++, libtorch_cnn_peer.cpp,
@@ -110,6 +111,9 @@ struct Cnn {
     std::unique_ptr<Net> net = std::make_unique<Net>();
     std::unique_ptr<Net::workspace<batch>> ws = std::make_unique<Net::workspace<batch>>();
     std::unique_ptr<Net::gradients> g = std::make_unique<Net::gradients>();
+    /// The network with every BatchNorm folded into the convolution before it
+    /// (`fold_batchnorm`, made after the 5 steps): ctnn's inference recipe.
+    std::unique_ptr<ctnn::Folded<Net>> folded = std::make_unique<ctnn::Folded<Net>>();
     std::unique_ptr<ctnn::optim::Adam<Net>> adam =
         std::make_unique<ctnn::optim::Adam<Net>>(ctnn::optim::adam_config<false>{.lr = 1e-3});
     std::vector<std::unique_ptr<Net::input_batch<batch>>> x;  // the batches
@@ -136,6 +140,7 @@ struct Cnn {
         for (std::size_t r = 0; r < batch; ++r) std::copy_n(x[0]->data() + r * image, image, one[r].data());
         // a few steps: trained parameters and running statistics, not the initial ones
         for (int k = 0; k < 5; ++k) train_ctnn();
+        ctnn::fold_batchnorm(*net, *folded);
     }
 
     void train_ctnn() noexcept {
@@ -148,6 +153,11 @@ struct Cnn {
         return y;
     }
     void infer64_ctnn() noexcept { net->forward(*x[next_batch], *ws); }
+    auto infer1_folded() noexcept {
+        const auto y = folded->forward(one[next_image]);
+        next_image = (next_image + 1) % batch;
+        return y;
+    }
 
     /// ctnn's batch-64 inference on batch 0 against 64 batch-1 forwards.
     double batch_consistency() {
@@ -158,6 +168,15 @@ struct Cnn {
             std::copy_n(y.data(), classes, rows.data() + r * classes);
         }
         return rel_error(ws->output().data(), rows.data(), batch * classes);
+    }
+    /// The folded network's batch-1 logits against the network's, on batch 0.
+    double folded_error() {
+        std::vector<float> a(batch * classes), b(batch * classes);
+        for (std::size_t r = 0; r < batch; ++r) {
+            std::copy_n(net->forward(one[r]).data(), classes, a.data() + r * classes);
+            std::copy_n(folded->forward(one[r]).data(), classes, b.data() + r * classes);
+        }
+        return rel_error(b.data(), a.data(), batch * classes);
     }
 
 #if CTNN_BENCH_LIBTORCH
@@ -191,7 +210,7 @@ struct Cnn {
     void infer64_torch() { torch_net->infer(x[torch_next_batch]->data(), batch, torch_logits.data()); }
 #endif
 
-    enum kind { train, infer1, infer64 };
+    enum kind { train, infer1, infer64, infer1_bn_folded };
     /// One call of a timed workload, on ctnn or on LibTorch.
     void run(kind k, [[maybe_unused]] bool torch) {
 #if CTNN_BENCH_LIBTORCH
@@ -199,7 +218,8 @@ struct Cnn {
 #endif
         if (k == train) train_ctnn();
         else if (k == infer1) benchmark::DoNotOptimize(infer1_ctnn());
-        else infer64_ctnn();
+        else if (k == infer64) infer64_ctnn();
+        else benchmark::DoNotOptimize(infer1_folded());
     }
 };
 
@@ -208,10 +228,14 @@ struct Workload {
     const char* name;
     Cnn::kind kind;
     double samples, flops_per_sample;
+    bool libtorch;  // whether LibTorch runs it too
 };
-constexpr Workload workloads[] = {{"cnn/train_step/batch64", Cnn::train, batch, train_flops_per_sample},
-                                  {"cnn/infer/batch1", Cnn::infer1, 1, infer_flops_per_sample},
-                                  {"cnn/infer/batch64", Cnn::infer64, batch, infer_flops_per_sample}};
+constexpr Workload workloads[] = {
+    {"cnn/train_step/batch64", Cnn::train, batch, train_flops_per_sample, true},
+    {"cnn/infer/batch1", Cnn::infer1, 1, infer_flops_per_sample, true},
+    {"cnn/infer/batch64", Cnn::infer64, batch, infer_flops_per_sample, true},
+    // ctnn only: not the same network as LibTorch's (no BatchNorm layers left); the same multiply-adds counted
+    {"cnn/infer/batch1_bn_folded", Cnn::infer1_bn_folded, 1, infer_flops_per_sample, false}};
 
 /// Registers `<workload>/<impl>` (impl `ctnn` or `libtorch`): times one
 /// call a iteration, sets the counters, and fails the case when the eval
@@ -248,6 +272,7 @@ int main(int argc, char** argv) {
         const Images data = some_images(rng);
         auto w = std::make_shared<Cnn>(data);
         checks().push_back({"cnn/infer/batch64 vs 64 x batch1 (ctnn)", [w] { return w->batch_consistency(); }});
+        checks().push_back({"cnn/infer/batch1_bn_folded vs batch1 (ctnn)", [w] { return w->folded_error(); }});
         // the worse of the two comparisons gates every case (0: LibTorch not built in)
         static double error = 0;
 #if CTNN_BENCH_LIBTORCH
@@ -264,7 +289,7 @@ int main(int argc, char** argv) {
 #endif
         for (const Workload& wl : workloads) {
             add_case(wl, false, w, &error);
-            if (CTNN_BENCH_LIBTORCH) add_case(wl, true, w, &error);
+            if (CTNN_BENCH_LIBTORCH && wl.libtorch) add_case(wl, true, w, &error);
         }
     });
 }
