@@ -29,19 +29,23 @@
 /// statistics are not their initial values), LibTorch starts from the
 /// resulting parameters and buffers, and ctnn's eval logits must equal
 /// LibTorch's within 1e-4 (norm-wise relative) at batch 1 and at batch 64,
-/// else every case of that workload fails with SkipWithError. ctnn's batch-64
-/// inference must equal 64 batch-1 forwards (a check run before anything is
-/// timed). Dropout draws different masks on the two sides, so the training
+/// else every case fails with SkipWithError. ctnn's batch-64 inference must
+/// equal 64 batch-1 forwards, and the folded network the network (checks run
+/// before anything is timed). Dropout draws different masks on the two sides, so the training
 /// steps are not compared.
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
