@@ -13,7 +13,8 @@
 // and must predict PyTorch's class for every one of the 10,000 test images.
 // Writes fashion_cnn.csv and fashion_cnn.png (loss and accuracy curves).
 //
-// Options: --quick (1 epoch on 6,000 images: the test suite's mode),
+// Options: --quick (1 epoch on 2,700 images, PyTorch's predictions checked on the first 1,000
+// test images: the test suite's mode),
 // --out DIR, --data DIR (default /usr/share/datasets/fashion-mnist).
 #include <chrono>
 #include <cstdio>
@@ -72,7 +73,7 @@ void mirror_random_half(Images& images, std::vector<char>& mirrored, std::mt1993
 
 /// The same network trained by PyTorch (examples/data/make_fashion_cnn.py), loaded by name: ctnn must predict
 /// PyTorch's class for every test image, and its logits must match PyTorch's.
-void torch_predictions(const std::string& dir, examples::Checks& check) {
+void torch_predictions(const std::string& dir, examples::Checks& check, std::size_t images) {
     const std::string path =
         (std::filesystem::path(__FILE__).parent_path() / "data" / "fashion_cnn_torch.safetensors").string();
     const std::vector<std::uint8_t> bytes = io::read_file(path);
@@ -89,7 +90,7 @@ void torch_predictions(const std::string& dir, examples::Checks& check) {
     const Images test = train::load_idx<Images>(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz");
     std::size_t same = 0, hits = 0;
     double worst = 0, scale = 0;
-    for (std::size_t i = 0; i < test.size() && i < predictions.size(); ++i) {
+    for (std::size_t i = 0; i < images && i < test.size() && i < predictions.size(); ++i) {
         Tensor<float, 1, 28, 28> x;
         std::copy(test.input(i), test.input(i) + 784, x.data());
         const auto y = net->forward(x);
@@ -106,9 +107,9 @@ void torch_predictions(const std::string& dir, examples::Checks& check) {
     std::printf("\nPyTorch's CNN (one epoch, %s) loaded by name: ctnn predicts PyTorch's class for %zu of %zu test "
                 "images (accuracy %.2f%%); logits of the first %zu within %.2e (largest %.1f)\n",
                 file.metadata().count("torch") ? ("torch " + file.metadata().at("torch")).c_str() : "PyTorch", same,
-                predictions.size(), 100.0 * double(hits) / double(predictions.size()), logits.size() / 10, worst, scale);
-    check.expect(same == predictions.size() && predictions.size() == 10000,
-                 "ctnn predicts PyTorch's class for all 10,000 test images");
+                images, 100.0 * double(hits) / double(images), std::min(images, logits.size() / 10), worst, scale);
+    check.expect(predictions.size() == 10000 && same == images,
+                 examples::format("ctnn predicts PyTorch's class for all %zu test images checked", images));
     check.expect(worst <= 1e-4 * std::max(1.0, scale), "ctnn's logits equal PyTorch's within 1e-4 (relative to the largest)");
 }
 }  // namespace
@@ -130,8 +131,8 @@ int main(int argc, char** argv) {
     };
     Images all = load("train"), test = load("t10k");
     if (opt.quick) {
-        all = train::split_at(all, 6000).first;
-        test = train::split_at(test, 2000).first;
+        all = train::split_at(all, 3000).first;  // (the suite also runs it under ASan+UBSan at -O0)
+        test = train::split_at(test, 1000).first;
     }
     auto [training, validation] = train::split(all, opt.quick ? 0.1 : 5000.0 / 60000.0, 7);
     std::printf("Fashion-MNIST: %zu training, %zu validation, %zu test images\n", training.size(),
@@ -202,14 +203,14 @@ int main(int argc, char** argv) {
 
     examples::Checks check;
     if (opt.quick) {
-        check.expect(final_test.accuracy > 0.75, examples::format("test accuracy %.2f%% > 75%% after 1 epoch on 5,400 images",
+        check.expect(final_test.accuracy > 0.6, examples::format("test accuracy %.2f%% > 60%% after 1 epoch on 2,700 images",
                                                                  100 * final_test.accuracy));
     } else {
         check.expect(final_test.accuracy >= 0.925,
                      examples::format("test accuracy %.2f%% >= 92.5%%", 100 * final_test.accuracy));
         check.expect(training_seconds <= 300, examples::format("trained in %.1f s <= 300 s", training_seconds));
     }
-    torch_predictions(dir, check);
+    torch_predictions(dir, check, opt.quick ? 1000 : 10000);
     if (h.epochs.size() > 1)
         check.expect(h.epochs.back().train.loss < h.epochs.front().train.loss, "the training loss decreased");
     check.expect(std::abs(final_test.accuracy - test_accuracy[h.stopped_early ? h.best_epoch : h.epochs.size() - 1]) <
