@@ -1,6 +1,5 @@
 // expect: ctnn: grad needs a scalar expression \(shape \[1\]\)
 // expect: is_scalar_shape<ctnn::Shape<3> ?>
-// expect-lines-before: 14  (an expression or loss check, not yet shortened: see issue 14)
 #include <ctnn/autodiff.hpp>
 
 // The gradient of a [3] expression: reduce it to a scalar first.

@@ -1,6 +1,5 @@
 // expect: ctnn: the loss needs targets of the same shape as the network
 // expect: same_shape<ctnn::Tensor<float, 8, 10>, ctnn::Tensor<float, 8, 5> ?>
-// expect-lines-before: 7  (an expression or loss check, not yet shortened: see issue 14)
 #include <ctnn/loss.hpp>
 #include <ctnn/net.hpp>
 

@@ -419,34 +419,48 @@ CTNN_REALTIME typename F::value_type grad_into(const F& f, const Wrt<X...>& w, G
     static_assert(is_scalar_shape<typename F::shape_type>,
                   "ctnn: grad needs a scalar expression (shape [1]); reduce it with sum or mean first");
     static_assert(sizeof...(X) == sizeof...(G), "ctnn: grad_into needs one gradient tensor per wrt tensor");
-    static_assert((std::is_same_v<typename X::shape_type, typename G::shape_type> && ...),
-                  "ctnn: each gradient tensor must have the shape of its wrt tensor");
-    // forward
-    expr::detail::prepare(f, false);
-    T value;
-    expr::evaluate_prepared<Shape<1>>(&value, f);
-    // backward
-    auto slots = [&]<std::size_t... I>(std::index_sequence<I...>) {
-        return std::make_tuple(grad_slot<typename G::value_type>{
-            static_cast<const void*>(&std::get<I>(w.tensors)), grads.data(), G::size}...);
-    }(std::index_sequence_for<X...>{});
-    tape<F> t;
-    bind(f, t, slots);
-    region(f, t, adjoint_splat<T>{T(1)});
-    std::apply([](auto&... s) { (s.prime(), ...); }, slots);  // untouched: zero
-    return value;
+    if constexpr (sizeof...(X) != sizeof...(G)) {
+        return T{};  // reported above
+    } else {
+        static_assert((std::is_same_v<typename X::shape_type, typename G::shape_type> && ...),
+                      "ctnn: each gradient tensor must have the shape of its wrt tensor");
+        if constexpr (!is_scalar_shape<typename F::shape_type> ||
+                      !(std::is_same_v<typename X::shape_type, typename G::shape_type> && ...)) {
+            return T{};  // reported above
+        } else {
+            // forward
+            expr::detail::prepare(f, false);
+            T value;
+            expr::evaluate_prepared<Shape<1>>(&value, f);
+            // backward
+            auto slots = [&]<std::size_t... I>(std::index_sequence<I...>) {
+                return std::make_tuple(grad_slot<typename G::value_type>{
+                    static_cast<const void*>(&std::get<I>(w.tensors)), grads.data(), G::size}...);
+            }(std::index_sequence_for<X...>{});
+            tape<F> t;
+            bind(f, t, slots);
+            region(f, t, adjoint_splat<T>{T(1)});
+            std::apply([](auto&... s) { (s.prime(), ...); }, slots);  // untouched: zero
+            return value;
+        }
+    }
 }
 
 /// `{value, dW, db, ...}` of `f` with respect to `wrt(W, b, ...)`, as a tuple
 /// (structured bindings: `auto [L, dW, db] = grad(f, wrt(W, b));`). The
 /// gradients are returned by value: for large tensors use `grad_into`.
+/// `f` is checked here, first; after the error the tuple holds zeros.
 template <expr::Expression F, class... X>
 auto grad(const F& f, const Wrt<X...>& w) noexcept {
+    static_assert(autodiff::detail::is_scalar_shape<typename F::shape_type>,
+                  "ctnn: grad needs a scalar expression (shape [1]); reduce it with sum or mean first");
     std::tuple<typename F::value_type, tensor_for_t<typename X::value_type, typename X::shape_type>...> out;
-    std::get<0>(out) = std::apply([&](auto&... g) { return grad_into(f, w, g...); },
-                                  [&]<std::size_t... I>(std::index_sequence<I...>) {
-                                      return std::tie(std::get<I + 1>(out)...);
-                                  }(std::index_sequence_for<X...>{}));
+    if constexpr (autodiff::detail::is_scalar_shape<typename F::shape_type>) {
+        std::get<0>(out) = std::apply([&](auto&... g) { return grad_into(f, w, g...); },
+                                      [&]<std::size_t... I>(std::index_sequence<I...>) {
+                                          return std::tie(std::get<I + 1>(out)...);
+                                      }(std::index_sequence_for<X...>{}));
+    }
     return out;
 }
 

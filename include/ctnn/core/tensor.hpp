@@ -245,17 +245,19 @@ struct tensor_for<T, Shape<D...>> {
 template <class T, class S>
 using tensor_for_t = typename detail::tensor_for<T, S>::type;
 
-/// A view of `t` with shape `[NewDims...]`; the element count must match.
+/// A view of `t` with shape `[NewDims...]`; the element count must match
+/// (checked here, first: after the error the view still has the asked-for
+/// shape, so later uses add no second error).
 template <std::size_t... NewDims, class T, std::size_t... Dims>
 constexpr auto reshape(Tensor<T, Dims...>& t) noexcept {
-    using S = reshape_shape_t<Shape<Dims...>, Shape<NewDims...>>;
-    (void)sizeof(S);
+    static_assert(detail::same_element_count<Shape<Dims...>, Shape<NewDims...>>,
+                  "ctnn: reshape must keep the element count");
     return TensorView<T, NewDims...>(t.data());
 }
 template <std::size_t... NewDims, class T, std::size_t... Dims>
 constexpr auto reshape(const Tensor<T, Dims...>& t) noexcept {
-    using S = reshape_shape_t<Shape<Dims...>, Shape<NewDims...>>;
-    (void)sizeof(S);
+    static_assert(detail::same_element_count<Shape<Dims...>, Shape<NewDims...>>,
+                  "ctnn: reshape must keep the element count");
     return TensorView<const T, NewDims...>(t.data());
 }
 

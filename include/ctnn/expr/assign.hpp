@@ -64,11 +64,16 @@ inline constexpr bool fusable = [] {
 template <TensorLike X, Expression E>
 CTNN_REALTIME void assign(X& out, const E& e) noexcept {
     using Out = typename X::shape_type;
+    constexpr bool same_element = std::is_same_v<typename X::value_type, typename E::value_type>;
     static_assert(std::is_same_v<typename X::value_type, typename E::value_type>,
                   "ctnn: assign needs the expression and the tensor to have the same element type");
-    static_assert(ctnn::detail::broadcasts_to<typename E::shape_type, Out>,
+    // the shape is checked only when the element types agree: one mistake, one error
+    using Checked = std::conditional_t<same_element, Out, typename E::shape_type>;
+    static_assert(ctnn::detail::broadcasts_to<typename E::shape_type, Checked>,
                   "ctnn: assign needs the expression's shape to broadcast to the tensor's");
-    if constexpr (detail::fusable<Out, E>) {
+    if constexpr (!same_element || !ctnn::detail::broadcasts_to<typename E::shape_type, Out>) {
+        return;  // reported above
+    } else if constexpr (detail::fusable<Out, E>) {
         e.prepare(true);
         const auto& mm = detail::find_matmul(e);
         mm.run(out.data(), [&e](auto v, std::size_t row, std::size_t col) CTNN_INLINE_LAMBDA {

@@ -35,8 +35,6 @@ template <class Op, class... Es>
 struct Map : expression_tag {
     using operands = meta::type_list<Es...>;
     using value_type = typename meta::front_t<operands>::value_type;
-    static_assert((std::is_same_v<typename Es::value_type, value_type> && ...),
-                  "ctnn: element-wise operands must have the same element type");
     using shape_type = typename detail::broadcast_all<typename Es::shape_type...>::type;
     using op = Op;
     std::tuple<Es...> args;
@@ -65,11 +63,41 @@ constexpr auto make_map(const X&... x) noexcept {
     return Map<Op, expr_t<T, X>...>{{}, {as_expr<T>(x)...}};
 }
 
+namespace detail {
+/// The operands' nodes `LE`, `RE` have the same element type.
+template <class LE, class RE>
+inline constexpr bool same_element = std::is_same_v<typename RE::value_type, typename LE::value_type>;
+/// The shape of `RE` to check against `LE`'s: `LE`'s own when the element
+/// types differ (that error is the one reported: one mistake, one error).
+template <class LE, class RE>
+using checked_shape = std::conditional_t<same_element<LE, RE>, typename RE::shape_type, typename LE::shape_type>;
+
+/// The body of every binary operator and function: checks the operands
+/// (here, not in the macro that writes the operators, so that the note with
+/// the types or shapes follows the `ctnn:` error directly), then builds the
+/// `Map` node, or returns `after_error` (nothing is built from bad shapes).
+template <class Op, class L, class R>
+constexpr auto binary_map(const L& l, const R& r) noexcept {
+    using T = typename common_value<L, R>::type;
+    using LE = expr_t<T, L>;
+    using RE = expr_t<T, R>;
+    static_assert(std::is_same_v<typename RE::value_type, typename LE::value_type>,
+                  "ctnn: element-wise operands must have the same element type");
+    static_assert(ctnn::detail::broadcastable<typename LE::shape_type, checked_shape<LE, RE>>,
+                  "ctnn: element-wise operands must have broadcastable shapes (trailing extents equal, or 1)");
+    if constexpr (same_element<LE, RE> &&
+                  ctnn::detail::broadcastable<typename LE::shape_type, typename RE::shape_type>)
+        return make_map<Op>(l, r);
+    else
+        return after_error<T>();
+}
+}  // namespace detail
+
 #define CTNN_EXPR_BINARY(fn, op_type)                   \
     template <Operand L, Operand R>                     \
         requires(TensorOperand<L> || TensorOperand<R>)  \
     constexpr auto fn(const L& l, const R& r) noexcept { \
-        return make_map<ops::op_type>(l, r);            \
+        return detail::binary_map<ops::op_type>(l, r);  \
     }
 #define CTNN_EXPR_UNARY(fn, op_type)             \
     template <TensorOperand X>                   \

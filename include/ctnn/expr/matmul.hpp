@@ -100,8 +100,6 @@ struct Transposed : expression_tag {
 template <class L, class R>
 struct MatMul : expression_tag {
     using value_type = typename L::value_type;
-    static_assert(std::is_same_v<typename R::value_type, value_type>,
-                  "ctnn: matmul operands must have the same element type");
     using shape_type = matmul_shape_t<typename L::shape_type, typename R::shape_type>;
     L l;
     R r;
@@ -124,9 +122,7 @@ struct MatMul : expression_tag {
         using RS = typename R::shape_type;
         const value_type* a = lstore.data(l);
         const value_type* b = rstore.data(r);
-        if constexpr (detail::is_transposed<L> && detail::is_transposed<R>) {
-            static_assert(!detail::is_transposed<L>, "ctnn: matmul of two transposes: transpose the product instead");
-        } else if constexpr (RS::rank == 1) {
+        if constexpr (RS::rank == 1) {
             if constexpr (detail::is_transposed<L>)  // y = Wᵀ v, W: [K, M]
                 simd::gemm_dyw_n<1, LS::dims[1], LS::dims[0]>(b, a, out, epi);
             else  // y = W v
@@ -164,21 +160,52 @@ template <class Op, class... Es>
 struct matmul_count<Map<Op, Es...>> : std::integral_constant<std::size_t, (matmul_count<Es>::value + ... + 0)> {};
 }  // namespace detail
 
+namespace detail {
+/// The nodes `LE`, `RE` make a matmul the kernels run (every check of `matmul`).
+template <class LE, class RE, class LS = typename LE::shape_type, class RS = typename RE::shape_type>
+inline constexpr bool matmul_ok = std::is_same_v<typename LE::value_type, typename RE::value_type> &&
+                                  ctnn::detail::matmul_operand_ranks<LS, RS> &&
+                                  ctnn::detail::inner_extents_match<LS, RS> &&
+                                  !(is_transposed<LE> && is_transposed<RE>);
+/// `RS` where the ranks allow an inner-extent check, `LS`'s last extent
+/// otherwise (the rank error is the one reported: one mistake, one error).
+template <class LS, class RS>
+using inner_checked = std::conditional_t<ctnn::detail::matmul_operand_ranks<LS, RS>, RS, Shape<LS::dims[LS::rank - 1]>>;
+}  // namespace detail
+
 /// `a · b`: `[..., M, K] · [K, N] -> [..., M, N]`, `[M, K] · [K] -> [M]`.
+/// The operands are checked here, first (element type, ranks, inner
+/// extents); after a failed check the result is `after_error`.
 template <TensorOperand X, TensorOperand Y>
 constexpr auto matmul(const X& a, const Y& b) noexcept {
     using T = typename common_value<X, Y>::type;
     using LE = expr_t<T, X>;
     using RE = expr_t<T, Y>;
-    return MatMul<LE, RE>{{}, as_expr<T>(a), as_expr<T>(b), {}, {}, {}};
+    using LS = typename X::shape_type;
+    using RS = typename Y::shape_type;
+    static_assert(std::is_same_v<typename Y::value_type, T>, "ctnn: matmul operands must have the same element type");
+    static_assert(ctnn::detail::matmul_operand_ranks<LS, RS>,
+                  "ctnn: matmul needs a matrix (rank 2 to 4) on the left and a matrix or vector on the right");
+    static_assert(ctnn::detail::inner_extents_match<LS, detail::inner_checked<LS, RS>>,
+                  "ctnn: matmul needs the inner extents to match");
+    static_assert(!(detail::is_transposed<LE> && detail::is_transposed<RE>),
+                  "ctnn: matmul of two transposes: transpose the product instead");
+    if constexpr (detail::matmul_ok<LE, RE>)
+        return MatMul<LE, RE>{{}, as_expr<T>(a), as_expr<T>(b), {}, {}, {}};
+    else
+        return detail::after_error<T>();
 }
 
-/// `aᵀ` of a matrix.
+/// `aᵀ` of a matrix (checked here, first; otherwise `after_error`).
 template <TensorOperand X>
 constexpr auto transpose(const X& a) noexcept {
     using T = typename X::value_type;
     using E = expr_t<T, X>;
-    return Transposed<E>{{}, as_expr<T>(a), {}};
+    static_assert(ctnn::detail::is_matrix<typename X::shape_type>, "ctnn: transpose needs a matrix (rank 2)");
+    if constexpr (ctnn::detail::is_matrix<typename X::shape_type>)
+        return Transposed<E>{{}, as_expr<T>(a), {}};
+    else
+        return detail::after_error<T>();
 }
 
 }  // namespace ctnn::expr

@@ -51,8 +51,6 @@ struct Reduce : expression_tag {
     using value_type = typename E::value_type;
     using input_shape = typename E::shape_type;
     static constexpr std::size_t axis = Axis;
-    static_assert(Axis == detail::all_axes || detail::axis_in_range<input_shape, Axis>,
-                  "ctnn: reduction axis out of range");
     using shape_type = typename detail::reduce_shape<input_shape, Axis>::type;
     static constexpr value_type scale =
         Mean ? value_type(1) / value_type(Axis == detail::all_axes ? input_shape::size : input_shape::dims[Axis])
@@ -115,29 +113,40 @@ struct Reduce : expression_tag {
 
 };
 
+namespace detail {
+/// The `Reduce` node of `x` over `Axis`, or `after_error` when `sum<Axis>` or
+/// `mean<Axis>` has reported the axis out of range.
+template <std::size_t Axis, bool Mean, class X>
+constexpr auto reduce(const X& x) noexcept {
+    using T = typename X::value_type;
+    if constexpr (Axis == all_axes || axis_in_range<typename X::shape_type, Axis>)
+        return Reduce<expr_t<T, X>, Axis, Mean>{{}, as_expr<T>(x), {}, {}};
+    else
+        return after_error<T>();
+}
+}  // namespace detail
+
 /// Σ of every element: shape `[1]`.
 template <TensorOperand X>
 constexpr auto sum(const X& x) noexcept {
-    using T = typename X::value_type;
-    return Reduce<expr_t<T, X>, detail::all_axes, false>{{}, as_expr<T>(x), {}, {}};
+    return detail::reduce<detail::all_axes, false>(x);
 }
 /// Σ over `Axis`, which is removed from the shape.
 template <std::size_t Axis, TensorOperand X>
 constexpr auto sum(const X& x) noexcept {
-    using T = typename X::value_type;
-    return Reduce<expr_t<T, X>, Axis, false>{{}, as_expr<T>(x), {}, {}};
+    static_assert(detail::axis_in_range<typename X::shape_type, Axis>, "ctnn: reduction axis out of range");
+    return detail::reduce<Axis, false>(x);
 }
 /// Mean of every element: shape `[1]`.
 template <TensorOperand X>
 constexpr auto mean(const X& x) noexcept {
-    using T = typename X::value_type;
-    return Reduce<expr_t<T, X>, detail::all_axes, true>{{}, as_expr<T>(x), {}, {}};
+    return detail::reduce<detail::all_axes, true>(x);
 }
 /// Mean over `Axis`, which is removed from the shape.
 template <std::size_t Axis, TensorOperand X>
 constexpr auto mean(const X& x) noexcept {
-    using T = typename X::value_type;
-    return Reduce<expr_t<T, X>, Axis, true>{{}, as_expr<T>(x), {}, {}};
+    static_assert(detail::axis_in_range<typename X::shape_type, Axis>, "ctnn: reduction axis out of range");
+    return detail::reduce<Axis, true>(x);
 }
 
 }  // namespace ctnn::expr

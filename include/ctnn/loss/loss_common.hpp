@@ -39,10 +39,21 @@ struct rows {
 template <std::size_t Labels, std::size_t Batch>
 inline constexpr bool one_label_per_sample = Labels == Batch;
 
+// The checks themselves sit first in each loss's `compute` (the function the
+// user calls), so that its `ctnn:` error comes first in the compiler's output.
+
+/// The targets' type to check against the outputs' shape: the outputs' own
+/// when the targets are not a tensor (that error is reported instead).
 template <class Out, class Target>
-CTNN_INLINE void check_shapes() noexcept {
-    static_assert(same_shape<Out, Target>, "ctnn: the loss needs targets of the same shape as the network's output");
-}
+using target_checked = std::conditional_t<TensorLike<Target>, Target, Out>;
+/// The gradient tensor's type to check: the outputs' own when the targets'
+/// shape is already reported (one mistake, one error).
+template <class Out, class Target, class DOut>
+using grad_checked = std::conditional_t<same_shape<Out, target_checked<Out, Target>>, std::remove_cvref_t<DOut>, Out>;
+/// Targets and gradient tensor have the outputs' shape: `compute` runs.
+template <class Out, class Target, class DOut>
+inline constexpr bool shapes_fit = TensorLike<Target> && same_shape<Out, target_checked<Out, Target>> &&
+                                   same_shape<Out, std::remove_cvref_t<DOut>>;
 }  // namespace loss_detail
 
 }  // namespace ctnn
