@@ -31,7 +31,7 @@ torch::nn::Sequential make_net() {
                       conv3x3(16, 32), BatchNorm2d(32), ReLU(), MaxPool2d(2),                     // [32, 7, 7]
                       Residual(Sequential(conv3x3(32, 32), BatchNorm2d(32), ReLU(), conv3x3(32, 32),
                                           BatchNorm2d(32))),
-                      ReLU(), Flatten(), Dropout(0.5), Linear(32 * 7 * 7, 10));
+                      ReLU(), Flatten(), Linear(32 * 7 * 7, 128), ReLU(), Dropout(0.3), Linear(128, 10));
 }
 
 }  // namespace

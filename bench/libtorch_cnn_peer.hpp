@@ -6,7 +6,7 @@
 ///   Conv2d(1, 16, 3, padding 1), BatchNorm2d, ReLU, MaxPool2d(2),
 ///   Conv2d(16, 32, 3, padding 1), BatchNorm2d, ReLU, MaxPool2d(2),
 ///   x + (Conv2d(32, 32), BatchNorm2d, ReLU, Conv2d(32, 32), BatchNorm2d)(x), ReLU,
-///   Flatten, Dropout(0.5), Linear(1568, 10),
+///   Flatten, Linear(1568, 128), ReLU, Dropout(0.3), Linear(128, 10),
 ///
 /// with PyTorch's state_dict names (`0.weight`, `8.body.1.running_mean`, ...,
 /// which are ctnn's), cross-entropy and `optim::Adam(1e-3)`, one thread. Its

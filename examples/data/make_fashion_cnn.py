@@ -45,12 +45,13 @@ def conv(i, o):
 def model():
     # the ctnn type: Sequential<Input<1, 28, 28>, Conv2D<16, 3, 3, 1, 1, 1, Pad<1>>, BatchNorm2D, ReLU,
     #   MaxPool2D<2, 2>, Conv2D<32, ...>, BatchNorm2D, ReLU, MaxPool2D<2, 2>,
-    #   Residual<Conv2D<32, ...>, BatchNorm2D, ReLU, Conv2D<32, ...>, BatchNorm2D>, ReLU, Flatten, Dropout<0.5>,
-    #   Dense<10>>
+    #   Residual<Conv2D<32, ...>, BatchNorm2D, ReLU, Conv2D<32, ...>, BatchNorm2D>, ReLU, Flatten, Dense<128>,
+    #   ReLU, Dropout<0.3>, Dense<10>>
     return nn.Sequential(conv(1, 16), nn.BatchNorm2d(16), nn.ReLU(), nn.MaxPool2d(2),
                          conv(16, 32), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
                          Residual(conv(32, 32), nn.BatchNorm2d(32), nn.ReLU(), conv(32, 32), nn.BatchNorm2d(32)),
-                         nn.ReLU(), nn.Flatten(), nn.Dropout(0.5), nn.Linear(32 * 7 * 7, 10))
+                         nn.ReLU(), nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.3),
+                         nn.Linear(128, 10))
 
 
 def main():
