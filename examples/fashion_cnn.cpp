@@ -28,7 +28,7 @@
 
 #include <ctnn/ctnn.hpp>
 
-#include "support.hpp"
+#include "fashion_support.hpp"
 
 using namespace ctnn;
 
@@ -43,21 +43,6 @@ using Net = Sequential<Input<1, 28, 28>,                                  //
 using Images = train::Dataset<float, Shape<1, 28, 28>>;
 constexpr std::size_t batch = 64;
 
-const char* const class_names[10] = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                                      "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
-
-/// --data DIR, removed from argv before the shared options are parsed.
-std::string take_data_dir(int& argc, char** argv) {
-    std::string dir = "/usr/share/datasets/fashion-mnist";
-    for (int i = 1; i + 1 < argc; ++i)
-        if (std::strcmp(argv[i], "--data") == 0) {
-            dir = argv[i + 1];
-            for (int j = i; j + 2 <= argc; ++j) argv[j] = argv[j + 2];
-            argc -= 2;
-            break;
-        }
-    return dir;
-}
 /// The augmentation: before every epoch each training image is mirrored left to right with probability ½
 /// (`mirrored` holds which ones are now; an image is flipped in place when its draw differs).
 void mirror_random_half(Images& images, std::vector<char>& mirrored, std::mt19937_64& rng) {
@@ -91,11 +76,10 @@ void torch_predictions(const std::string& dir, examples::Checks& check, std::siz
     std::size_t same = 0, hits = 0;
     double worst = 0, scale = 0;
     for (std::size_t i = 0; i < images && i < test.size() && i < predictions.size(); ++i) {
-        Tensor<float, 1, 28, 28> x;
+        Net::input_type x;
         std::copy(test.input(i), test.input(i) + 784, x.data());
         const auto y = net->forward(x);
-        std::size_t best = 0;
-        for (std::size_t c = 1; c < 10; ++c) best = y(c) > y(best) ? c : best;
+        const std::size_t best = examples::fashion::predict(*net, test, i);
         same += best == std::size_t(predictions[i]);
         hits += best == std::size_t(test.label(i));
         if (10 * i < logits.size())
@@ -115,7 +99,7 @@ void torch_predictions(const std::string& dir, examples::Checks& check, std::siz
 }  // namespace
 
 int main(int argc, char** argv) {
-    const std::string dir = take_data_dir(argc, argv);
+    const std::string dir = examples::fashion::take_data_dir(argc, argv);
     const auto opt = examples::parse_options(argc, argv);
     simd::FlushDenormals ftz;
 
@@ -144,13 +128,11 @@ int main(int argc, char** argv) {
     auto adam = std::make_unique<optim::Adam<Net>>(optim::adam_config<false>{.lr = 1e-3});
 
     const std::size_t epochs = opt.quick ? 1 : 15;
-    examples::Csv csv(opt, "fashion_cnn.csv", "epoch,train_loss,val_loss,test_loss,train_accuracy,test_accuracy");
-    std::vector<double> test_accuracy;
-    double training_seconds = 0;
+    examples::fashion::test_curve curve(opt, "fashion_cnn", *net, test);
     train::fit_options o;
     o.epochs = epochs;
     o.seed = 1;
-        o.schedule = optim::cosine_lr{.t_max = epochs};
+    o.schedule = optim::cosine_lr{.t_max = epochs};
     o.out = &std::cout;
     std::vector<char> mirrored;
     std::mt19937_64 flips(7);
@@ -158,48 +140,14 @@ int main(int argc, char** argv) {
     mirror_random_half(train_images, mirrored, flips);
     o.on_epoch = [&](const train::epoch_stats& e) {
         mirror_random_half(train_images, mirrored, flips);  // for the next epoch
-        const auto t = train::evaluate<SoftmaxCrossEntropy, 500>(*net, test);
-        training_seconds += e.seconds;
-        test_accuracy.push_back(t.accuracy);
-        std::printf("           test accuracy %.2f%%  (training time so far %.1f s)\n", 100 * t.accuracy,
-                    training_seconds);
-        csv.row(e.epoch + 1, e.train.loss, e.validation.loss, t.loss, e.train.accuracy, t.accuracy);
+        curve(e);
     };
     const train::history h = train::fit<SoftmaxCrossEntropy, batch>(*net, *adam, training, &validation, o);
-    csv.close();
+    curve.csv.close();
 
     const auto final_test = train::evaluate<SoftmaxCrossEntropy, 500>(*net, test);
-    double rate = 0;
-    for (const auto& e : h.epochs) rate += e.samples_per_second / double(h.epochs.size());
-    std::printf("\nbest epoch %zu (validation loss %.4f)%s; test accuracy %.2f%% after %.1f s of training, "
-                "%.0f samples/s on average\n",
-                h.best_epoch + 1, h.epochs[h.best_epoch].validation.loss,
-                h.stopped_early ? ", stopped early" : "", 100 * final_test.accuracy, training_seconds, rate);
-
-    // per-class accuracy of the final network
-    std::size_t hits[10] = {}, count[10] = {};
-    for (std::size_t i = 0; i < test.size(); ++i) {
-        Tensor<float, 1, 28, 28> x;
-        std::copy(test.input(i), test.input(i) + 784, x.data());
-        const auto y = net->forward(x);
-        std::size_t best = 0;
-        for (std::size_t c = 1; c < 10; ++c) best = y(c) > y(best) ? c : best;
-        ++count[test.label(i)];
-        hits[test.label(i)] += best == std::size_t(test.label(i));
-    }
-    for (std::size_t c = 0; c < 10; ++c)
-        std::printf("  %-12s %5.1f%%\n", class_names[c], count[c] ? 100.0 * double(hits[c]) / double(count[c]) : 0.0);
-
-    examples::plot(opt, "fashion_cnn",
-                   "set multiplot layout 1,2\n"
-                   "set title 'loss (softmax cross-entropy)'\nset xlabel 'epoch'\nset key top right\n"
-                   "plot 'fashion_cnn.csv' using 1:2 skip 1 with linespoints title 'training', "
-                   "'' using 1:3 skip 1 with linespoints title 'validation', "
-                   "'' using 1:4 skip 1 with linespoints title 'test'\n"
-                   "set title 'accuracy'\nset key bottom right\nset format y '%.0f%%'\n"
-                   "plot 'fashion_cnn.csv' using 1:($5*100) skip 1 with linespoints title 'training', "
-                   "'' using 1:($6*100) skip 1 with linespoints title 'test'\n"
-                   "unset multiplot\n");
+    examples::fashion::report(*net, test, h, final_test.accuracy, curve.training_seconds);
+    examples::fashion::plot_curves(opt, "fashion_cnn");
 
     examples::Checks check;
     if (opt.quick) {
@@ -208,12 +156,12 @@ int main(int argc, char** argv) {
     } else {
         check.expect(final_test.accuracy >= 0.925,
                      examples::format("test accuracy %.2f%% >= 92.5%%", 100 * final_test.accuracy));
-        check.expect(training_seconds <= 300, examples::format("trained in %.1f s <= 300 s", training_seconds));
+        check.expect(curve.training_seconds <= 300, examples::format("trained in %.1f s <= 300 s", curve.training_seconds));
     }
     torch_predictions(dir, check, opt.quick ? 1000 : 10000);
     if (h.epochs.size() > 1)
         check.expect(h.epochs.back().train.loss < h.epochs.front().train.loss, "the training loss decreased");
-    check.expect(std::abs(final_test.accuracy - test_accuracy[h.stopped_early ? h.best_epoch : h.epochs.size() - 1]) <
+    check.expect(std::abs(final_test.accuracy - curve.accuracy[h.stopped_early ? h.best_epoch : h.epochs.size() - 1]) <
                      1e-12,
                  "the final network is the one whose test accuracy was reported last (or the best, when stopped early)");
     return check.exit_code();
