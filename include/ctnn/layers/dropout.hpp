@@ -9,6 +9,7 @@
 
 #include "../core/real.hpp"
 #include "../simd/map.hpp"
+#include "checks.hpp"
 #include "layer_concepts.hpp"
 
 namespace ctnn {

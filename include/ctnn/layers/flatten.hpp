@@ -7,6 +7,7 @@
 #include <string>
 
 #include "../simd/map.hpp"
+#include "checks.hpp"
 #include "layer_concepts.hpp"
 
 namespace ctnn {

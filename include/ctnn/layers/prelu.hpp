@@ -10,6 +10,7 @@
 #include "../simd/arch.hpp"
 #include "../simd/blas1.hpp"
 #include "../simd/map.hpp"
+#include "checks.hpp"
 #include "layer_concepts.hpp"
 
 namespace ctnn {
