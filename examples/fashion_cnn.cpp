@@ -72,14 +72,14 @@ void torch_predictions(const std::string& dir, examples::Checks& check, std::siz
     file.read(*pe, predictions.data());
     file.read(*le, logits.data());
 
-    const Images test = train::load_idx<Images>(dir + "/t10k-images-idx3-ubyte.gz", dir + "/t10k-labels-idx1-ubyte.gz");
+    const Images test = examples::fashion::load<Images>(dir, "t10k");
     std::size_t same = 0, hits = 0;
     double worst = 0, scale = 0;
     for (std::size_t i = 0; i < images && i < test.size() && i < predictions.size(); ++i) {
         Net::input_type x;
         std::copy(test.input(i), test.input(i) + 784, x.data());
         const auto y = net->forward(x);
-        const std::size_t best = examples::fashion::predict(*net, test, i);
+        const std::size_t best = examples::fashion::argmax(y);  // (the logits are compared below)
         same += best == std::size_t(predictions[i]);
         hits += best == std::size_t(test.label(i));
         if (10 * i < logits.size())
@@ -103,17 +103,8 @@ int main(int argc, char** argv) {
     const auto opt = examples::parse_options(argc, argv);
     simd::FlushDenormals ftz;
 
-    const std::filesystem::path images = std::filesystem::path(dir) / "train-images-idx3-ubyte.gz";
-    if (!std::filesystem::exists(images)) {
-        std::fprintf(stderr, "%s not found: install Debian's dataset-fashion-mnist (scripts/setup.sh does)\n",
-                     images.c_str());
-        return 1;
-    }
-    const auto load = [&](const char* kind) {
-        return train::load_idx<Images>(dir + "/" + kind + "-images-idx3-ubyte.gz",
-                                       dir + "/" + kind + "-labels-idx1-ubyte.gz");
-    };
-    Images all = load("train"), test = load("t10k");
+    if (!examples::fashion::have_data(dir)) return 1;
+    Images all = examples::fashion::load<Images>(dir, "train"), test = examples::fashion::load<Images>(dir, "t10k");
     if (opt.quick) {
         all = train::split_at(all, 3000).first;  // (the suite also runs it under ASan+UBSan at -O0)
         test = train::split_at(test, 1000).first;

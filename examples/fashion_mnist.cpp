@@ -38,17 +38,8 @@ int main(int argc, char** argv) {
     const auto opt = examples::parse_options(argc, argv);
     simd::FlushDenormals ftz;
 
-    const std::filesystem::path images = std::filesystem::path(dir) / "train-images-idx3-ubyte.gz";
-    if (!std::filesystem::exists(images)) {
-        std::fprintf(stderr, "%s not found: install Debian's dataset-fashion-mnist (scripts/setup.sh does)\n",
-                     images.c_str());
-        return 1;
-    }
-    const auto load = [&](const char* kind) {
-        return train::load_idx<Images>(dir + "/" + kind + "-images-idx3-ubyte.gz",
-                                       dir + "/" + kind + "-labels-idx1-ubyte.gz");
-    };
-    Images all = load("train"), test = load("t10k");
+    if (!examples::fashion::have_data(dir)) return 1;
+    Images all = examples::fashion::load<Images>(dir, "train"), test = examples::fashion::load<Images>(dir, "t10k");
     if (opt.quick) {
         all = train::split_at(all, 6000).first;
         test = train::split_at(test, 2000).first;

@@ -4,6 +4,7 @@
 // line, the summary, the per-class accuracy and the loss/accuracy plot.
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -29,15 +30,36 @@ inline std::string take_data_dir(int& argc, char** argv) {
     return dir;
 }
 
+/// False (with a hint on stderr) when Debian's dataset-fashion-mnist is not in `dir`.
+inline bool have_data(const std::string& dir) {
+    const std::filesystem::path images = std::filesystem::path(dir) / "train-images-idx3-ubyte.gz";
+    if (std::filesystem::exists(images)) return true;
+    std::fprintf(stderr, "%s not found: install Debian's dataset-fashion-mnist (scripts/setup.sh does)\n",
+                 images.c_str());
+    return false;
+}
+
+/// The training ("train") or test ("t10k") images of `dir` with their labels.
+template <class Images>
+Images load(const std::string& dir, const char* kind) {
+    return ctnn::train::load_idx<Images>(dir + "/" + kind + "-images-idx3-ubyte.gz",
+                                         dir + "/" + kind + "-labels-idx1-ubyte.gz");
+}
+
+/// The class of the largest of 10 logits.
+template <class Y>
+std::size_t argmax(const Y& y) {
+    std::size_t best = 0;
+    for (std::size_t c = 1; c < 10; ++c) best = y(c) > y(best) ? c : best;
+    return best;
+}
+
 /// The class `net` predicts for sample `i` of `data` (one-sample forward: eval mode).
 template <class Net, class Ds>
 std::size_t predict(const Net& net, const Ds& data, std::size_t i) {
     typename Net::input_type x;
     std::copy(data.input(i), data.input(i) + Ds::sample_size, x.data());
-    const auto y = net.forward(x);
-    std::size_t best = 0;
-    for (std::size_t c = 1; c < 10; ++c) best = y(c) > y(best) ? c : best;
-    return best;
+    return argmax(net.forward(x));
 }
 
 /// The per-epoch test evaluation (`fit_options::on_epoch`): prints the test
