@@ -63,7 +63,7 @@ struct LeakyReLU : activation_tag {
     struct needs_a_positive_slope;
     using broken_rule = check::first_broken_t<check::rule<!(Slope.value() > 0), needs_a_positive_slope>>;
     static constexpr double slope = Slope.value();
-    static std::string name() { return "LeakyReLU<" + std::to_string(slope) + ">"; }
+    static std::string name() { return "LeakyReLU<" + Slope.str() + ">"; }
     static constexpr bool needs_z = false;
     template <class V>
     static CTNN_INLINE constexpr V f(V z) noexcept {
@@ -101,7 +101,7 @@ struct ELU : activation_tag {
     struct needs_a_positive_alpha;
     using broken_rule = check::first_broken_t<check::rule<!(Alpha.value() > 0), needs_a_positive_alpha>>;
     static constexpr double alpha = Alpha.value();
-    static std::string name() { return "ELU<" + std::to_string(alpha) + ">"; }
+    static std::string name() { return "ELU<" + Alpha.str() + ">"; }
     static constexpr bool needs_z = false;
     template <class V>
     static CTNN_INLINE constexpr V f(V z) noexcept {

@@ -88,3 +88,11 @@ TEST_CASE("ReLU, Tanh, Sigmoid are the op table's, NaN stays NaN through ReLU", 
     REQUIRE(std::isnan(ReLU::f(P(std::numeric_limits<float>::quiet_NaN())).get(0)));
     static_assert(ReLU::f(-2.0) == 0.0 && ReLU::f(3.0) == 3.0 && ReLU::df(3.0, 3.0) == 1.0);
 }
+
+TEST_CASE("activation parameters print as written", "[layers][activation]") {
+    // the shortest decimal that reads back the same, not std::to_string's six digits
+    REQUIRE(LeakyReLU<>::name() == "LeakyReLU<0.01>");
+    REQUIRE(LeakyReLU<0.2f>::name() == "LeakyReLU<0.2>");
+    REQUIRE(ELU<0.125>::name() == "ELU<0.125>");
+    REQUIRE(ELU<>::name() == "ELU<1>");
+}

@@ -3,6 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <sstream>
+#include <string>
+#include <type_traits>
 
 #include <ctnn/loss.hpp>
 #include <ctnn/net.hpp>
@@ -43,4 +46,15 @@ TEST_CASE("Dropout: gradients through the mask", "[layers][dropout][grad]") {
 TEST_CASE("Dropout prints its probability as written", "[layers][dropout]") {
     REQUIRE(Dropout<0.1>::name() == "Dropout<0.1>");
     REQUIRE(Dropout<0.25>::name() == "Dropout<0.25>");
+    // a float literal is the decimal it was written as (ctnn::real, core/real.hpp)
+    STATIC_REQUIRE(std::is_same_v<Dropout<0.1f>, Dropout<0.1>>);
+    STATIC_REQUIRE(real(0.3f).nano == 300'000'000 && real(-0.3f).nano == -300'000'000);
+    STATIC_REQUIRE(real(1e-9f).nano == 1 && real(2.5f).nano == 2'500'000'000);
+    REQUIRE(real(0.123456f).str() == "0.123456");
+    // in a network's summary too, with a float literal (0.1f is 0.0999999977...)
+    std::ostringstream os;
+    Sequential<Input<8>, Dense<4>, LeakyReLU<>, Dropout<0.1f>, Dense<2>>::summary(os);
+    INFO(os.str());
+    REQUIRE(os.str().find("Dropout<0.1>") != std::string::npos);
+    REQUIRE(os.str().find("LeakyReLU<0.01>") != std::string::npos);
 }
