@@ -1,23 +1,28 @@
-// Writes the model the consumer embeds: a 4-8-2 MLP, He-initialised with a
-// fixed seed, saved under a prefix as if it sat inside a bigger PyTorch module
-// (so the embedding exercises ctnn_embed_header's PREFIX).
-#include <memory>
-#include <string>
+// Writes the model the consumer embeds, as PyTorch would save a 4-8-2 MLP
+// sitting inside a bigger module (names under "encoder.", so the embedding
+// exercises ctnn_embed_header's PREFIX).
+#include <cstddef>
+#include <vector>
 
 #include <ctnn/io/safetensors.hpp>
-#include <ctnn/net/init.hpp>
 
 #include "model_type.hpp"
 
 int main(int argc, char** argv) {
     if (argc != 2) return 2;
-    auto net = std::make_unique<consumer::Net>();
-    ctnn::init::he_uniform(*net, 11);
-    std::vector<ctnn::io::tensor_out> out;
-    net->for_each_param([&](const std::string& name, const ctnn::param_info& info, const float* data) {
-        out.push_back({"encoder." + name, std::vector<std::size_t>(info.dims.begin(), info.dims.begin() + info.rank),
-                       data, ctnn::io::dtype::f32});
-    });
+    std::vector<float> w1(8 * 4), b1(8), w2(2 * 8), b2(2);
+    for (std::size_t o = 0; o < 8; ++o) {
+        for (std::size_t i = 0; i < 4; ++i) w1[o * 4 + i] = consumer::w1(o, i);
+        b1[o] = consumer::b1(o);
+    }
+    for (std::size_t o = 0; o < 2; ++o) {
+        for (std::size_t j = 0; j < 8; ++j) w2[o * 8 + j] = consumer::w2(o, j);
+        b2[o] = consumer::b2(o);
+    }
+    const std::vector<ctnn::io::tensor_out> out{{"encoder.0.weight", {8, 4}, w1.data(), ctnn::io::dtype::f32},
+                                                {"encoder.0.bias", {8}, b1.data(), ctnn::io::dtype::f32},
+                                                {"encoder.2.weight", {2, 8}, w2.data(), ctnn::io::dtype::f32},
+                                                {"encoder.2.bias", {2}, b2.data(), ctnn::io::dtype::f32}};
     ctnn::io::write_safetensors(out, argv[1]);
     return 0;
 }
