@@ -1,6 +1,7 @@
 // The network the consumer embeds (ctnn_embed_header's NET names the same
-// type) and its weights: small multiples of 1/8, so the forward pass and the
-// plain loops in embedded.cpp compute the same floats exactly.
+// type) and its weights, as make_model.py wrote them into model.safetensors:
+// small multiples of 1/8, so the forward pass and the plain loops in
+// embedded.cpp compute the same floats exactly.
 #pragma once
 #include <cstddef>
 
