@@ -8,8 +8,9 @@
 # is downloaded when they are there). The optional features, each installed
 # only when asked for:
 #   fixtures   python3-torch, libopenblas0: PyTorch, to regenerate the parity
-#              fixtures (tests/fixtures/make_fixtures.py) and to run
-#              tools/save_safetensors.py (a PyTorch model -> safetensors)
+#              fixtures (tests/fixtures/make_*.py) and to run the PyTorch
+#              side: tools/save_safetensors.py (a PyTorch model ->
+#              safetensors) and tools/ctnn_torch.py (ctnn's graph modules)
 #   libtorch   libtorch-dev: LibTorch as a peer in the training benchmark
 #              (bench/, CTNN_BENCH_LIBTORCH)
 #   audio      libsndfile1-dev: reading and writing sound files in the audio
@@ -17,7 +18,7 @@
 #   all        all of the above
 set -euo pipefail
 
-usage() { sed -n '5,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,18p' "$0" | sed 's/^# \{0,1\}//'; }
 
 packages=(
   cmake ninja-build g++ clang-14 libclang-rt-14-dev
