@@ -1,12 +1,16 @@
 # ctnn_embed_header(OUTPUT <header> INPUT <file.safetensors> NET <type>
-#                   [NAME <namespace>] [TYPE float|double] [PREFIX <prefix>]
+#                   [TARGET <target>] [NAME <namespace>] [TYPE float|double] [PREFIX <prefix>]
 #                   [RENAME <ctnn name>=<file name>...] [ALLOW_UNEXPECTED] [ALLOW_NONFINITE])
 # Generates <header> at build time with ctnn-embed (the target ctnn::embed:
 # built with ctnn, or imported by find_package(ctnn)); the header is rebuilt
-# when the weights or the tool change. A target that includes it lists it in
-# its sources. The options are ctnn-embed's (`ctnn-embed --help`).
+# when the weights or the tool change. A relative INPUT is taken from the
+# current source directory, a relative OUTPUT in the current binary one.
+# TARGET adds the header to that target's sources and its directory to the
+# target's include directories (`#include "<header's name>"`); without it,
+# a target that includes the header lists it in its sources. The other
+# options are ctnn-embed's (`ctnn-embed --help`).
 function(ctnn_embed_header)
-  cmake_parse_arguments(E "ALLOW_UNEXPECTED;ALLOW_NONFINITE" "OUTPUT;INPUT;NET;NAME;TYPE;PREFIX" "RENAME" ${ARGN})
+  cmake_parse_arguments(E "ALLOW_UNEXPECTED;ALLOW_NONFINITE" "OUTPUT;INPUT;NET;TARGET;NAME;TYPE;PREFIX" "RENAME" ${ARGN})
   foreach(required OUTPUT INPUT NET)
     if(NOT E_${required})
       message(FATAL_ERROR "ctnn_embed_header: ${required} is required")
@@ -18,6 +22,11 @@ function(ctnn_embed_header)
   if(NOT TARGET ctnn::embed)
     message(FATAL_ERROR "ctnn_embed_header: no ctnn::embed target (configure ctnn with CTNN_BUILD_TOOLS=ON)")
   endif()
+  if(E_TARGET AND NOT TARGET ${E_TARGET})
+    message(FATAL_ERROR "ctnn_embed_header: TARGET ${E_TARGET} is no target (call it after add_executable)")
+  endif()
+  get_filename_component(E_INPUT "${E_INPUT}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+  get_filename_component(E_OUTPUT "${E_OUTPUT}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_BINARY_DIR}")
   if(NOT E_NAME)
     set(E_NAME model)
   endif()
@@ -42,4 +51,9 @@ function(ctnn_embed_header)
     DEPENDS ctnn::embed ${E_INPUT}
     COMMENT "ctnn-embed ${E_INPUT} -> ${E_OUTPUT}"
     VERBATIM)
+  if(E_TARGET)
+    get_filename_component(dir "${E_OUTPUT}" DIRECTORY)
+    target_sources(${E_TARGET} PRIVATE "${E_OUTPUT}")
+    target_include_directories(${E_TARGET} PRIVATE "${dir}")
+  endif()
 endfunction()
