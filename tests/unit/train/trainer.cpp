@@ -321,7 +321,7 @@ TEST_CASE("fit checkpoints every N batches, and a run stopped mid-epoch resumes 
     {
         auto net = fresh_net();
         auto adam = std::make_unique<optim::Adam<Net>>();
-        const auto run = io::load_checkpoint(path, *net, *adam);
+        const auto run = io::load_checkpoint(*net, *adam, path);
         CHECK(run.at("run.epoch") == "2");
         CHECK(run.at("run.batch") == "7");
         CHECK(adam->steps() == 27);
