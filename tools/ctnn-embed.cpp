@@ -246,7 +246,8 @@ std::string in_tool_words(std::string m) {
     if (m.starts_with("ctnn: ")) m.erase(0, 6);
     for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"load with allow_unexpected", "use --allow-unexpected"},
                             {"load with allow_nonfinite", "use --allow-nonfinite"},
-                            {"load with prefix ", "use --prefix "}}) {
+                            {"load with prefix ", "use --prefix "},
+                            {"load without a prefix", "drop --prefix"}}) {
         for (std::size_t at = m.find(from); at != std::string::npos; at = m.find(from, at + to.size()))
             m.replace(at, from.size(), to);
     }
