@@ -290,7 +290,7 @@ int main(int argc, char** argv) {
             if (!std::cout) fail("cannot write the header to standard output");
         } else {
             const std::span<const std::uint8_t> part(reinterpret_cast<const std::uint8_t*>(header.data()), header.size());
-            ctnn::io::write_file_atomic(o.out, std::span<const std::span<const std::uint8_t>>(&part, 1));
+            ctnn::io::write_file_atomic(std::span<const std::span<const std::uint8_t>>(&part, 1), o.out);
         }
     } catch (const std::exception& e) {
         fail(in_tool_words(e.what()));
