@@ -353,9 +353,9 @@ inline const std::string* prefix_hint(const safetensors_view& file, std::span<co
     return nullptr;
 }
 
-/// 'a' [2, 3], 'b' [3] and 4 more.
+/// 'a' [2, 3], 'b' [3] and 4 more (past `max`).
 template <class Names>
-std::string tensor_list(const Names& items, std::size_t max = 8) {
+std::string tensor_list(const Names& items, std::size_t max = std::size_t(-1)) {
     std::string s;
     std::size_t i = 0;
     for (const auto& [name, shape] : items) {
@@ -371,7 +371,7 @@ std::string tensor_list(const Names& items, std::size_t max = 8) {
 /// The file's tensor for each of `want` (same order), looked up as
 /// `opt.rename(opt.prefix + name)`. Checks all of them before it throws: one
 /// `ctnn::error` names every missing tensor (with its expected shape and the
-/// file's own names), every unexpected one (unless `opt.allow_unexpected`)
+/// file's own names, the first 8), every unexpected one (unless `opt.allow_unexpected`)
 /// and every one with another shape (found and expected), and suggests the
 /// prefix when one explains the missing names. O(want × tensors).
 inline std::vector<const tensor_entry*> match_tensors(const safetensors_view& file, std::span<const expected_tensor> want,
@@ -402,7 +402,7 @@ inline std::vector<const tensor_entry*> match_tensors(const safetensors_view& fi
         for (const tensor_entry& e : all) own.emplace_back(e.name, e.shape);
         std::string m = std::string("missing tensor") + (missing.size() > 1 ? "s " : " ") + detail::tensor_list(missing) +
                         " (the file has " + std::to_string(all.size()) + " tensor" + (all.size() == 1 ? "" : "s") +
-                        (all.empty() ? "" : ": " + detail::tensor_list(own)) + ")";
+                        (all.empty() ? "" : ": " + detail::tensor_list(own, 8)) + ")";
         std::string p;
         if (!opt.rename && detail::prefix_hint(file, want, opt.prefix, p))
             m += p.empty() ? "; the file has every tensor without the prefix " + detail::quote_name(opt.prefix) +

@@ -303,6 +303,16 @@ TEST_CASE("safetensors errors: every missing, unexpected and misshapen tensor in
     Net loaded;
     io::load_safetensors(loaded, p, {.prefix = "module."});
     CHECK(same_bytes(loaded, dp));
+    // Every missing and unexpected tensor is listed, however many; the file's own names, the first 8.
+    const float one = 1;
+    for (int k = 0; k < 8; ++k) outs.push_back({"b." + std::to_string(k), {1}, &one, io::dtype::f32});
+    io::write_safetensors(outs, p);
+    require_load_fails(p, Contains("missing tensors '0.weight' [4, 3], '0.bias' [4], '2.weight' [2, 4], '2.bias' [2] "
+                                   "(the file has 12 tensors: 'module.0.weight' [4, 3], ") &&
+                              Contains(", 'b.3' [1] and 4 more); the file has every tensor under the prefix 'module.'") &&
+                              Contains("; unexpected tensors 'module.0.weight' [4, 3], 'module.0.bias' [4], 'module.2.weight' "
+                                       "[2, 4], 'module.2.bias' [2], 'b.0' [1], 'b.1' [1], 'b.2' [1], 'b.3' [1], 'b.4' [1], "
+                                       "'b.5' [1], 'b.6' [1], 'b.7' [1], the network has no such parameter"));
 }
 
 TEST_CASE("A PyTorch .pt file, a .npy and other files say what they are and what to do", "[io][safetensors]") {
