@@ -109,12 +109,12 @@ inline std::string quote_name(std::string_view name) {
     return quoted;
 }
 
-/// Why `bytes` (9 bytes or more, not recognised as another format) are no
+/// Why `bytes` (8 bytes or more, not recognised as another format) are no
 /// safetensors file, and how to make one.
 inline std::string not_safetensors_why(std::span<const std::uint8_t> bytes, std::uint64_t n) {
     std::string first;
     for (std::size_t i = 0; i < 8; ++i) {
-        char hex[4];
+        char hex[8];
         std::snprintf(hex, sizeof hex, "%s%02x", i ? " " : "", unsigned(bytes[i]));
         first += hex;
     }
