@@ -18,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t steps = adam.steps();
     try {
         std::vector<float> best;
-        (void)ctnn::io::load_checkpoint(std::span<const std::uint8_t>(data, size), "fuzz.ckpt", net, adam, &best);
+        (void)ctnn::io::load_checkpoint(net, adam, std::span<const std::uint8_t>(data, size), "fuzz.ckpt", &best);
     } catch (const ctnn::error&) {
         if (!std::equal(net.params(), net.params() + Net::param_storage, before.params()) || adam.steps() != steps)
             __builtin_trap();

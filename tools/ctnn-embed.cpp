@@ -246,7 +246,8 @@ std::string in_tool_words(std::string m) {
     if (m.starts_with("ctnn: ")) m.erase(0, 6);
     for (auto [from, to] : {std::pair<std::string_view, std::string_view>{"load with allow_unexpected", "use --allow-unexpected"},
                             {"load with allow_nonfinite", "use --allow-nonfinite"},
-                            {"load with prefix ", "use --prefix "}}) {
+                            {"load with prefix ", "use --prefix "},
+                            {"load without a prefix", "drop --prefix"}}) {
         for (std::size_t at = m.find(from); at != std::string::npos; at = m.find(from, at + to.size()))
             m.replace(at, from.size(), to);
     }
@@ -289,7 +290,7 @@ int main(int argc, char** argv) {
             if (!std::cout) fail("cannot write the header to standard output");
         } else {
             const std::span<const std::uint8_t> part(reinterpret_cast<const std::uint8_t*>(header.data()), header.size());
-            ctnn::io::write_file_atomic(o.out, std::span<const std::span<const std::uint8_t>>(&part, 1));
+            ctnn::io::write_file_atomic(std::span<const std::span<const std::uint8_t>>(&part, 1), o.out);
         }
     } catch (const std::exception& e) {
         fail(in_tool_words(e.what()));

@@ -1,10 +1,14 @@
 // Writes the models ctnn-embed's tests embed: DIR/mlp.safetensors (f32) and
 // DIR/deep.safetensors (f64), He-initialised with fixed seeds, and
-// DIR/nan.safetensors (a 2 -> 1 Dense whose first weight is a NaN).
+// DIR/nan.safetensors (a 2 -> 1 Dense whose first weight is a NaN) and
+// DIR/module.safetensors (mlp's tensors as a DataParallel state_dict names
+// them: module.0.weight, ...).
 #include <cstdio>
 #include <limits>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <ctnn/io/safetensors.hpp>
 #include <ctnn/net/init.hpp>
@@ -30,5 +34,10 @@ int main(int argc, char** argv) {
     ctnn::Sequential<ctnn::Input<2>, ctnn::Dense<1>> tiny;
     tiny.params()[0] = std::numeric_limits<float>::quiet_NaN();
     ctnn::io::save_safetensors(tiny, dir + "/nan.safetensors");
+    std::vector<ctnn::io::tensor_out> module;
+    std::as_const(*mlp).for_each_param([&](const std::string& name, const ctnn::param_info& info, const float* p) {
+        module.push_back({"module." + name, {info.dims.begin(), info.dims.begin() + info.rank}, p, ctnn::io::dtype::f32});
+    });
+    ctnn::io::write_safetensors(module, dir + "/module.safetensors");
     return 0;
 }

@@ -148,10 +148,10 @@ void save_checkpoint(const std::string& path, const Net& net, const Opt& opt,
 }
 
 /// Loads a checkpoint from bytes already in memory (`name` in messages).
-/// See `load_checkpoint(path, ...)`.
+/// See `load_checkpoint(net, opt, path, best)`.
 template <Network Net, class Opt>
-std::map<std::string, std::string> load_checkpoint(std::span<const std::uint8_t> bytes, const std::string& name,
-                                                   Net& net, Opt& opt,
+std::map<std::string, std::string> load_checkpoint(Net& net, Opt& opt, std::span<const std::uint8_t> bytes,
+                                                   const std::string& name,
                                                    std::vector<typename Net::value_type>* best = nullptr) {
     using T = typename Net::value_type;
     static_assert(Opt::size == Net::param_storage, "ctnn: the optimizer must be the network's (optim::X<Net>)");
@@ -232,10 +232,27 @@ std::map<std::string, std::string> load_checkpoint(std::span<const std::uint8_t>
 /// checksum mismatch, missing or misshapen tensor) throws `ctnn::error`
 /// naming the file, and leaves `net`, `opt` and `best` as they were.
 template <Network Net, class Opt>
-std::map<std::string, std::string> load_checkpoint(const std::string& path, Net& net, Opt& opt,
+std::map<std::string, std::string> load_checkpoint(Net& net, Opt& opt, const std::string& path,
                                                    std::vector<typename Net::value_type>* best = nullptr) {
     const std::vector<std::uint8_t> bytes = read_file(path);
-    return load_checkpoint(std::span<const std::uint8_t>(bytes), path, net, opt, best);
+    return load_checkpoint(net, opt, std::span<const std::uint8_t>(bytes), path, best);
+}
+
+/// The order before every save and load function took the objects first.
+template <Network Net, class Opt>
+[[deprecated("ctnn: load_checkpoint takes the objects first: load_checkpoint(net, opt, path, best)")]]
+std::map<std::string, std::string> load_checkpoint(const std::string& path, Net& net, Opt& opt,
+                                                   std::vector<typename Net::value_type>* best = nullptr) {
+    return load_checkpoint(net, opt, path, best);
+}
+
+/// The order before every save and load function took the objects first.
+template <Network Net, class Opt>
+[[deprecated("ctnn: load_checkpoint takes the objects first: load_checkpoint(net, opt, bytes, name, best)")]]
+std::map<std::string, std::string> load_checkpoint(std::span<const std::uint8_t> bytes, const std::string& name,
+                                                   Net& net, Opt& opt,
+                                                   std::vector<typename Net::value_type>* best = nullptr) {
+    return load_checkpoint(net, opt, bytes, name, best);
 }
 
 }  // namespace ctnn::io

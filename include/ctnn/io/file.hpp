@@ -26,8 +26,14 @@ inline std::vector<std::uint8_t> read_file(const std::string& path) {
 /// Writes the concatenation of `parts` to `path` through `<path>.tmp-<pid>`,
 /// fsync, rename and a directory fsync: `path` holds the old or the new
 /// content, never a part of one.
-inline void write_file_atomic(const std::string& path, std::span<const std::span<const std::uint8_t>> parts) {
+inline void write_file_atomic(std::span<const std::span<const std::uint8_t>> parts, const std::string& path) {
     ctnn::detail::write_file_atomic(path, parts);
+}
+
+/// The order before every save function took the object first.
+[[deprecated("ctnn: write_file_atomic takes the bytes first: write_file_atomic(parts, path)")]]
+inline void write_file_atomic(const std::string& path, std::span<const std::span<const std::uint8_t>> parts) {
+    write_file_atomic(parts, path);
 }
 
 }  // namespace ctnn::io

@@ -211,7 +211,8 @@ inline std::string npy_shape(const std::vector<std::size_t>& s) {
 /// them). On any error `out` is untouched. Allocates the file's bytes and one
 /// converted copy.
 template <class Tensor>
-void load_npy(const std::string& path, Tensor& out) {
+    requires requires { typename Tensor::shape_type; }
+void load_npy(Tensor& out, const std::string& path) {
     using T = typename Tensor::value_type;
     constexpr auto dims = Tensor::shape_type::dims;
     const std::vector<std::uint8_t> bytes = ctnn::detail::read_file(path);
@@ -238,11 +239,19 @@ void load_npy(const std::string& path, Tensor& out) {
     std::copy(vals.begin(), vals.end(), out.data());
 }
 
+/// The order before every save and load function took the objects first.
+template <class Tensor>
+    requires requires { typename Tensor::shape_type; }
+[[deprecated("ctnn: load_npy takes the tensor first: load_npy(out, path)")]]
+void load_npy(const std::string& path, Tensor& out) {
+    load_npy(out, path);
+}
+
 /// The `.npy` file at `path` as a tensor (see the overload taking `out`).
 template <class Tensor>
 Tensor load_npy(const std::string& path) {
     Tensor t;
-    load_npy(path, t);
+    load_npy(t, path);
     return t;
 }
 

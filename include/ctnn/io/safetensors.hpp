@@ -109,6 +109,22 @@ inline std::string quote_name(std::string_view name) {
     return quoted;
 }
 
+/// Why `bytes` (8 bytes or more, not recognised as another format) are no
+/// safetensors file, and how to make one.
+inline std::string not_safetensors_why(std::span<const std::uint8_t> bytes, std::uint64_t n) {
+    std::string first;
+    for (std::size_t i = 0; i < 8; ++i) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "%s%02x", i ? " " : "", unsigned(bytes[i]));
+        first += hex;
+    }
+    return "a safetensors file starts with an 8-byte header length and then the JSON header ('{' at byte 8), "
+           "this one starts with the bytes " + first + " (a header length of " + std::to_string(n) +
+           " for " + std::to_string(bytes.size() - 8) + " bytes) and has no '{' at byte 8; save the model with "
+           "tools/save_safetensors.py (installed in share/ctnn/python), or in Python with "
+           "safetensors.torch.save_file(model.state_dict(), \"model.safetensors\")";
+}
+
 }  // namespace detail
 
 /// A parsed, fully validated safetensors file over bytes it does not own
@@ -137,6 +153,10 @@ public:
             throw error(name + ": truncated header: the file has " + std::to_string(bytes.size()) +
                         " bytes, the header length alone needs 8");
         const std::uint64_t n = detail::load_le<std::uint64_t>(bytes.data());
+        // No '{' at byte 8 and a header length that cannot be: no safetensors
+        // file at all (a text file, another format) rather than a broken one.
+        if ((bytes.size() == 8 || bytes[8] != '{') && (n < 2 || n > detail::safetensors_max_header || n > bytes.size() - 8))
+            throw error(name + ": not a safetensors file: " + detail::not_safetensors_why(bytes, n));
         if (n < 2)
             throw error(name + ": header length " + std::to_string(n) + " is too small, a JSON object needs at least 2 bytes");
         if (n > detail::safetensors_max_header)
@@ -333,9 +353,9 @@ inline const std::string* prefix_hint(const safetensors_view& file, std::span<co
     return nullptr;
 }
 
-/// 'a' [2, 3], 'b' [3] and 4 more.
+/// 'a' [2, 3], 'b' [3] and 4 more (past `max`).
 template <class Names>
-std::string tensor_list(const Names& items, std::size_t max = 8) {
+std::string tensor_list(const Names& items, std::size_t max = std::size_t(-1)) {
     std::string s;
     std::size_t i = 0;
     for (const auto& [name, shape] : items) {
@@ -351,7 +371,7 @@ std::string tensor_list(const Names& items, std::size_t max = 8) {
 /// The file's tensor for each of `want` (same order), looked up as
 /// `opt.rename(opt.prefix + name)`. Checks all of them before it throws: one
 /// `ctnn::error` names every missing tensor (with its expected shape and the
-/// file's own names), every unexpected one (unless `opt.allow_unexpected`)
+/// file's own names, the first 8), every unexpected one (unless `opt.allow_unexpected`)
 /// and every one with another shape (found and expected), and suggests the
 /// prefix when one explains the missing names. O(want × tensors).
 inline std::vector<const tensor_entry*> match_tensors(const safetensors_view& file, std::span<const expected_tensor> want,
@@ -382,10 +402,11 @@ inline std::vector<const tensor_entry*> match_tensors(const safetensors_view& fi
         for (const tensor_entry& e : all) own.emplace_back(e.name, e.shape);
         std::string m = std::string("missing tensor") + (missing.size() > 1 ? "s " : " ") + detail::tensor_list(missing) +
                         " (the file has " + std::to_string(all.size()) + " tensor" + (all.size() == 1 ? "" : "s") +
-                        (all.empty() ? "" : ": " + detail::tensor_list(own)) + ")";
+                        (all.empty() ? "" : ": " + detail::tensor_list(own, 8)) + ")";
         std::string p;
         if (!opt.rename && detail::prefix_hint(file, want, opt.prefix, p))
-            m += p.empty() ? "; the file has every tensor without the prefix " + detail::quote_name(opt.prefix)
+            m += p.empty() ? "; the file has every tensor without the prefix " + detail::quote_name(opt.prefix) +
+                                 ": load without a prefix"
                            : "; the file has every tensor under the prefix " + detail::quote_name(p) +
                                  ": load with prefix \"" + p + "\"";
         problems.insert(problems.begin(), std::move(m));

@@ -56,7 +56,7 @@ history fit(Net& net, Opt& opt, const Ds& train_set, std::type_identity_t<const 
         auto net2 = std::make_unique<Net>(net);
         auto opt2 = std::make_unique<Opt>(opt);
         run_state<T> loaded;
-        loaded.from_map(io::load_checkpoint(c.path, *net2, *opt2, &loaded.best));
+        loaded.from_map(io::load_checkpoint(*net2, *opt2, c.path, &loaded.best));
         net = *net2;
         opt = *opt2;
         st = std::move(loaded);

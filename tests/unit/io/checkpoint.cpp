@@ -59,7 +59,7 @@ TEST_CASE("A checkpoint restores parameters, optimizer state and step count exac
 
     auto net2 = std::make_unique<Net>();
     auto adam2 = std::make_unique<optim::Adam<Net>>(optim::adam_config<false>{.lr = 0.01});
-    const auto state = io::load_checkpoint(path, *net2, *adam2);
+    const auto state = io::load_checkpoint(*net2, *adam2, path);
     CHECK(state.at("note") == "two epochs");
     CHECK(same(net->params(), net2->params(), Net::param_storage));
     CHECK(same(adam->state(0), adam2->state(0), Net::param_storage));
@@ -102,7 +102,7 @@ TEST_CASE("Training resumed from a checkpoint file is bitwise training straight 
     auto net = std::make_unique<Net>();
     auto adam = std::make_unique<optim::Adam<Net>>();
     train::run_state<float> st;
-    st.from_map(io::load_checkpoint(path, *net, *adam, &st.best));
+    st.from_map(io::load_checkpoint(*net, *adam, path, &st.best));
     CHECK(st.epoch == 3);
     CHECK(st.best.size() == Net::param_storage);
     train::fit<SoftmaxCrossEntropy, 32>(*net, *adam, d, &val, o, &st);
@@ -125,7 +125,7 @@ TEST_CASE("A checkpoint for another network or optimizer, or a corrupted one, is
     init::xavier_uniform(other, 9);
     const Other other_before = other;
     optim::Adam<Other> adam_other;
-    CHECK_THROWS_WITH(io::load_checkpoint(path, other, adam_other),
+    CHECK_THROWS_WITH(io::load_checkpoint(other, adam_other, path),
                       Catch::Contains("the checkpoint was made for ") && Catch::Contains("Tanh") &&
                           Catch::Contains("not for ") && Catch::Contains("ReLU"));
     CHECK(same(other.params(), other_before.params(), Other::param_storage));
@@ -134,20 +134,20 @@ TEST_CASE("A checkpoint for another network or optimizer, or a corrupted one, is
     init::xavier_uniform(*target, 11);
     const Net before = *target;
     optim::Momentum<Net> momentum;
-    CHECK_THROWS_WITH(io::load_checkpoint(path, *target, momentum), Catch::Contains("rules::sgd"));
+    CHECK_THROWS_WITH(io::load_checkpoint(*target, momentum, path), Catch::Contains("rules::sgd"));
 
     // one flipped bit in the data
     auto bytes = bytes_of(path);
     bytes[bytes.size() - 5] ^= 0x10;
     optim::Adam<Net> adam2;
-    CHECK_THROWS_WITH(io::load_checkpoint(std::span<const std::uint8_t>(bytes), path, *target, adam2),
+    CHECK_THROWS_WITH(io::load_checkpoint(*target, adam2, std::span<const std::uint8_t>(bytes), path),
                       Catch::Contains(path + ": checksum mismatch"));
     CHECK(same(target->params(), before.params(), Net::param_storage));
     CHECK(adam2.steps() == 0);
 
     // a weights file is not a checkpoint
     io::save_safetensors(*net, path);
-    CHECK_THROWS_WITH(io::load_checkpoint(path, *target, adam2), Catch::Contains("not a ctnn checkpoint"));
+    CHECK_THROWS_WITH(io::load_checkpoint(*target, adam2, path), Catch::Contains("not a ctnn checkpoint"));
     CHECK(same(target->params(), before.params(), Net::param_storage));
     std::filesystem::remove(path);
 }
@@ -179,7 +179,7 @@ TEST_CASE("A save killed mid-write leaves the previous checkpoint intact", "[io]
         // whatever the moment of the kill: a complete checkpoint, old or new
         auto restored = std::make_unique<Big>();
         auto adam2 = std::make_unique<optim::Adam<Big>>();
-        const auto state = io::load_checkpoint(path, *restored, *adam2);
+        const auto state = io::load_checkpoint(*restored, *adam2, path);
         const int generation = std::stoi(state.at("generation"));
         CHECK(restored->params()[0] == (generation == 0 ? original : float(generation)));
         CHECK(same(restored->params() + 1, net->params() + 1, Big::param_storage - 1));
@@ -191,7 +191,7 @@ TEST_CASE("A save killed mid-write leaves the previous checkpoint intact", "[io]
     std::filesystem::remove(path);
 }
 
-TEST_CASE("The path-first save functions still work, deprecated, and write the same bytes", "[io][checkpoint]") {
+TEST_CASE("The path-first save and load functions still work, deprecated, and write and read the same", "[io][checkpoint]") {
     auto net = std::make_unique<Net>();
     init::xavier_uniform(*net, 3);
     auto adam = std::make_unique<optim::Adam<Net>>();
@@ -203,9 +203,20 @@ TEST_CASE("The path-first save functions still work, deprecated, and write the s
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
     io::save_checkpoint(b, *net, *adam, {{"k", "v"}});
     io::write_safetensors(b + ".w", t);
+    // and the path-first loads read them the same
+    auto net_old = std::make_unique<Net>();
+    auto adam_old = std::make_unique<optim::Adam<Net>>();
+    const auto state_old = io::load_checkpoint(b, *net_old, *adam_old);
+    const auto bytes_b = bytes_of(b);
+    auto net_span = std::make_unique<Net>();
+    auto adam_span = std::make_unique<optim::Adam<Net>>();
+    (void)io::load_checkpoint(std::span<const std::uint8_t>(bytes_b), b, *net_span, *adam_span);
 #pragma GCC diagnostic pop
     CHECK(bytes_of(a) == bytes_of(b));
     CHECK(bytes_of(a + ".w") == bytes_of(b + ".w"));
+    CHECK(state_old.at("k") == "v");
+    CHECK(same(net_old->params(), net->params(), Net::param_storage));
+    CHECK(same(net_span->params(), net->params(), Net::param_storage));
     for (const auto& p : {a, b, a + ".w", b + ".w"}) std::filesystem::remove(p);
 }
 
@@ -234,7 +245,7 @@ TEST_CASE("A checkpoint lacking tensors or with misshapen ones names them all in
     auto target = std::make_unique<Net>();
     const Net before = *target;
     optim::Adam<Net> adam2;
-    CHECK_THROWS_WITH(io::load_checkpoint(edited, *target, adam2),
+    CHECK_THROWS_WITH(io::load_checkpoint(*target, adam2, edited),
                       Catch::Contains(edited + ": missing tensor '" + dropped + "' [3, 8]") &&
                           Catch::Contains("tensor '0.bias' has shape [2, 4], expected [8]"));
     CHECK(same(target->params(), before.params(), Net::param_storage));

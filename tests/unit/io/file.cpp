@@ -70,9 +70,16 @@ TEST_CASE("write_file_atomic replaces the whole file", "[io][file]") {
     const std::string p = dir.write("f.bin", std::string("old content"));
     const Bytes a{1, 2}, b{3};
     const std::span<const std::uint8_t> parts[2] = {a, b};
-    io::write_file_atomic(p, parts);
+    io::write_file_atomic(parts, p);
     CHECK(io::read_file(p) == Bytes{1, 2, 3});
     CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 1);  // no temporary left
-    REQUIRE_THROWS_WITH(io::write_file_atomic(dir.path.string(), parts), Contains(dir.path.string() + ": cannot rename"));
+    REQUIRE_THROWS_WITH(io::write_file_atomic(parts, dir.path.string()), Contains(dir.path.string() + ": cannot rename"));
     CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 1);
+    // the older path-first order still compiles, deprecated
+    const std::span<const std::uint8_t> one[1] = {b};
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    io::write_file_atomic(p, one);
+#pragma GCC diagnostic pop
+    CHECK(io::read_file(p) == Bytes{3});
 }

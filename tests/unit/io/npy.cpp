@@ -67,6 +67,15 @@ TEST_CASE("npy round trip, and NumPy's layout", "[io][npy]") {
     CHECK(header.back() == '\n');
     const auto u = io::load_npy<Tensor<float, 3, 4>>(dir.file("t.npy"));
     CHECK(std::memcmp(u.data(), t.data(), sizeof(float) * t.size) == 0);
+    // into a tensor: the object first, the path last; the older order still compiles, deprecated
+    Tensor<float, 3, 4> into, old_order;
+    io::load_npy(into, dir.file("t.npy"));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    io::load_npy(dir.file("t.npy"), old_order);
+#pragma GCC diagnostic pop
+    CHECK(std::memcmp(into.data(), t.data(), sizeof(float) * t.size) == 0);
+    CHECK(std::memcmp(old_order.data(), t.data(), sizeof(float) * t.size) == 0);
 
     Tensor<double, 5> v{1e-310, -0.0, 1.0 / 7, 1e300, -3};
     io::save_npy(v, dir.file("v.npy"));
@@ -80,7 +89,7 @@ TEST_CASE("npy errors leave the tensor untouched", "[io][npy]") {
     TempDir dir;
     auto fails = [&](const std::string& path, auto matcher) {
         Tensor<float, 2, 3> t = Tensor<float, 2, 3>::filled(9);
-        REQUIRE_THROWS_WITH(io::load_npy(path, t), matcher);
+        REQUIRE_THROWS_WITH(io::load_npy(t, path), matcher);
         for (float x : t) REQUIRE(x == 9);
     };
     fails(npy("big_endian_2x3.npy"), Contains("dtype '>f4' is big-endian, ctnn reads little-endian"));

@@ -286,7 +286,33 @@ TEST_CASE("safetensors errors: every missing, unexpected and misshapen tensor in
                           "tensor '0.bias' has shape [5], expected [4]");
     // A prefix given where the file has none.
     io::save_safetensors(make_net<Net>(2), p);
-    require_load_fails(p, Contains("the file has every tensor without the prefix 'encoder.'"), {.prefix = "encoder."});
+    require_load_fails(p, Contains("the file has every tensor without the prefix 'encoder.': load without a prefix"),
+                       {.prefix = "encoder."});
+    // A DataParallel state_dict ("module.0.weight", ...): every name is explained by the one prefix.
+    const Net dp = make_net<Net>(3);
+    std::vector<io::tensor_out> outs;
+    dp.for_each_param([&](const std::string& name, const auto& info, const float* q) {
+        outs.push_back({"module." + name, {info.dims.begin(), info.dims.begin() + info.rank}, q, io::dtype::f32});
+    });
+    io::write_safetensors(outs, p);
+    require_load_fails(p, "ctnn: " + p + ": missing tensors '0.weight' [4, 3], '0.bias' [4], '2.weight' [2, 4], '2.bias' [2] "
+                          "(the file has 4 tensors: 'module.0.weight' [4, 3], 'module.0.bias' [4], 'module.2.weight' [2, 4], "
+                          "'module.2.bias' [2]); the file has every tensor under the prefix 'module.': load with prefix "
+                          "\"module.\"; unexpected tensors 'module.0.weight' [4, 3], 'module.0.bias' [4], 'module.2.weight' "
+                          "[2, 4], 'module.2.bias' [2], the network has no such parameter (load with allow_unexpected to ignore)");
+    Net loaded;
+    io::load_safetensors(loaded, p, {.prefix = "module."});
+    CHECK(same_bytes(loaded, dp));
+    // Every missing and unexpected tensor is listed, however many; the file's own names, the first 8.
+    const float one = 1;
+    for (int k = 0; k < 8; ++k) outs.push_back({"b." + std::to_string(k), {1}, &one, io::dtype::f32});
+    io::write_safetensors(outs, p);
+    require_load_fails(p, Contains("missing tensors '0.weight' [4, 3], '0.bias' [4], '2.weight' [2, 4], '2.bias' [2] "
+                                   "(the file has 12 tensors: 'module.0.weight' [4, 3], ") &&
+                              Contains(", 'b.3' [1] and 4 more); the file has every tensor under the prefix 'module.'") &&
+                              Contains("; unexpected tensors 'module.0.weight' [4, 3], 'module.0.bias' [4], 'module.2.weight' "
+                                       "[2, 4], 'module.2.bias' [2], 'b.0' [1], 'b.1' [1], 'b.2' [1], 'b.3' [1], 'b.4' [1], "
+                                       "'b.5' [1], 'b.6' [1], 'b.7' [1], the network has no such parameter"));
 }
 
 TEST_CASE("A PyTorch .pt file, a .npy and other files say what they are and what to do", "[io][safetensors]") {
@@ -302,6 +328,19 @@ TEST_CASE("A PyTorch .pt file, a .npy and other files say what they are and what
     const std::string npy = dir.file("t.npy");
     io::save_npy(t, npy);
     require_load_fails(npy, Contains(npy + ": not a safetensors file: it is a NumPy .npy file: read it with io::load_npy"));
+    // Text, or bytes of no known format: not a "header length 7..." but what a safetensors file is and how to make one.
+    const std::string text = dir.write("notes.safetensors", std::string("hello, world: this is no model\n"));
+    require_load_fails(text, "ctnn: " + text + ": not a safetensors file: a safetensors file starts with an 8-byte header "
+                             "length and then the JSON header ('{' at byte 8), this one starts with the bytes "
+                             "68 65 6c 6c 6f 2c 20 77 (a header length of 8583909746840200552 for 23 bytes) and has no '{' "
+                             "at byte 8; save the model with tools/save_safetensors.py (installed in share/ctnn/python), "
+                             "or in Python with safetensors.torch.save_file(model.state_dict(), \"model.safetensors\")");
+    const std::string eight = dir.write("eight.safetensors", Bytes{9, 0, 0, 0, 0, 0, 0, 0});
+    require_load_fails(eight, Contains(eight + ": not a safetensors file") && Contains("(a header length of 9 for 0 bytes)"));
+    // A length that can be, with JSON that is not, is a broken safetensors file, named as such.
+    Bytes broken = st_file("{\"a\": 1}");
+    broken[8] = 'x';
+    require_load_fails(dir.write("broken.st", broken), Contains("the header is not valid UTF-8 JSON"));
     // The .npy reader recognises them too.
     REQUIRE_THROWS_WITH((io::load_npy<Tensor<float, 2>>(pt)), Contains("not a .npy file") && Contains("save_safetensors.py"));
     const std::string st = dir.file("w.safetensors");

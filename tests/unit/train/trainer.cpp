@@ -321,7 +321,7 @@ TEST_CASE("fit checkpoints every N batches, and a run stopped mid-epoch resumes 
     {
         auto net = fresh_net();
         auto adam = std::make_unique<optim::Adam<Net>>();
-        const auto run = io::load_checkpoint(path, *net, *adam);
+        const auto run = io::load_checkpoint(*net, *adam, path);
         CHECK(run.at("run.epoch") == "2");
         CHECK(run.at("run.batch") == "7");
         CHECK(adam->steps() == 27);
@@ -346,12 +346,13 @@ TEST_CASE("A run killed with SIGKILL mid-epoch resumes from its last checkpoint 
     std::filesystem::remove(path);
     const pid_t child = ::fork();
     REQUIRE(child >= 0);
-    if (child == 0) {  // trains, checkpointing every 4 batches, until it kills itself at epoch 3, batch 5
+    if (child == 0) {  // trains, checkpointing every 4 batches (of the run: 10 an epoch), until it kills itself
+                       // after batch 7 of epoch 3 (0-based): its 38th, two after the last checkpoint
         auto net = fresh_net();
         auto adam = std::make_unique<optim::Adam<Net>>();
         auto o = resumable();
         o.on_batch = [](std::size_t epoch, std::size_t batch) {
-            if (epoch == 3 && batch == 5) ::raise(SIGKILL);
+            if (epoch == 3 && batch == 7) ::raise(SIGKILL);
         };
         train::fit<SoftmaxCrossEntropy, 16>(*net, *adam, d, &v, o, {.path = path, .every = 4});
         ::_exit(3);  // not reached
@@ -360,6 +361,15 @@ TEST_CASE("A run killed with SIGKILL mid-epoch resumes from its last checkpoint 
     ::waitpid(child, &status, 0);
     REQUIRE(WIFSIGNALED(status));
     CHECK(WTERMSIG(status) == SIGKILL);
+    {  // the last checkpoint is mid-epoch, after the run's 36th batch: epoch 3 with 6 batches done (the
+       // two batches after it are lost and done again on resume)
+        auto net = fresh_net();
+        auto adam = std::make_unique<optim::Adam<Net>>();
+        const auto run = io::load_checkpoint(*net, *adam, path);
+        CHECK(run.at("run.epoch") == "3");
+        CHECK(run.at("run.batch") == "6");
+        CHECK(adam->steps() == 3 * 10 + 6);
+    }
     resume_and_compare(path, d, v, s);
     std::filesystem::remove(path);
 }
