@@ -43,7 +43,7 @@
 #include <cpuid.h>
 #endif
 
-#if !defined(CTNN_DISPATCH_LEVEL)
+#if !defined(ctnn)
 #include "core/error.hpp"
 #endif
 
@@ -91,10 +91,11 @@ constexpr const char* march(level l) noexcept {
 
 }  // namespace ctnn::dispatch
 
-// The selection itself is for the baseline code only: a level's source sees
-// the enum, `name`, `march` and its own `compiled` level (ctnn::error would
-// be a per-level type there).
-#if !defined(CTNN_DISPATCH_LEVEL)
+// The selection itself is for the baseline code only (where `ctnn` is not
+// renamed): a level's source sees the enum, `name`, `march` and its own
+// `compiled` level (ctnn::error would be a per-level type there).
+#pragma pop_macro("ctnn")
+#if !defined(ctnn)
 namespace ctnn::dispatch {
 
 namespace detail {
@@ -192,6 +193,8 @@ struct entry<R(Args...) noexcept> {
 
 }  // namespace ctnn::dispatch
 #endif
+#pragma push_macro("ctnn")
+#undef ctnn
 
 #define CTNN_DISPATCH_DETAIL_CAT2(a, b) a##b
 #define CTNN_DISPATCH_DETAIL_CAT(a, b) CTNN_DISPATCH_DETAIL_CAT2(a, b)
