@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# Usage: check_isa.sh <binary> [objdump]
-# Fails if a function of <binary> whose name names no AVX level (no "avx" or
-# "fma3" in its demangled name: baseline code, the standard library, the
-# sse2 level) contains a VEX/EVEX instruction or a ymm/zmm/mask register.
-# Such a function is one the linker took from an AVX2 or AVX-512 object in
-# place of the baseline copy (same mangled name): an SSE2-only CPU calling it
-# would die of SIGILL. ctnn_add_dispatch links the lowest level first so
-# that the baseline copy is kept; this checks it.
+# Usage: check_isa.sh <binary> [objdump] [nm]
+# Fails if a function that the linker may have merged between levels runs
+# instructions its name does not allow: a global (not internal) function
+#   - whose demangled name names no AVX-era level ("avx", "fma3", "sse3",
+#     "ssse3", "sse4": baseline code, the standard library, the sse2 level)
+#     but contains a VEX/EVEX instruction or a ymm/zmm/mask register, or
+#   - whose name does not name "avx512" but contains EVEX code (zmm, mask
+#     registers, xmm16-31/ymm16-31).
+# Such a function is a copy the linker took from a higher level's object in
+# place of the lower level's (same mangled name): a CPU without that level
+# calling it would die of SIGILL. ctnn_add_dispatch links the lowest level
+# first so that the lowest copy is kept; this checks it.
 set -euo pipefail
 bin=$1
 objdump=${2:-objdump}
-bad=$("$objdump" -d --no-show-raw-insn -C "$bin" | awk '
-  /^[0-9a-f]+ <.*>:$/ { fn = $0; next }
-  /\t(v[a-z0-9]+|k[a-z]+[bwdq])[ \t]/ || /%[yz]mm|%k[0-7]/ { if (fn !~ /avx|fma3/) bad[fn]++ }
-  END { for (f in bad) print bad[f] " AVX instructions in " f }')
+nm=${3:-nm}
+bad=$("$objdump" -d --no-show-raw-insn -C "$bin" | awk -v locals="$("$nm" --defined-only "$bin" | awk '$2 == "t" { printf "%s ", $1 }')" '
+  BEGIN { n = split(locals, l, " "); for (i = 1; i <= n; ++i) local[l[i]] = 1 }
+  /^[0-9a-f]+ <.*>:$/ { fn = $0; skip = ($1 in local); vex_ok = (fn ~ /avx|fma3|sse3|ssse3|sse4/); evex_ok = (fn ~ /avx512/); next }
+  skip { next }
+  !vex_ok && (/\t(v[a-z0-9]+|k[a-z]+[bwdq])[ \t]/ || /%[yz]mm|%k[0-7]/) { bad[fn]++; next }
+  !evex_ok && (/%zmm|%k[0-7]|%[xy]mm(1[6-9]|2[0-9]|3[01])/) { bad[fn]++ }
+  END { for (f in bad) print bad[f] " instructions beyond its level in " f }')
 if [[ -n "$bad" ]]; then
   echo "$bad"
-  echo "FAILED: baseline functions with AVX code (the linker kept a higher level's copy)"
+  echo "FAILED: functions with a higher level's instructions (the linker kept a higher level's copy)"
   exit 1
 fi
-echo "no AVX instruction outside the avx2/avx512 levels' functions of $bin"
+echo "every global function of $bin stays within the level its name names"
