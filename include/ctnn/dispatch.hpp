@@ -178,16 +178,9 @@ inline level selected() {
 /// selected level's (one relaxed atomic load and an indirect call).
 template <class Sig>
 struct entry;
-template <class R, class... Args>
-struct entry<R(Args...)> {
-    using fn = R (*)(Args...);
-    fn by_level[3];
-    R operator()(Args... args) const { return by_level[static_cast<int>(selected())](std::forward<Args>(args)...); }
-};
-template <class R, class... Args>
-struct entry<R(Args...) noexcept> {
-    using fn = R (*)(Args...) noexcept;
-    fn by_level[3];
+template <class R, class... Args, bool NoExcept>
+struct entry<R(Args...) noexcept(NoExcept)> {
+    R (*by_level[3])(Args...) noexcept(NoExcept);
     R operator()(Args... args) const { return by_level[static_cast<int>(selected())](std::forward<Args>(args)...); }
 };
 
