@@ -20,7 +20,7 @@
 # -mtune never changes what runs where, only the code's scheduling and
 # alignment: every CPU that reaches the avx512 level is a recent server or
 # desktop core, and GCC 12's -mtune=generic code for it ran mlp_mnist's
-# forward ~15% slower than -march=native did on a Sapphire Rapids core
+# forward 18% slower than -march=native did on an AVX-512 Intel Xeon
 # (docs/design.md, "Run-time CPU dispatch").
 #
 # Needs g++ >= 11 or clang >= 12 (the x86-64-v3/v4 names) on x86-64.
