@@ -182,7 +182,6 @@ int main(int argc, char** argv) {
         // The first layer's GEMV alone; bytes = the weights it reads.
         auto yb = std::make_shared<std::array<float, 128>>();
         const float* w = weight_in<MnistNet, 0>(m->net->params());
-        const auto& l16 = m->b16->layer<0>();
         reg("gemv_128x784/fp32", [m, w, yb] { ctnn::simd::gemv_n<128, 784>(w, m->x.data(), yb->data()); },
             128.0 * 784 * 4);
         reg("gemv_128x784/bf16", [m, yb] {
@@ -207,6 +206,7 @@ int main(int argc, char** argv) {
             }, 128.0 * 784 * 4);
 #ifdef CTNN_QUANT_BF16_SIMD
         {  // accuracy of the two bf16 kernels against fp32 over 64 inputs (pixels in [0, 1])
+            const auto& l16 = m->b16->layer<0>();
             double dot = 0, split = 0;
             std::array<float, 128> ref, a, b;
             for (std::size_t s = 0; s < 64; ++s) {
