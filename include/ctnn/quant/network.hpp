@@ -20,6 +20,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <initializer_list>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -67,19 +68,25 @@ inline constexpr bool holds = C::holds;
 }  // namespace check
 
 namespace detail {
+/// The index of the first false in `ok` (its size when none is).
+constexpr std::size_t first_false(std::initializer_list<bool> ok) noexcept {
+    std::size_t i = 0;
+    for (const bool b : ok) {
+        if (!b) return i;
+        ++i;
+    }
+    return i;
+}
+template <class L, class Policy>
+inline constexpr bool has_form = !std::is_same_v<stage_t<L, Policy>, no_quantized_form<L>>;
+
 template <class Root, class Policy, class Seq = std::make_index_sequence<Root::count>>
 struct stages;
 template <class Root, class Policy, std::size_t... I>
 struct stages<Root, Policy, std::index_sequence<I...>> {
     using tuple = std::tuple<stage_t<typename Root::template child<I>, Policy>...>;
-    static constexpr bool ok[] = {!std::is_same_v<stage_t<typename Root::template child<I>, Policy>,
-                                                  no_quantized_form<typename Root::template child<I>>>...,
-                                  false};  // sentinel: first_bad == count when every stage has a form
-    static constexpr std::size_t first_bad = [] {
-        std::size_t i = 0;
-        while (ok[i]) ++i;
-        return i;
-    }();
+    /// The first child without a quantized form (`Root::count`: none).
+    static constexpr std::size_t first_bad = first_false({has_form<typename Root::template child<I>, Policy>...});
     static constexpr std::size_t widest = std::max({std::size_t(1), Root::template child<I>::out_shape::size...});
 };
 template <class Root, std::size_t I, bool Ok = (I < Root::count)>
