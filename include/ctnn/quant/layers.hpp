@@ -60,13 +60,18 @@ CTNN_INLINE void activate(float* y) noexcept {
 }
 }  // namespace detail
 
-/// A float layer without parameters, run as it is (inference mode).
+/// What the stages without weights share.
 template <class L>
-struct float_layer {
+struct weightless {
     using bound = L;
     static constexpr std::size_t in_size = L::in_shape::size, out_size = L::out_shape::size;
     static constexpr bool has_weights = false;
     static constexpr std::size_t weight_bytes = 0;
+};
+
+/// A float layer without parameters, run as it is (inference mode).
+template <class L>
+struct float_layer : weightless<L> {
     static constexpr std::size_t scratch = layers::scratch_size_of<L, float, 1>;
 
     void forward(const float* x, float* y) const noexcept {
@@ -78,11 +83,7 @@ struct float_layer {
 /// A layer that has no quantized form (the network reports it; this keeps
 /// the rest of the type well-formed after that one error).
 template <class L>
-struct no_quantized_form {
-    using bound = L;
-    static constexpr std::size_t in_size = L::in_shape::size, out_size = L::out_shape::size;
-    static constexpr bool has_weights = false;
-    static constexpr std::size_t weight_bytes = 0;
+struct no_quantized_form : weightless<L> {
     void forward(const float*, float*) const noexcept {}
 };
 
