@@ -213,7 +213,7 @@ int main(int argc, char** argv) {
                 const float* xs = m->calibration.data() + s * 784;
                 alignas(64) std::uint16_t xb[q::bf16_in<784>];
                 q::to_bf16_n<784>(xs, xb);
-                ctnn::simd::gemv_n<128, 784>(w, xs, ref.data(), ctnn::simd::epilogue::bias{l16.bias});
+                ctnn::simd::gemv_n<128, 784>(w, xs, ref.data(), ctnn::simd::epilogue::bias<float>{l16.bias});
                 q::gemv_bf16<128, 784>(l16.weight, xb, l16.bias, a.data());
                 gemv_bf16_f32x(l16.weight, xs, l16.bias, b.data());
                 dot = std::max(dot, max_rel(a.data(), ref.data()));
