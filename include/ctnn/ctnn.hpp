@@ -13,3 +13,4 @@
 #include "io.hpp"
 #include "train/checkpoint.hpp"  // fit with its own checkpoints: needs io/, so not in train.hpp
 #include "simd/denormals.hpp"
+#include "quant.hpp"  // Quantized<Net, Policy>: bf16 and int8 inference
