@@ -9,6 +9,8 @@
 /// | `mlp_mnist/batch1` | 784 → 128 ReLU → 10 softmax | `net.forward(x)` |
 /// | `mlp_mnist/batch64` | the same | `net.forward(X, ws)` |
 /// | `mlp_mnist_train/batch64` | 784 → 128 ReLU → 10, softmax cross-entropy | forward, loss, backward |
+/// | `gemv/128x784` | mlp_mnist's first layer alone: `gemv_n<128, 784>` + bias | the GEMV, `GB/s` = bytes of W, b and x read |
+/// | `l2_read/401KB`, `l2_copy/401KB` | a sum over (a copy of) a buffer the size of that W, in L2 | `GB/s` = bytes read |
 /// | `seed_fwd_bwd/64x1000x100x10` | the lecture's numpy program: 1000 → 100 sigmoid → 10, no biases, sum of squares | forward, loss, backward |
 ///
 /// Batch-1 workloads are timed twice: independent calls on the same input
@@ -39,6 +41,7 @@
 
 #include <ctnn/loss.hpp>
 #include <ctnn/net.hpp>
+#include <ctnn/simd/probe.hpp>
 
 #include "common.hpp"
 #include "eigen_peers.hpp"
@@ -445,6 +448,62 @@ struct Seed {
     }
 };
 
+// ---- gemv 128x784 against the L2 bandwidth --------------------------------------
+// mlp_mnist's first layer alone, W [128, 784] (401 KB, more than L1 holds,
+// well inside L2), and two loops over a buffer of the same size: a read-only
+// sum (what a GEMV must at least do; simd/probe.hpp's, as the bench kit's
+// context measures it) and a copy (read + write). All three
+// report GB/s of bytes read, so the GEMV's figure is a share of L2's.
+struct Gemv784 {
+    static constexpr std::size_t O = 128, I = 784, bytes = (O * I + O + I) * sizeof(float);
+    static constexpr double flops = 2.0 * O * I;
+    std::unique_ptr<ctnn::Tensor<float, O * I>> w = std::make_unique<ctnn::Tensor<float, O * I>>();
+    std::unique_ptr<ctnn::Tensor<float, O * I>> w_cm = std::make_unique<ctnn::Tensor<float, O * I>>();
+    std::unique_ptr<ctnn::Tensor<float, O * I>> dst = std::make_unique<ctnn::Tensor<float, O * I>>();
+    ctnn::Tensor<float, I> x;
+    ctnn::Tensor<float, O> b, y, y_eigen;
+    float sum = 0;
+    explicit Gemv784(std::mt19937& rng) {
+        fill_uniform(w->data(), O * I, rng);
+        fill_uniform(x.data(), I, rng);
+        fill_uniform(b.data(), O, rng);
+        Eigen::Map<Eigen::Matrix<float, int(O), int(I)>, Eigen::Aligned64>(w_cm->data()) =
+            Eigen::Map<const Eigen::Matrix<float, int(O), int(I), RowMajor>>(w->data());
+    }
+    void run_ctnn() noexcept { ctnn::simd::gemv_n<O, I>(w->data(), x.data(), y.data(), ctnn::simd::epilogue::bias<float>{b.data()}); }
+    void run_eigen() noexcept {
+        Eigen::Map<EVec<int(O)>, Eigen::Aligned64>(y_eigen.data()).noalias() =
+            Eigen::Map<const Eigen::Matrix<float, int(O), int(I)>, Eigen::Aligned64>(w_cm->data()) *
+                Eigen::Map<const EVec<int(I)>, Eigen::Aligned64>(x.data()) +
+            Eigen::Map<const EVec<int(O)>, Eigen::Aligned64>(b.data());
+    }
+    void read() noexcept { sum = ctnn::simd::read(w->data(), O * I); }  // 8 streams, an accumulator each
+    void copy() noexcept {
+        std::size_t n = O * I;
+        benchmark::DoNotOptimize(n);  // a run-time count: g++ flags copy's scalar tail loop otherwise
+        ctnn::simd::copy(dst->data(), w->data(), n);
+    }
+};
+
+void add_gemv_l2(std::mt19937& rng) {
+    auto g = std::make_shared<Gemv784>(rng);
+    checks().push_back({"gemv/128x784 (eigen)", [g] {
+                            g->run_ctnn();
+                            g->run_eigen();
+                            return rel_error(g->y.data(), g->y_eigen.data(), Gemv784::O);
+                        }});
+    auto reg = [&](const char* name, auto run, double flops, double bytes) {
+        benchmark::RegisterBenchmark(name, [g, run, flops, bytes](benchmark::State& s) {
+            time_loop(s, [&] { run(*g); }, flops, 0, bytes);
+        });
+    };
+    constexpr double w_bytes = double(Gemv784::O * Gemv784::I * sizeof(float));
+    reg("gemv/128x784/ctnn", [](Gemv784& v) { v.run_ctnn(); }, Gemv784::flops, Gemv784::bytes);
+    reg("gemv/128x784/eigen", [](Gemv784& v) { v.run_eigen(); }, Gemv784::flops, Gemv784::bytes);
+    reg("l2_read/401KB", [](Gemv784& v) { v.read(); }, 0, w_bytes);
+    reg("l2_copy/401KB", [](Gemv784& v) { v.copy(); }, 0, w_bytes);
+}
+
 // ---- denormal_fma: does this core slow down on subnormal floats? ------------
 // a <- 0.5 a + c over 4096 floats with ctnn's fused map; c = 1e-30 keeps
 // every value normal, c = 1e-39 keeps every operand and result subnormal.
@@ -513,6 +572,10 @@ int main(int argc, char** argv) {
             add_pair("seed_fwd_bwd/" + S::shape(), s);
             add_pair<true>("seed_fwd_bwd_noftz/" + S::shape(), s);
             benchmark::AddCustomContext("seed_fwd_bwd_subnormals", s->subnormals());
+        }
+        {
+            std::mt19937 rng(seed++);
+            add_gemv_l2(rng);
         }
         add_denormal_fma();
     });

@@ -128,7 +128,9 @@ struct BasicGELU : activation_tag {
     static constexpr bool needs_z = true;
     template <class V>
     static CTNN_INLINE constexpr V f(V z) noexcept {
-        if constexpr (A == gelu_approximation::none) {
+        if constexpr (A == gelu_approximation::none && simd::detail::float_lanes<V>) {
+            return simd::fast_gelu(z);  // x/√2 folded into erf's rational (fast_math.hpp)
+        } else if constexpr (A == gelu_approximation::none) {
             return V(0.5) * z * (act_detail::one(z) + simd::erf(z * V(std::numbers::sqrt2 / 2)));
         } else {
             return V(0.5) * z * (act_detail::one(z) + simd::tanh(tanh_argument(z)));

@@ -1,14 +1,17 @@
 #pragma once
 /// \file fast_math.hpp
-/// Branch-free `exp`, `tanh`, `sigmoid` and `silu` for float packs (and plain
+/// Branch-free `exp`, `tanh`, `sigmoid`, `silu`, `erf` and `gelu` for float packs (and plain
 /// floats, with the same arithmetic, so a pack's tail lanes agree with its
 /// body). Each is a fixed sequence of FMAs, one or two selects and at most
 /// one division: no table, no branch on the data, no call. `simd::exp` and
-/// `simd::tanh` (arch.hpp) are these for `float` at run time. `double`
-/// takes xsimd's functions.
+/// `simd::tanh` (arch.hpp) and `simd::erf` (math.hpp) are these for `float`
+/// at run time; `Tanh`, `GELUTanh` (tanh), `GELU` (`fast_gelu`, and erf in
+/// its derivative), `Sigmoid` and `SiLU` (exp) in layers/activation.hpp use
+/// them. `double` takes xsimd's functions.
 ///
 /// Maximum errors, measured over all 2^32 float inputs (every finite value,
-/// ±inf, NaN) against double precision `std::exp`/`std::tanh`, with
+/// ±inf, NaN) against double precision `std::exp`/`std::tanh`/`std::erf`
+/// (GELU: x·erfc(-x/√2)/2), with
 /// `CTNN_FAST_MATH_EXHAUSTIVE=1` on tests/unit/simd/fast_math.cpp (which by
 /// default checks every 97th bit pattern plus every input of the ranges
 /// where the errors peak). "ulp" is the float spacing at the exact result,
@@ -21,18 +24,34 @@
 /// | `fast_tanh`    | 5.59 ulp | 5.90 ulp | 3.5e-7 / 3.5e-7 |
 /// | `fast_sigmoid` | 2.40 ulp (subnormal results 0.75) | 2.40 ulp | 1.8e-7 / 1.8e-7 |
 /// | `fast_silu`    | 3.19 ulp for x >= -87.34 | 3.19 ulp | 2.3e-7 / 2.3e-7 |
+/// | `fast_erf`     | 5.68 ulp, absolute 3.4e-7 | 6.31 ulp, absolute 3.8e-7 (*) | 3.4e-7 / 3.8e-7 |
+/// | `fast_gelu`    | 3.43 ulp for x >= 0; absolute 9.0e-7 for x < 0 | 3.56 ulp; absolute 1.07e-6 (*) | 2.3e-7 / 2.5e-7 (x >= 0) |
+///
+/// (*) not exhaustive: every 97th bit pattern plus every float of the
+/// ranges where the FMA build's maxima lie ([3, 4] and [3, 5.7], both signs).
 ///
 /// Below x = -87.34, e^x is subnormal and silu's relative error grows to
 /// 5.5e-6 (its results are below 1.1e-36 there; with flush-to-zero on they
-/// are 0). NaN in gives NaN out for all four.
+/// are 0). NaN in gives NaN out for all six.
+///
+/// GELU below 0 is x·(1/2 + (Φ(x) - 1/2)), the cancellation PyTorch's float
+/// formula has too (its own float result is off by up to ~|x|·3e-8 there);
+/// its relative error is not bounded where Φ(x) is below ~1e-6.
+/// `GELUTanh` is x·(1 + fast_tanh(u))/2 (activation.hpp), within
+/// |x|·tanh's bound of PyTorch's formula.
 ///
 /// Edges: `exp` is `+inf` above 88.7228 and for `+inf`, 0 below -103.97 and
 /// for `-inf`, subnormal in between (scaling by 2^n in two exact steps);
-/// `tanh` is ±1 from ±7.9988 and keeps the sign of zero.
+/// `tanh` is ±1 from ±7.9988 and keeps the sign of zero; `erf` is ±1 from
+/// ±4 and keeps the sign of zero; `gelu` is x from 4√2 on (and +inf for
+/// +inf), 0 below -4√2 (and for -inf).
 /// Cost per pack: `exp` 12 FMA/mul, 2 min/max and 6 integer operations;
-/// `tanh` 12 FMA/mul and a division; `sigmoid` an exp and a division.
+/// `tanh` 12 FMA/mul and a division; `sigmoid` an exp and a division;
+/// `erf` and `gelu` 11-12 FMA/mul, a division, 4 min/max (gelu a select).
 
+#include <array>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -185,6 +204,73 @@ CTNN_INLINE V fast_sigmoid(const V& x) noexcept {
 template <class V>
 CTNN_INLINE V fast_silu(const V& x) noexcept {
     return x * fast_sigmoid(x);
+}
+
+namespace detail {
+/// erf(y) ≈ y·P(y²)/Q(y²) on |y| <= 4, P and Q of degree 5: a rational
+/// fitted for ctnn to erf's relative error (linearised least squares, then
+/// Lawson reweighting; 2.5e-8 in double). Beyond |y| = 4, erf is within
+/// 1.6e-8 of ±1, under half a float ulp.
+inline constexpr double erf_p[] = {1.128379139343282,      0.19354505442065364,   0.053101747496678814,
+                                   0.0038833447172064561, 0.00028456609947670794, 1.9867846652751294e-06};
+inline constexpr double erf_q[] = {1, 0.504857394223444, 0.11534999927293706, 0.015207252037095435,
+                                   0.0011855716801150694, 3.7420209572153682e-05};
+/// The float coefficients of erf's P and Q (rows 0, 1) and of the same
+/// rational in x = √2·y scaled for Φ(x) - 1/2 = erf(x/√2)/2 (rows 2, 3),
+/// rounded once from the double values at compile time.
+inline constexpr auto erf_coefficients = [] {
+    std::array<std::array<float, 6>, 4> c{};
+    for (int i = 0; i < 6; ++i) {
+        double half_pow = 1.0;  // 2^-i
+        for (int j = 0; j < i; ++j) half_pow *= 0.5;
+        c[0][std::size_t(i)] = float(erf_p[i]);
+        c[1][std::size_t(i)] = float(erf_q[i]);
+        c[2][std::size_t(i)] = float(erf_p[i] * half_pow * 0.35355339059327376);  // 1/(2√2)
+        c[3][std::size_t(i)] = float(erf_q[i] * half_pow);
+    }
+    return c;
+}();
+/// Row `Row` of erf_coefficients at t, by Horner's scheme (5 FMAs).
+template <std::size_t Row, class V>
+CTNN_INLINE V erf_poly(const V& t) noexcept {
+    constexpr auto& c = erf_coefficients[Row];
+    V r(c[5]);
+    r = fm_add(r, t, V(c[4]));
+    r = fm_add(r, t, V(c[3]));
+    r = fm_add(r, t, V(c[2]));
+    r = fm_add(r, t, V(c[1]));
+    return fm_add(r, t, V(c[0]));
+}
+}  // namespace detail
+
+/// erf(x) for float packs and floats: ±1 from |x| = 4 on, below a rational
+/// x·P(x²)/Q(x²) of degrees 11 and 10 (Horner's scheme, 10 FMAs and a
+/// division), clamped to [-1, 1]; keeps the sign of zero, NaN gives NaN.
+/// Errors: see the file's table.
+template <class V>
+CTNN_INLINE V fast_erf(const V& x) noexcept {
+    const V xc = detail::max_of(V(-4.0f), detail::min_of(V(4.0f), x));
+    const V t = xc * xc;
+    const V r = xc * detail::erf_poly<0>(t) / detail::erf_poly<1>(t);
+    return detail::max_of(V(-1.0f), detail::min_of(V(1.0f), r));
+}
+
+/// GELU x·Φ(x) = x·(1 + erf(x/√2))/2 (PyTorch's `nn.GELU()`) for float
+/// packs and floats. Φ(x) - 1/2 is fast_erf's rational with x/√2 folded
+/// into its coefficients (no rounding of x/√2), for |x| <= 4√2; beyond, the
+/// result is x (x >= 4√2) or 0 (x < -4√2, and -inf). Like PyTorch's float
+/// formula, 1/2 + (Φ - 1/2) loses Φ's relative precision for x < -2, so
+/// the error is stated as absolute there. NaN gives NaN.
+/// Errors: see the file's table.
+template <class V>
+CTNN_INLINE V fast_gelu(const V& x) noexcept {
+    constexpr float cut = 5.65685424949238f;  // 4√2
+    const V xc = detail::max_of(V(-cut), detail::min_of(V(cut), x));
+    const V t = xc * xc;
+    // erf(x/√2)/2 = x·(1/(2√2))·P(x²/2)/Q(x²/2)
+    const V h = xc * detail::erf_poly<2>(t) / detail::erf_poly<3>(t);
+    const V phi = detail::min_of(V(1.0f), V(0.5f) + h);
+    return simd::select(x < V(-cut), V(0.0f), x * phi);
 }
 
 }  // namespace ctnn::simd

@@ -3,7 +3,9 @@
 /// Element-wise math on packs, for the code above simd/ (expressions, layers,
 /// losses), which never names xsimd itself: `is_pack_v`, `lane_t`, and `erf`,
 /// `log`, `sqrt`, `pow`, `powi` for a pack or a plain float/double. (`exp`,
-/// `log1p`, `tanh`, `abs`, `max` and `select` are in arch.hpp.)
+/// `log1p`, `tanh`, `abs`, `max` and `select` are in arch.hpp.) `erf` of
+/// float packs and floats is fast_math.hpp's branch-free `fast_erf`, with
+/// the error stated there.
 ///
 /// Plain numbers take the standard library's functions at run time and
 /// `ctnn::cmath`'s in a constant expression, like arch.hpp's functions; erf
@@ -52,10 +54,13 @@ CTNN_SIMD_MATH_UNARY(log)
 CTNN_SIMD_MATH_UNARY(sqrt)
 #undef CTNN_SIMD_MATH_UNARY
 
-/// The error function, lane by lane (run time only: no constexpr erf).
+/// The error function, lane by lane (run time only: no constexpr erf);
+/// fast_erf for float lanes.
 template <class V>
 [[nodiscard]] CTNN_INLINE V erf(const V& v) noexcept {
-    if constexpr (std::is_arithmetic_v<V>)
+    if constexpr (detail::float_lanes<V>)
+        return fast_erf(v);
+    else if constexpr (std::is_arithmetic_v<V>)
         return std::erf(v);
     else
         return xsimd::erf(v);

@@ -1,7 +1,8 @@
 // layers/activation.hpp: GELU's tanh approximation against PyTorch's formula
 // and its derivative against central differences (double), on numbers and on
 // packs; the activations the op table defines (ReLU, Tanh, Sigmoid) agree
-// with it, NaN included. (Whole networks with every activation:
+// with it, NaN included; GELU on float packs is fast_math.hpp's fast_gelu,
+// and GELU, Sigmoid, SiLU on float packs are near the exact values. (Whole networks with every activation:
 // tests/unit/net/gradients.cpp and the PyTorch parity tests.)
 #include <catch2/catch.hpp>
 
@@ -95,4 +96,34 @@ TEST_CASE("activation parameters print as written", "[layers][activation]") {
     REQUIRE(LeakyReLU<0.2f>::name() == "LeakyReLU<0.2>");
     REQUIRE(ELU<0.125>::name() == "ELU<0.125>");
     REQUIRE(ELU<>::name() == "ELU<1>");
+}
+
+TEST_CASE("GELU on float packs is fast_gelu; GELU, Sigmoid, SiLU on float packs stay near the exact values",
+          "[layers][activation]") {
+    using P = simd::pack<float>;
+    constexpr std::size_t w = simd::width<float>;
+    alignas(64) float z[w], g[w], s[w], u[w], dg[w];
+    for (int start = -40; start <= 40; start += int(w)) {
+        for (std::size_t i = 0; i < w; ++i) z[i] = float(start + int(i)) * 0.25f - 0.013f;
+        const P zp = P::load_unaligned(z);
+        GELU::f(zp).store_unaligned(g);
+        Sigmoid::f(zp).store_unaligned(s);
+        SiLU::f(zp).store_unaligned(u);
+        GELU::df(zp, GELU::f(zp)).store_unaligned(dg);
+        REQUIRE(xsimd::all(GELU::f(zp) == simd::fast_gelu(zp)));
+        for (std::size_t i = 0; i < w; ++i) {
+            const double x = z[i];
+            const double phi = 0.5 * std::erfc(-x / std::numbers::sqrt2);
+            const double sig = 1 / (1 + std::exp(-x));
+            // fast_gelu's bounds: 3.5 ulp (x >= 0) or 9.1e-7 absolute; sigmoid and
+            // silu are 1/(1 + e^-x) on fast_exp (1 ulp): e^-x's error shrinks by
+            // e/(1 + e), the sum and the division add 1 rounding each
+            REQUIRE(std::abs(g[i] - x * phi) <= (x >= 0 ? 3.5 * 0x1p-23 * x * phi : 9.1e-7));
+            REQUIRE(s[i] == Approx(sig).epsilon(3.6e-7).margin(0));
+            REQUIRE(u[i] == Approx(x * sig).epsilon(4.2e-7).margin(1e-30));
+            // GELU' = Φ + x φ, with fast_erf (5.7 ulp) in Φ and fast_exp in φ
+            const double pdf = std::exp(-0.5 * x * x) / std::sqrt(2 * std::numbers::pi);
+            REQUIRE(dg[i] == Approx(phi + x * pdf).epsilon(1e-6).margin(1e-6));
+        }
+    }
 }

@@ -1,5 +1,5 @@
-// fast_exp, fast_tanh, fast_sigmoid, fast_silu (simd/fast_math.hpp) against
-// double precision std::exp/std::tanh over a strided sweep of all 2^32
+// fast_exp, fast_tanh, fast_sigmoid, fast_silu, fast_erf, fast_gelu
+// (simd/fast_math.hpp) against double precision std::exp/std::tanh/std::erf over a strided sweep of all 2^32
 // float bit patterns, every input of the ranges where the errors peak, and
 // the special values; simd::exp and simd::tanh dispatch to them for float.
 // With CTNN_FAST_MATH_EXHAUSTIVE=1 in the environment the sweep takes every
@@ -28,6 +28,7 @@ struct error_stats {
     double ulp = 0, rel = 0;       // worst error in ulp and relative error, over normal results
     double sub_ulp = 0;            // worst error in ulp (2^-149) over subnormal results
     double tail_ulp = 0, tail_rel = 0;  // the same over inputs below the `tail_below` of measure()
+    double abs = 0, tail_abs = 0;       // worst absolute error (finite results), and below `tail_below`
     float ulp_at = 0, rel_at = 0;  // where
     std::uint64_t checked = 0, wrong_special = 0;
 };
@@ -52,6 +53,7 @@ void account(error_stats& s, float x, float y, double ref) {
     const double yd = std::isinf(y) ? std::copysign(0x1p128, y) : y;
     const double rd = std::clamp(ref, -0x1p128, 0x1p128);
     const double err = std::abs(yd - rd);
+    if (std::abs(rd) < 0x1p128) s.abs = std::max(s.abs, err);
     const double u = err / ulp_at(rd);
     if (std::abs(rd) < 0x1p-126) {
         s.sub_ulp = std::max(s.sub_ulp, u);
@@ -68,6 +70,9 @@ double ref_exp(double x) { return std::exp(x); }
 double ref_tanh(double x) { return std::tanh(x); }
 double ref_sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
 double ref_silu(double x) { return x / (1.0 + std::exp(-x)); }
+double ref_erf(double x) { return std::erf(x); }
+// x Φ(x) with Φ from erfc: no cancellation for x < 0; -inf gives the limit 0
+double ref_gelu(double x) { return std::isinf(x) && x < 0 ? 0.0 : x * 0.5 * std::erfc(-x * 0.70710678118654752); }
 
 constexpr std::size_t chunk = 4096;
 
@@ -85,6 +90,7 @@ void check_chunk(error_stats& s, const float* in, std::size_t n, Fast fast, doub
             account(t, in[i], out[i], ref(double(in[i])));
             s.tail_ulp = std::max({s.tail_ulp, t.ulp, t.sub_ulp});
             s.tail_rel = std::max(s.tail_rel, t.rel);
+            s.tail_abs = std::max(s.tail_abs, t.abs);
             s.wrong_special += t.wrong_special;
             ++s.checked;
         } else {
@@ -124,6 +130,8 @@ error_stats merge(error_stats a, const error_stats& b) {
     a.sub_ulp = std::max(a.sub_ulp, b.sub_ulp);
     a.tail_ulp = std::max(a.tail_ulp, b.tail_ulp);
     a.tail_rel = std::max(a.tail_rel, b.tail_rel);
+    a.abs = std::max(a.abs, b.abs);
+    a.tail_abs = std::max(a.tail_abs, b.tail_abs);
     a.checked += b.checked;
     a.wrong_special += b.wrong_special;
     return a;
@@ -136,10 +144,11 @@ bool exhaustive() {
 
 /// The strided sweep (every bit pattern when exhaustive) plus every float
 /// of the dense ranges given, checked against the bounds.
-/// Inputs below `tail` are accounted apart (tail_ulp, tail_rel).
+/// Inputs below `tail` are accounted apart (tail_ulp, tail_rel, tail_abs);
+/// `sparser` multiplies the stride (not when exhaustive).
 template <class Fast>
 error_stats measure(const char* name, Fast fast, double (*ref)(double), std::initializer_list<std::pair<float, float>> dense,
-                    float tail = -std::numeric_limits<float>::infinity()) {
+                    float tail = -std::numeric_limits<float>::infinity(), std::uint64_t sparser = 1) {
     tail_below = tail;
 #if defined(CTNN_TEST_UNDER_ASAN)
     // -O1 with ASan and UBSan is ~30x slower: a sparser sweep, no dense ranges
@@ -149,14 +158,15 @@ error_stats measure(const char* name, Fast fast, double (*ref)(double), std::ini
     constexpr std::uint64_t stride = 97;
     constexpr bool dense_ranges = true;
 #endif
-    error_stats s = sweep_bits(fast, ref, 0, 0xffffffffu, exhaustive() ? 1 : stride);
+    error_stats s = sweep_bits(fast, ref, 0, 0xffffffffu, exhaustive() ? 1 : stride * sparser);
     if (!exhaustive() && dense_ranges)
         for (auto [lo, hi] : dense) s = merge(s, sweep_range(fast, ref, lo, hi));
     std::printf("%-12s max %.3f ulp (at %.9g), relative %.3g (at %.9g), subnormal results %.3f ulp, %llu inputs%s\n",
                 name, s.ulp, double(s.ulp_at), s.rel, double(s.rel_at), s.sub_ulp,
                 static_cast<unsigned long long>(s.checked), exhaustive() ? " (exhaustive)" : "");
     if (s.tail_ulp > 0)
-        std::printf("%-12s below %.9g: max %.3f ulp, relative %.3g\n", name, double(tail), s.tail_ulp, s.tail_rel);
+        std::printf("%-12s below %.9g: max %.3f ulp, relative %.3g, absolute %.3g\n", name, double(tail), s.tail_ulp,
+                    s.tail_rel, s.tail_abs);
     return s;
 }
 
@@ -164,14 +174,21 @@ auto exp_f = [](auto v) { return simd::fast_exp(v); };
 auto tanh_f = [](auto v) { return simd::fast_tanh(v); };
 auto sigmoid_f = [](auto v) { return simd::fast_sigmoid(v); };
 auto silu_f = [](auto v) { return simd::fast_silu(v); };
+auto erf_f = [](auto v) { return simd::fast_erf(v); };
+auto gelu_f = [](auto v) { return simd::fast_gelu(v); };
 
 }  // namespace
 
 // The bounds are the exhaustive maxima of fast_math.hpp's table rounded up;
 // without FMA (plain x86-64) tanh rounds a little more (5.90 ulp).
+// erf and gelu: the exhaustive maxima with FMA; without FMA the maxima of
+// the default sweep (every 97th pattern and every float of [3, 4], [-4, -3],
+// [3, 5.7], [-5.7, -3]) rounded up.
 #if defined(__FMA__) || defined(__AVX512F__)
 constexpr double tanh_max_ulp = 5.6, tanh_max_rel = 3.6e-7;
+constexpr double erf_max_ulp = 5.7, gelu_max_ulp = 3.5, erf_max_abs = 3.4e-7, gelu_max_abs_negative = 9.1e-7;
 #else
+constexpr double erf_max_ulp = 6.5, gelu_max_ulp = 3.7, erf_max_abs = 3.9e-7, gelu_max_abs_negative = 1.1e-6;
 constexpr double tanh_max_ulp = 6.0, tanh_max_rel = 3.6e-7;
 #endif
 TEST_CASE("fast_exp: error over all floats", "[simd][fast_math]") {
@@ -206,6 +223,22 @@ TEST_CASE("fast_silu: error over all floats", "[simd][fast_math]") {
     CHECK(s.tail_rel <= 6e-6);
 }
 
+TEST_CASE("fast_erf: error over all floats", "[simd][fast_math]") {
+    const auto s = measure("fast_erf", erf_f, ref_erf, {{3.5f, 3.7f}, {-3.7f, -3.5f}},
+                           -std::numeric_limits<float>::infinity(), 4);  // every 388th: the peaks are swept densely
+    CHECK(s.wrong_special == 0);
+    CHECK(s.ulp <= erf_max_ulp);
+    CHECK(s.abs <= erf_max_abs);
+}
+
+TEST_CASE("fast_gelu: error over all floats", "[simd][fast_math]") {
+    // below 0, 1/2 + (Φ - 1/2) cancels (as in PyTorch's formula): absolute error there
+    const auto s = measure("fast_gelu", gelu_f, ref_gelu, {{3.55f, 3.75f}, {-5.6f, -5.4f}}, 0.0f, 4);
+    CHECK(s.wrong_special == 0);
+    CHECK(s.ulp <= gelu_max_ulp);
+    CHECK(s.tail_abs <= gelu_max_abs_negative);
+}
+
 TEST_CASE("fast math: special values", "[simd][fast_math]") {
     constexpr float inf = std::numeric_limits<float>::infinity();
     const float nan = std::numeric_limits<float>::quiet_NaN();
@@ -230,6 +263,15 @@ TEST_CASE("fast math: special values", "[simd][fast_math]") {
     CHECK(std::isnan(simd::fast_sigmoid(nan)));
     CHECK(simd::fast_silu(-inf) != simd::fast_silu(-inf));  // -inf · 0: NaN, as in PyTorch
     CHECK(simd::fast_silu(inf) == inf);
+    CHECK(simd::fast_erf(inf) == 1.0f);
+    CHECK(simd::fast_erf(-inf) == -1.0f);
+    CHECK(std::signbit(simd::fast_erf(-0.0f)));
+    CHECK(std::isnan(simd::fast_erf(nan)));
+    CHECK(simd::fast_gelu(inf) == inf);
+    CHECK(simd::fast_gelu(-inf) == 0.0f);
+    CHECK(simd::fast_gelu(-6.0f) == 0.0f);
+    CHECK(simd::fast_gelu(6.0f) == 6.0f);
+    CHECK(std::isnan(simd::fast_gelu(nan)));
 }
 
 TEST_CASE("fast math: plain floats (pack tails) agree with the reference too", "[simd][fast_math]") {
