@@ -4,6 +4,8 @@
 
 #include <ctnn/net.hpp>
 
+#include "baked.hpp"  // written by ctnn_embed_header at build time
+
 namespace consumer::CTNN_DISPATCH_NAMESPACE {
 namespace {
 using Net = ctnn::Sequential<ctnn::Input<in>, ctnn::Dense<hidden>, ctnn::Tanh, ctnn::Dense<out>>;
@@ -33,4 +35,11 @@ public:
 }  // namespace
 
 std::unique_ptr<Model> make_model(const float* params) { return std::make_unique<Mlp>(params); }
+
+void run_baked(const float* x, float* y, const char** arch) {
+    const ctnn::Tensor<float, 4> input{x[0], x[1], x[2], x[3]};
+    const auto out = baked::net.forward(input);
+    std::copy_n(out.data(), 2, y);
+    *arch = ctnn::simd::best_arch::name();
+}
 }  // namespace consumer::CTNN_DISPATCH_NAMESPACE

@@ -14,4 +14,6 @@ struct Model {
     virtual const char* arch() const = 0;               // xsimd's architecture of the code
 };
 CTNN_DISPATCH_DECLARE(make_model, std::unique_ptr<Model>(const float* params));
+/// The baked model (ctnn_embed_header): x [4] → y [2]; `arch` as Model::arch.
+CTNN_DISPATCH_DECLARE(run_baked, void(const float* x, float* y, const char** arch));
 }  // namespace consumer
