@@ -104,11 +104,7 @@ int main(int argc, char** argv) {
     simd::FlushDenormals ftz;
 
     if (!examples::fashion::have_data(dir)) return 1;
-    Images all = examples::fashion::load<Images>(dir, "train"), test = examples::fashion::load<Images>(dir, "t10k");
-    if (opt.quick) {
-        all = train::split_at(all, 3000).first;  // (the suite also runs it under ASan+UBSan at -O0)
-        test = train::split_at(test, 1000).first;
-    }
+    auto [all, test] = examples::fashion::load_train_test<Images>(dir, opt.quick, 3000, 1000);
     auto [training, validation] = train::split(all, opt.quick ? 0.1 : 5000.0 / 60000.0, 7);
     std::printf("Fashion-MNIST: %zu training, %zu validation, %zu test images\n", training.size(),
                 validation.size(), test.size());

@@ -84,11 +84,7 @@ int main(int argc, char** argv) {
     simd::FlushDenormals ftz;
 
     if (!examples::fashion::have_data(dir)) return 1;
-    Images all = examples::fashion::load<Images>(dir, "train"), test = examples::fashion::load<Images>(dir, "t10k");
-    if (opt.quick) {
-        all = train::split_at(all, 6000).first;
-        test = train::split_at(test, 2000).first;
-    }
+    auto [all, test] = examples::fashion::load_train_test<Images>(dir, opt.quick);
 
     auto trained = std::make_unique<Net>();
     if (model.empty()) {

@@ -1,11 +1,12 @@
 #pragma once
-// What the two Fashion-MNIST examples (fashion_mnist.cpp, fashion_cnn.cpp)
+// What the Fashion-MNIST examples (fashion_mnist.cpp, fashion_cnn.cpp, fashion_quantize.cpp)
 // share: the data directory option, the class names, the per-epoch test
 // line, the summary, the per-class accuracy and the loss/accuracy plot.
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <ctnn/ctnn.hpp>
@@ -44,6 +45,19 @@ template <class Images>
 Images load(const std::string& dir, const char* kind) {
     return ctnn::train::load_idx<Images>(dir + "/" + kind + "-images-idx3-ubyte.gz",
                                          dir + "/" + kind + "-labels-idx1-ubyte.gz");
+}
+
+/// The training and test images of `dir`; with `--quick` only the first
+/// `quick_train` and `quick_test` of them.
+template <class Images>
+std::pair<Images, Images> load_train_test(const std::string& dir, bool quick, std::size_t quick_train = 6000,
+                                          std::size_t quick_test = 2000) {
+    Images all = load<Images>(dir, "train"), test = load<Images>(dir, "t10k");
+    if (quick) {
+        all = ctnn::train::split_at(all, quick_train).first;
+        test = ctnn::train::split_at(test, quick_test).first;
+    }
+    return {std::move(all), std::move(test)};
 }
 
 /// The class of the largest of 10 logits.
