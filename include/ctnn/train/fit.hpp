@@ -134,7 +134,10 @@ struct run_state {
     std::map<std::string, std::string> to_map() const {
         auto words = [](const std::array<std::uint64_t, 4>& a) {
             std::string out;
-            for (auto w : a) out += (out.empty() ? "" : " ") + std::to_string(w);
+            for (auto w : a) {  // appended, not `" " + ...`: g++ 12 -O3 warns falsely there (-Wrestrict, PR 105329)
+                if (!out.empty()) out += ' ';
+                out += std::to_string(w);
+            }
             return out;
         };
         auto hex = [](double v) {  // exact
