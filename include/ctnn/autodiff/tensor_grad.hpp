@@ -207,24 +207,6 @@ CTNN_INLINE void vjp(const Ref<X>&, tape<Ref<X>>& t, std::size_t row, std::size_
 }
 template <class A, class Out, class T, class P>
 CTNN_INLINE void vjp(const Constant<T>&, tape<Constant<T>>&, std::size_t, std::size_t, const P&) noexcept {}
-template <class A, class Out, class Op, class... Es, class P>
-CTNN_INLINE void vjp(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t, std::size_t row, std::size_t col,
-                     const P& g) noexcept {
-    if (!t.wants) return;
-    const auto vals = std::apply(
-        [&](const auto&... e) CTNN_INLINE_LAMBDA {
-            return std::make_tuple(e.template load<A, Out>(row, col, no_hole{})...);
-        },
-        n.args);
-    const P y = std::apply([](const auto&... v) CTNN_INLINE_LAMBDA { return Op::value(v...); }, vals);
-    [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
-        (vjp<A, Out>(std::get<I>(n.args), std::get<I>(t.args), row, col,
-                     g * std::apply([&](const auto&... v)
-                                        CTNN_INLINE_LAMBDA { return Op::template d<I>(y, v...); },
-                                    vals)),
-         ...);
-    }(std::index_sequence_for<Es...>{});
-}
 template <class A, class Out, class L, class R, class P>
 CTNN_INLINE void vjp(const MatMul<L, R>&, tape<MatMul<L, R>>& t, std::size_t row, std::size_t col,
                      const P& g) noexcept {
@@ -251,6 +233,99 @@ CTNN_INLINE void vjp(const Transposed<E>&, tape<Transposed<E>>& t, std::size_t r
     else
         dst = t.dinner.mem.data;
     for (std::size_t k = 0; k < Pk::width; ++k) dst[(col + k) * S::dims[0] + row] += lanes[k];
+}
+
+
+// ---- the two sweeps over a region -------------------------------------------
+//
+// A region is the element-wise sub-tree below a node: its Maps, and the nodes
+// it reads (leaves, matmuls, reductions, transposes), its *inputs*. Numbered
+// in post-order at compile time (a node's children, then the node: the
+// region's root is last), per pack one forward sweep stores every node's
+// value in a flat array of packs, then one reverse sweep multiplies each
+// adjoint by the local derivatives (ops.hpp) taken from that array and hands
+// it to the children: each node is computed once, so the pass is linear in
+// the region's size (recomputing the values below a node at each node, as
+// before, was quadratic in its depth). Expressions are trees (sub-expressions
+// held by value), so a node's adjoint comes from its one parent and travels
+// as an argument; only the inputs accumulate (shared tensors, broadcasting).
+
+template <class E>
+inline constexpr bool is_map = false;
+template <class Op, class... Es>
+inline constexpr bool is_map<Map<Op, Es...>> = true;
+
+/// The number of nodes of the region rooted at E (an input counts one).
+template <class E>
+inline constexpr std::size_t region_size = 1;
+template <class Op, class... Es>
+inline constexpr std::size_t region_size<Map<Op, Es...>> = (region_size<Es> + ... + 1);
+
+/// Offset of the I-th child's sub-region within its parent's.
+template <class M, std::size_t I>
+inline constexpr std::size_t child_offset = 0;
+template <class Op, class... Es, std::size_t I>
+inline constexpr std::size_t child_offset<Map<Op, Es...>, I> = [] {
+    constexpr std::size_t sizes[] = {region_size<Es>...};
+    std::size_t o = 0;
+    for (std::size_t k = 0; k < I; ++k) o += sizes[k];
+    return o;
+}();
+
+template <class M, class Seq>
+struct map_sweep;
+template <class Op, class... Es, std::size_t... I>
+struct map_sweep<Map<Op, Es...>, std::index_sequence<I...>> {
+    using M = Map<Op, Es...>;
+    /// Slot of child I's value (its sub-region's root), relative to the node.
+    template <std::size_t J>
+    static constexpr std::size_t child_root = child_offset<M, J> + region_size<std::tuple_element_t<J, std::tuple<Es...>>> - 1;
+
+    template <std::size_t O, class A, class Out, class P>
+    static CTNN_INLINE void values(const M& n, P* v, std::size_t row, std::size_t col) noexcept;
+
+    template <std::size_t O, class A, class Out, class P>
+    static CTNN_INLINE void adjoints(const M& n, tape<M>& t, const P* v, std::size_t row, std::size_t col,
+                                     const P& g) noexcept;
+};
+
+/// Forward sweep: the values of the region rooted at `n` into v[O ..].
+template <std::size_t O, class A, class Out, class E, class P>
+CTNN_INLINE void sweep_values(const E& n, P* v, std::size_t row, std::size_t col) noexcept {
+    if constexpr (is_map<E>)
+        map_sweep<E, std::make_index_sequence<std::tuple_size_v<decltype(n.args)>>>::template values<O, A, Out>(
+            n, v, row, col);
+    else
+        v[O] = n.template load<A, Out>(row, col, no_hole{});
+}
+/// Reverse sweep: adjoint `g` of the region's root, pushed down to its inputs.
+template <std::size_t O, class A, class Out, class E, class P>
+CTNN_INLINE void sweep_adjoints(const E& n, tape<E>& t, const P* v, std::size_t row, std::size_t col,
+                                const P& g) noexcept {
+    if constexpr (is_map<E>)
+        map_sweep<E, std::make_index_sequence<std::tuple_size_v<decltype(n.args)>>>::template adjoints<O, A, Out>(
+            n, t, v, row, col, g);
+    else
+        vjp<A, Out>(n, t, row, col, g);
+}
+
+template <class Op, class... Es, std::size_t... I>
+template <std::size_t O, class A, class Out, class P>
+CTNN_INLINE void map_sweep<Map<Op, Es...>, std::index_sequence<I...>>::values(const M& n, P* v, std::size_t row,
+                                                                             std::size_t col) noexcept {
+    (sweep_values<O + child_offset<M, I>, A, Out>(std::get<I>(n.args), v, row, col), ...);
+    v[O + region_size<M> - 1] = Op::value(v[O + child_root<I>]...);
+}
+template <class Op, class... Es, std::size_t... I>
+template <std::size_t O, class A, class Out, class P>
+CTNN_INLINE void map_sweep<Map<Op, Es...>, std::index_sequence<I...>>::adjoints(const M& n, tape<M>& t, const P* v,
+                                                                               std::size_t row, std::size_t col,
+                                                                               const P& g) noexcept {
+    if (!t.wants) return;
+    const P y = v[O + region_size<M> - 1];
+    (sweep_adjoints<O + child_offset<M, I>, A, Out>(std::get<I>(n.args), std::get<I>(t.args), v, row, col,
+                                                    g * Op::template d<I>(y, v[O + child_root<I>]...)),
+     ...);
 }
 
 /// A loader over an adjoint buffer of the region's own shape.
@@ -281,10 +356,14 @@ void region(const E& n, tape<E>& t, const G& g) noexcept {
     using Out = typename E::shape_type;
     constexpr std::size_t cols = Out::dims[Out::rank - 1];
     constexpr std::size_t rows = Out::size / cols;
+    constexpr std::size_t nodes = region_size<E>;
     prime(n, t);
     for (std::size_t r = 0; r < rows; ++r)
         simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
-            vjp<A, Out>(n, t, r, c, g.template load<A, Out>(r, c));
+            using P = typename simd::pack_traits<T, A>::type;
+            P v[nodes];  // each node's value, post-order
+            sweep_values<0, A, Out>(n, v, r, c);
+            sweep_adjoints<0, A, Out>(n, t, v, r, c, g.template load<A, Out>(r, c));
         });
     finish(n, t);
 }
