@@ -15,11 +15,13 @@
 /// region below it. Costs about twice the forward pass; no allocation (the
 /// tape lives on the stack of `grad`).
 
+#include <array>
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
 #include <utility>
 
+#include "../core/type_list.hpp"
 #include "../expr/assign.hpp"
 
 namespace ctnn {
@@ -238,94 +240,74 @@ CTNN_INLINE void vjp(const Transposed<E>&, tape<Transposed<E>>& t, std::size_t r
 
 // ---- the two sweeps over a region -------------------------------------------
 //
-// A region is the element-wise sub-tree below a node: its Maps, and the nodes
-// it reads (leaves, matmuls, reductions, transposes), its *inputs*. Numbered
-// in post-order at compile time (a node's children, then the node: the
-// region's root is last), per pack one forward sweep stores every node's
-// value in a flat array of packs, then one reverse sweep multiplies each
-// adjoint by the local derivatives (ops.hpp) taken from that array and hands
-// it to the children: each node is computed once, so the pass is linear in
-// the region's size (recomputing the values below a node at each node, as
-// before, was quadratic in its depth). Expressions are trees (sub-expressions
-// held by value), so a node's adjoint comes from its one parent and travels
-// as an argument; only the inputs accumulate (shared tensors, broadcasting).
+// A region is the element-wise sub-tree below a node, laid out flat as in
+// expr/flat.hpp (post-order: a node's operands, then the node). Per pack one
+// forward sweep stores every node's value in an array of packs
+// (`flat_values`), then one reverse sweep multiplies each node's adjoint by
+// the local derivatives (ops.hpp) taken from that array and hands it to the
+// operands. Each node is computed once, so the pass is linear in the
+// region's size (it used to recompute the values below a node at every
+// node: quadratic in the depth), and so is the code the compiler inlines.
+// Expressions are trees (sub-expressions held by value), so a node's adjoint
+// comes from its one parent; only the inputs accumulate (a tensor used
+// twice, broadcasting).
 
+using expr::detail::collect_nodes;
+using expr::detail::flat_nodes;
+using expr::detail::flat_values;
+using expr::detail::is_map;
+using expr::detail::map_layout;
+using expr::detail::region_size;
+
+/// Each node's tape entry, in the order of `flat_nodes<E>`.
 template <class E>
-inline constexpr bool is_map = false;
-template <class Op, class... Es>
-inline constexpr bool is_map<Map<Op, Es...>> = true;
-
-/// The number of nodes of the region rooted at E (an input counts one).
-template <class E>
-inline constexpr std::size_t region_size = 1;
-template <class Op, class... Es>
-inline constexpr std::size_t region_size<Map<Op, Es...>> = (region_size<Es> + ... + 1);
-
-/// Offset of the I-th child's sub-region within its parent's.
-template <class M, std::size_t I>
-inline constexpr std::size_t child_offset = 0;
-template <class Op, class... Es, std::size_t I>
-inline constexpr std::size_t child_offset<Map<Op, Es...>, I> = [] {
-    constexpr std::size_t sizes[] = {region_size<Es>...};
-    std::size_t o = 0;
-    for (std::size_t k = 0; k < I; ++k) o += sizes[k];
-    return o;
-}();
-
-template <class M, class Seq>
-struct map_sweep;
-template <class Op, class... Es, std::size_t... I>
-struct map_sweep<Map<Op, Es...>, std::index_sequence<I...>> {
-    using M = Map<Op, Es...>;
-    /// Slot of child I's value (its sub-region's root), relative to the node.
-    template <std::size_t J>
-    static constexpr std::size_t child_root = child_offset<M, J> + region_size<std::tuple_element_t<J, std::tuple<Es...>>> - 1;
-
-    template <std::size_t O, class A, class Out, class P>
-    static CTNN_INLINE void values(const M& n, P* v, std::size_t row, std::size_t col) noexcept;
-
-    template <std::size_t O, class A, class Out, class P>
-    static CTNN_INLINE void adjoints(const M& n, tape<M>& t, const P* v, std::size_t row, std::size_t col,
-                                     const P& g) noexcept;
+struct flat_tapes {
+    using nodes = typename flat_nodes<E>::nodes;
+    void* tp[region_size<E>];
+    template <std::size_t K>
+    CTNN_INLINE auto& at() const noexcept {
+        return *static_cast<tape<meta::at_t<K, nodes>>*>(tp[K]);
+    }
 };
 
-/// Forward sweep: the values of the region rooted at `n` into v[O ..].
-template <std::size_t O, class A, class Out, class E, class P>
-CTNN_INLINE void sweep_values(const E& n, P* v, std::size_t row, std::size_t col) noexcept {
-    if constexpr (is_map<E>)
-        map_sweep<E, std::make_index_sequence<std::tuple_size_v<decltype(n.args)>>>::template values<O, A, Out>(
-            n, v, row, col);
-    else
-        v[O] = n.template load<A, Out>(row, col, no_hole{});
-}
-/// Reverse sweep: adjoint `g` of the region's root, pushed down to its inputs.
-template <std::size_t O, class A, class Out, class E, class P>
-CTNN_INLINE void sweep_adjoints(const E& n, tape<E>& t, const P* v, std::size_t row, std::size_t col,
-                                const P& g) noexcept {
-    if constexpr (is_map<E>)
-        map_sweep<E, std::make_index_sequence<std::tuple_size_v<decltype(n.args)>>>::template adjoints<O, A, Out>(
-            n, t, v, row, col, g);
-    else
-        vjp<A, Out>(n, t, row, col, g);
+/// Fills `f` for the sub-region rooted at the node of tape `t`, numbered from O.
+template <std::size_t O, class E, class F>
+[[gnu::noinline]] void collect_tapes(tape<E>& t, F& f) noexcept {
+    f.tp[O + region_size<E> - 1] = &t;
+    if constexpr (is_map<E>) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (collect_tapes<O + map_layout<E>::offset(I)>(std::get<I>(t.args), f), ...);
+        }(typename map_layout<E>::operands{});
+    }
 }
 
-template <class Op, class... Es, std::size_t... I>
-template <std::size_t O, class A, class Out, class P>
-CTNN_INLINE void map_sweep<Map<Op, Es...>, std::index_sequence<I...>>::values(const M& n, P* v, std::size_t row,
-                                                                             std::size_t col) noexcept {
-    (sweep_values<O + child_offset<M, I>, A, Out>(std::get<I>(n.args), v, row, col), ...);
-    v[O + region_size<M> - 1] = Op::value(v[O + child_root<I>]...);
+/// ∂y/∂x_I of op `Op` at operand values x[0 ..].
+template <class Op, std::size_t I, class P, std::size_t... J>
+CTNN_INLINE P local_d(const P& y, const P* x, std::index_sequence<J...>) noexcept {
+    return Op::template d<I>(y, x[J]...);
 }
-template <class Op, class... Es, std::size_t... I>
-template <std::size_t O, class A, class Out, class P>
-CTNN_INLINE void map_sweep<Map<Op, Es...>, std::index_sequence<I...>>::adjoints(const M& n, tape<M>& t, const P* v,
-                                                                               std::size_t row, std::size_t col,
-                                                                               const P& g) noexcept {
-    if (!t.wants) return;
-    const P y = v[O + region_size<M> - 1];
-    (sweep_adjoints<O + child_offset<M, I>, A, Out>(std::get<I>(n.args), std::get<I>(t.args), v, row, col,
-                                                    g * Op::template d<I>(y, v[O + child_root<I>]...)),
-     ...);
+
+/// Reverse step: node K hands its adjoint a[K] to its operands (a Map) or
+/// to what is below the region (an input).
+template <std::size_t K, class A, class Out, class F, class Tp, class P>
+CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col) noexcept {
+    const auto& n = f.template at<K>();
+    auto& t = tp.template at<K>();
+    using N = std::remove_cvref_t<decltype(n)>;
+    if constexpr (is_map<N>) {
+        constexpr std::size_t first = K + 1 - region_size<N>;
+        using Ix = typename map_layout<N>::operands;
+        [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
+            if (t.wants) {
+                const P x[] = {v[first + map_layout<N>::roots[I]]...};
+                ((a[first + map_layout<N>::roots[I]] = a[K] * local_d<typename N::op, I>(v[K], x, Ix{})), ...);
+            } else {
+                ((a[first + map_layout<N>::roots[I]] = P(0)), ...);
+            }
+        }(Ix{});
+    } else {
+        vjp<A, Out>(n, t, row, col, a[K]);
+    }
 }
 
 /// A loader over an adjoint buffer of the region's own shape.
@@ -357,13 +339,20 @@ void region(const E& n, tape<E>& t, const G& g) noexcept {
     constexpr std::size_t cols = Out::dims[Out::rank - 1];
     constexpr std::size_t rows = Out::size / cols;
     constexpr std::size_t nodes = region_size<E>;
+    flat_nodes<E> f;
+    flat_tapes<E> tp;
+    collect_nodes<0>(n, f);
+    collect_tapes<0>(t, tp);
     prime(n, t);
     for (std::size_t r = 0; r < rows; ++r)
         simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
             using P = typename simd::pack_traits<T, A>::type;
-            P v[nodes];  // each node's value, post-order
-            sweep_values<0, A, Out>(n, v, r, c);
-            sweep_adjoints<0, A, Out>(n, t, v, r, c, g.template load<A, Out>(r, c));
+            P v[nodes], a[nodes];  // each node's value and adjoint, post-order
+            flat_values<A, Out>(f, v, r, c);
+            a[nodes - 1] = g.template load<A, Out>(r, c);
+            [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
+                (adjoint_step<nodes - 1 - K, A, Out>(f, tp, v, a, r, c), ...);
+            }(std::make_index_sequence<nodes>{});
         });
     finish(n, t);
 }
