@@ -7,15 +7,15 @@
 /// the *tape*, is a type derived from the expression's type (`tape<E>`),
 /// holding an adjoint buffer for each node that is not element-wise. The
 /// backward pass then runs in *regions*: a maximal element-wise sub-tree is
-/// one pass over its shape that recomputes the forward values in registers
-/// and pushes each adjoint pack down to the region's inputs (fused, no
-/// temporaries); a matmul turns its adjoint into its operands' adjoints with
-/// the GEMM kernels (writing straight into the caller's gradient when the
-/// operand is a tensor asked for); a reduction broadcasts its adjoint to the
-/// region below it. Costs about twice the forward pass; no allocation (the
+/// one pass over its shape that, per pack, computes each node's value once
+/// (laid out flat in post-order, expr/flat.hpp) and pushes the adjoint down
+/// through the stored values to the region's inputs (fused, no temporaries,
+/// linear in the region's size); a matmul turns its adjoint into its
+/// operands' adjoints with the GEMM kernels (writing straight into the
+/// caller's gradient when the operand is a tensor asked for); a reduction
+/// broadcasts its adjoint to the region below it. Costs about twice the forward pass; no allocation (the
 /// tape lives on the stack of `grad`).
 
-#include <array>
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
@@ -35,8 +35,14 @@ using expr::no_hole;
 using expr::Reduce;
 using expr::Ref;
 using expr::Transposed;
+using expr::detail::collect_nodes;
+using expr::detail::flat_nodes;
+using expr::detail::flat_values;
 using expr::detail::in_place;
 using expr::detail::is_leaf;
+using expr::detail::is_map;
+using expr::detail::map_layout;
+using expr::detail::region_size;
 using expr::detail::row_offset;
 using expr::detail::scratch;
 using expr::detail::splats_last;
@@ -251,13 +257,6 @@ CTNN_INLINE void vjp(const Transposed<E>&, tape<Transposed<E>>& t, std::size_t r
 // Expressions are trees (sub-expressions held by value), so a node's adjoint
 // comes from its one parent; only the inputs accumulate (a tensor used
 // twice, broadcasting).
-
-using expr::detail::collect_nodes;
-using expr::detail::flat_nodes;
-using expr::detail::flat_values;
-using expr::detail::is_map;
-using expr::detail::map_layout;
-using expr::detail::region_size;
 
 /// Each node's tape entry, in the order of `flat_nodes<E>`.
 template <class E>
