@@ -476,6 +476,23 @@ constexpr Wrt<X...> wrt(const X&... x) noexcept {
     return Wrt<X...>{{x...}};
 }
 
+namespace autodiff::detail {
+/// The backward pass of `f` (already prepared) from the adjoint `g` of its
+/// elements: binds the `wrt` tensors to the leaves, runs the regions, and
+/// zero-fills the gradients nothing reached.
+template <class F, class Gl, class... X, class... G>
+void backward(const F& f, const Wrt<X...>& w, const Gl& g, G&... grads) noexcept {
+    auto slots = [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return std::make_tuple(grad_slot<typename G::value_type>{static_cast<const void*>(&std::get<I>(w.tensors)),
+                                                                 grads.data(), G::size}...);
+    }(std::index_sequence_for<X...>{});
+    tape<F> t;
+    bind(f, t, slots);
+    region(f, t, g);
+    std::apply([](auto&... s) { (s.prime(), ...); }, slots);  // untouched: zero
+}
+}  // namespace autodiff::detail
+
 /// Value of the scalar expression `f` and its gradient with respect to each
 /// tensor of `w`, written into `grads...` (same shapes, overwritten). Runs
 /// one forward and one generated backward pass; no allocation.
@@ -500,17 +517,43 @@ CTNN_REALTIME typename F::value_type grad_into(const F& f, const Wrt<X...>& w, G
             T value;
             expr::evaluate_prepared<Shape<1>>(&value, f);
             // backward
-            auto slots = [&]<std::size_t... I>(std::index_sequence<I...>) {
-                return std::make_tuple(grad_slot<typename G::value_type>{
-                    static_cast<const void*>(&std::get<I>(w.tensors)), grads.data(), G::size}...);
-            }(std::index_sequence_for<X...>{});
-            tape<F> t;
-            bind(f, t, slots);
-            region(f, t, adjoint_splat<T>{T(1)});
-            std::apply([](auto&... s) { (s.prime(), ...); }, slots);  // untouched: zero
+            backward(f, w, adjoint_splat<T>{T(1)}, grads...);
             return value;
         }
     }
+}
+
+/// Vector-Jacobian product: for an expression `f` of any shape and an
+/// upstream gradient `dy` of f's shape, writes `Σ_i dy_i ∂f_i/∂X` for each
+/// tensor X of `w` into `grads...` (same shapes, overwritten): the backward
+/// step of a layer written as an expression. The generated backward pass of
+/// `grad_into`, started from `dy` instead of 1; no allocation.
+template <expr::Expression F, TensorLike D, class... X, TensorLike... G>
+CTNN_REALTIME void vjp_into(const F& f, const D& dy, const Wrt<X...>& w, G&... grads) noexcept {
+    using namespace autodiff::detail;
+    static_assert(std::is_same_v<typename D::shape_type, typename F::shape_type> &&
+                      std::is_same_v<typename D::value_type, typename F::value_type>,
+                  "ctnn: vjp needs an upstream gradient of the expression's shape and element type");
+    static_assert(sizeof...(X) == sizeof...(G), "ctnn: vjp_into needs one gradient tensor per wrt tensor");
+    if constexpr (std::is_same_v<typename D::shape_type, typename F::shape_type> &&
+                  std::is_same_v<typename D::value_type, typename F::value_type> && sizeof...(X) == sizeof...(G)) {
+        static_assert((std::is_same_v<typename X::shape_type, typename G::shape_type> && ...),
+                      "ctnn: each gradient tensor must have the shape of its wrt tensor");
+        if constexpr ((std::is_same_v<typename X::shape_type, typename G::shape_type> && ...)) {
+            using T = typename F::value_type;
+            expr::detail::prepare(f, false);  // matmul and reduction results: the values the derivatives need
+            backward(f, w, adjoint_buffer<T>{dy.data()}, grads...);
+        }
+    }
+}
+
+/// `{dW, db, ...}` of the vector-Jacobian product of `f` with `dy` (see
+/// `vjp_into`), as a tuple.
+template <expr::Expression F, TensorLike D, class... X>
+auto vjp(const F& f, const D& dy, const Wrt<X...>& w) noexcept {
+    std::tuple<tensor_for_t<typename X::value_type, typename X::shape_type>...> out;
+    std::apply([&](auto&... g) { vjp_into(f, dy, w, g...); }, out);
+    return out;
 }
 
 /// `{value, dW, db, ...}` of `f` with respect to `wrt(W, b, ...)`, as a tuple
