@@ -261,11 +261,10 @@ CTNN_INLINE void vjp(const Transposed<E>&, tape<Transposed<E>>& t, std::size_t r
 /// Each node's tape entry, in the order of `flat_nodes<E>`.
 template <class E>
 struct flat_tapes {
-    using nodes = typename flat_nodes<E>::nodes;
     void* tp[region_size<E>];
     template <std::size_t K>
     CTNN_INLINE auto& at() const noexcept {
-        return *static_cast<tape<meta::at_t<K, nodes>>*>(tp[K]);
+        return *static_cast<tape<typename flat_nodes<E>::template node_t<K>>*>(tp[K]);
     }
 };
 

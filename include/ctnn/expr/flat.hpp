@@ -81,17 +81,33 @@ struct post_order<Map<Op, Es...>> {
     using type = typename concat<typename post_order<Es>::type..., meta::type_list<Map<Op, Es...>>>::type;
 };
 
+/// Entry K of a type list in one step (a base class picked by overload
+/// resolution), where `std::tuple_element` walks the list.
+template <std::size_t K, class T>
+struct indexed {
+    using type = T;
+};
+template <class Seq, class List>
+struct index_table;
+template <std::size_t... K, class... T>
+struct index_table<std::index_sequence<K...>, meta::type_list<T...>> : indexed<K, T>... {};
+template <std::size_t K, class T>
+indexed<K, T> pick(const indexed<K, T>&);  // declared only: for decltype
+
 /// A pointer to each node of the region rooted at E, in post-order
-/// (untyped: node K's type is entry K of `nodes`).
+/// (untyped: node K's type is `node_t<K>`).
 template <class E>
 struct flat_nodes {
     using nodes = typename post_order<E>::type;
     static constexpr std::size_t size = region_size<E>;
+    using table = index_table<std::make_index_sequence<size>, nodes>;
+    template <std::size_t K>
+    using node_t = typename decltype(pick<K>(std::declval<const table&>()))::type;
     const void* node[size];
 
     template <std::size_t K>
     CTNN_INLINE const auto& at() const noexcept {
-        return *static_cast<const meta::at_t<K, nodes>*>(node[K]);
+        return *static_cast<const node_t<K>*>(node[K]);
     }
 };
 
