@@ -12,8 +12,8 @@
 # Each unit is also compiled with its includes only (where the headers
 # differ from the unit before), so the table separates parsing the headers
 # from instantiating the code. A unit that does not compile is reported as
-# such, with the compiler's first error; a template-depth failure is then
-# measured again with -ftemplate-depth=4096. Prints a Markdown table.
+# such, with the compiler's first error (every unit compiles at the
+# compilers' default template depth: no -ftemplate-depth). Prints a Markdown table.
 #   CTNN_COMPILE_RUNS   compiles per cell; the median wall time is reported (default 3)
 #   CTNN_COMPILERS      compilers to measure (default "g++ clang++-14")
 #   CTNN_COMPILE_UNITS  units to measure (default "kernels eigen mnist mlp32 res32 expr100 train")
@@ -112,12 +112,7 @@ for cxx in "${compilers[@]}"; do
     result=$(cell "$cxx" "$src")
     if [[ $result == FAIL* ]]; then
       echo "| $cxx $version | $label | does not compile: ${result#FAIL } | | | |"
-      if [[ $result == *"template instantiation depth"* || $result == *"recursive template instantiation"* ]]; then
-        result=$(cell "$cxx" "$src" -ftemplate-depth=4096)
-        label="$label, -ftemplate-depth=4096"
-      fi
-    fi
-    if [[ $result != FAIL* ]]; then
+    else
       read -r kw kc km ko <<<"$result"
       echo "| $cxx $version | $label | ${kw} s | ${kc} s | ${km} MiB | ${ko} KiB |"
     fi

@@ -6,6 +6,7 @@
 /// |---|---|---|
 /// | `fused_sigmoid/65536` | `assign(out, sigmoid(a * w + b))` | a hand-written xsimd loop; an Eigen array expression |
 /// | `fwd_bwd_sum_sigmoid/100x1000` | `grad_into(sum(sigmoid(matmul(W, x) + b)), wrt(W, b), dW, db)` | hand-written Eigen, on the same row-major W and on a column-major copy |
+/// | `deep_grad/<nodes>` (12, 24, 48, 96) | `grad_into(sum(h_L), wrt(x, w, b), ...)`, `h_{k+1} = sigmoid(h_k * w + b)`, `h_0 = x` (1024 floats); `value`: `evaluate(sum(h_L))` | a hand-written xsimd loop (values of the layers in registers, then the chain rule backwards) |
 ///
 /// Same data on every side; before anything is timed each side runs once
 /// and is compared with ctnn (outputs, loss and both gradients), and a
@@ -201,6 +202,93 @@ void add_fwd_bwd_sum_sigmoid(unsigned seed) {
     });
 }
 
+// ---- deep_grad ---------------------------------------------------------------------
+/// The gradient of a deep element-wise expression: L layers h_{k+1} =
+/// sigmoid(h_k ⊙ w + b) (3 nodes each) summed, with respect to x = h_0, w and
+/// b, over N floats. Linear in the depth (issue 16): the ratio grad / value
+/// should stay flat from 12 to 96 nodes. Counter: elements per second.
+template <int Layers, std::size_t N = 1024>
+struct DeepGrad {
+    static std::string name() { return "deep_grad/" + std::to_string(3 * Layers); }
+    static constexpr double elems = double(N);
+    using Vec = ctnn::Tensor<float, N>;
+    Vec x, w, b, dx, dw, db, hx, hw, hb;
+    float value_ctnn = 0, loss_ctnn = 0, loss_hand = 0;
+
+    explicit DeepGrad(std::mt19937& rng) {
+        fill_uniform(x.data(), N, rng, -1.0f, 1.0f);
+        fill_uniform(w.data(), N, rng, 0.5f, 1.5f);
+        fill_uniform(b.data(), N, rng, -0.5f, 0.5f);
+    }
+
+    template <int D, class E>
+    static auto layers(const E& e, const Vec& w, const Vec& b) {
+        if constexpr (D == 0)
+            return e;
+        else
+            return layers<D - 1>(ctnn::sigmoid(e * w + b), w, b);
+    }
+    auto loss() const { return ctnn::sum(layers<Layers>(ctnn::ref(x), w, b)); }
+
+    void run_value() noexcept { value_ctnn = ctnn::evaluate(loss())[0]; }
+    void run_ctnn() noexcept { loss_ctnn = ctnn::grad_into(loss(), ctnn::wrt(x, w, b), dx, dw, db); }
+
+    /// By hand: per pack, the layers' values in registers, then backwards.
+    void run_hand() noexcept {
+        using B = xsimd::batch<float>;
+        static_assert(N % B::size == 0);
+        const B one(1.0f);
+        B sum(0.0f);
+        for (std::size_t i = 0; i < N; i += B::size) {
+            const B wi = B::load_unaligned(w.data() + i), bi = B::load_unaligned(b.data() + i);
+            B h[Layers + 1];
+            h[0] = B::load_unaligned(x.data() + i);
+            for (int k = 0; k < Layers; ++k) h[k + 1] = one / (one + xsimd::exp(-(h[k] * wi + bi)));
+            sum += h[Layers];
+            B g = one, gw(0.0f), gb(0.0f);
+            for (int k = Layers; k-- > 0;) {
+                const B dz = g * h[k + 1] * (one - h[k + 1]);
+                gw += dz * h[k];
+                gb += dz;
+                g = dz * wi;
+            }
+            g.store_unaligned(hx.data() + i);
+            gw.store_unaligned(hw.data() + i);
+            gb.store_unaligned(hb.data() + i);
+        }
+        loss_hand = xsimd::hadd(sum);
+    }
+
+    double error_hand() const {
+        return std::max({rel_error(loss_ctnn, loss_hand), rel_error(loss_ctnn, value_ctnn),
+                         rel_error(dx.data(), hx.data(), N), rel_error(dw.data(), hw.data(), N),
+                         rel_error(db.data(), hb.data(), N)});
+    }
+};
+
+template <int Layers>
+void add_deep_grad(unsigned seed) {
+    using W = DeepGrad<Layers>;
+    std::mt19937 rng(seed);
+    auto s = std::make_shared<W>(rng);
+    const std::string name = W::name();
+    checks().push_back({name + " (hand)", [s] {
+                            s->run_value();
+                            s->run_ctnn();
+                            s->run_hand();
+                            return s->error_hand();
+                        }});
+    benchmark::RegisterBenchmark((name + "/value").c_str(), [s](benchmark::State& st) {
+        time_loop(st, [&] { s->run_value(); }, 0, W::elems);
+    });
+    benchmark::RegisterBenchmark((name + "/ctnn").c_str(), [s](benchmark::State& st) {
+        time_loop(st, [&] { s->run_ctnn(); }, 0, W::elems);
+    });
+    benchmark::RegisterBenchmark((name + "/hand").c_str(), [s](benchmark::State& st) {
+        time_loop(st, [&] { s->run_hand(); }, 0, W::elems);
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -208,5 +296,9 @@ int main(int argc, char** argv) {
         unsigned seed = 20240701;
         add_fused_sigmoid<65536>(seed++);
         add_fwd_bwd_sum_sigmoid<100, 1000>(seed++);
+        add_deep_grad<4>(seed++);
+        add_deep_grad<8>(seed++);
+        add_deep_grad<16>(seed++);
+        add_deep_grad<32>(seed++);
     });
 }

@@ -7,12 +7,13 @@
 /// the *tape*, is a type derived from the expression's type (`tape<E>`),
 /// holding an adjoint buffer for each node that is not element-wise. The
 /// backward pass then runs in *regions*: a maximal element-wise sub-tree is
-/// one pass over its shape that recomputes the forward values in registers
-/// and pushes each adjoint pack down to the region's inputs (fused, no
-/// temporaries); a matmul turns its adjoint into its operands' adjoints with
-/// the GEMM kernels (writing straight into the caller's gradient when the
-/// operand is a tensor asked for); a reduction broadcasts its adjoint to the
-/// region below it. Costs about twice the forward pass; no allocation (the
+/// one pass over its shape that, per pack, computes each node's value once
+/// (laid out flat in post-order, expr/flat.hpp) and pushes the adjoint down
+/// through the stored values to the region's inputs (fused, no temporaries,
+/// linear in the region's size); a matmul turns its adjoint into its
+/// operands' adjoints with the GEMM kernels (writing straight into the
+/// caller's gradient when the operand is a tensor asked for); a reduction
+/// broadcasts its adjoint to the region below it. Costs about twice the forward pass; no allocation (the
 /// tape lives on the stack of `grad`).
 
 #include <cstddef>
@@ -20,6 +21,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "../core/type_list.hpp"
 #include "../expr/assign.hpp"
 
 namespace ctnn {
@@ -33,8 +35,14 @@ using expr::no_hole;
 using expr::Reduce;
 using expr::Ref;
 using expr::Transposed;
+using expr::detail::collect_nodes;
+using expr::detail::flat_nodes;
+using expr::detail::flat_values;
 using expr::detail::in_place;
 using expr::detail::is_leaf;
+using expr::detail::is_map;
+using expr::detail::map_layout;
+using expr::detail::region_size;
 using expr::detail::row_offset;
 using expr::detail::scratch;
 using expr::detail::splats_last;
@@ -207,24 +215,6 @@ CTNN_INLINE void vjp(const Ref<X>&, tape<Ref<X>>& t, std::size_t row, std::size_
 }
 template <class A, class Out, class T, class P>
 CTNN_INLINE void vjp(const Constant<T>&, tape<Constant<T>>&, std::size_t, std::size_t, const P&) noexcept {}
-template <class A, class Out, class Op, class... Es, class P>
-CTNN_INLINE void vjp(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t, std::size_t row, std::size_t col,
-                     const P& g) noexcept {
-    if (!t.wants) return;
-    const auto vals = std::apply(
-        [&](const auto&... e) CTNN_INLINE_LAMBDA {
-            return std::make_tuple(e.template load<A, Out>(row, col, no_hole{})...);
-        },
-        n.args);
-    const P y = std::apply([](const auto&... v) CTNN_INLINE_LAMBDA { return Op::value(v...); }, vals);
-    [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
-        (vjp<A, Out>(std::get<I>(n.args), std::get<I>(t.args), row, col,
-                     g * std::apply([&](const auto&... v)
-                                        CTNN_INLINE_LAMBDA { return Op::template d<I>(y, v...); },
-                                    vals)),
-         ...);
-    }(std::index_sequence_for<Es...>{});
-}
 template <class A, class Out, class L, class R, class P>
 CTNN_INLINE void vjp(const MatMul<L, R>&, tape<MatMul<L, R>>& t, std::size_t row, std::size_t col,
                      const P& g) noexcept {
@@ -251,6 +241,71 @@ CTNN_INLINE void vjp(const Transposed<E>&, tape<Transposed<E>>& t, std::size_t r
     else
         dst = t.dinner.mem.data;
     for (std::size_t k = 0; k < Pk::width; ++k) dst[(col + k) * S::dims[0] + row] += lanes[k];
+}
+
+
+// ---- the two sweeps over a region -------------------------------------------
+//
+// A region is the element-wise sub-tree below a node, laid out flat as in
+// expr/flat.hpp (post-order: a node's operands, then the node). Per pack one
+// forward sweep stores every node's value in an array of packs
+// (`flat_values`), then one reverse sweep multiplies each node's adjoint by
+// the local derivatives (ops.hpp) taken from that array and hands it to the
+// operands. Each node is computed once, so the pass is linear in the
+// region's size (it used to recompute the values below a node at every
+// node: quadratic in the depth), and so is the code the compiler inlines.
+// Expressions are trees (sub-expressions held by value), so a node's adjoint
+// comes from its one parent; only the inputs accumulate (a tensor used
+// twice, broadcasting).
+
+/// Each node's tape entry, in the order of `flat_nodes<E>`.
+template <class E>
+struct flat_tapes {
+    void* tp[region_size<E>];
+    template <std::size_t K>
+    CTNN_INLINE auto& at() const noexcept {
+        return *static_cast<tape<typename flat_nodes<E>::template node_t<K>>*>(tp[K]);
+    }
+};
+
+/// Fills `f` for the sub-region rooted at the node of tape `t`, numbered from O.
+template <std::size_t O, class E, class F>
+[[gnu::noinline]] void collect_tapes(tape<E>& t, F& f) noexcept {
+    f.tp[O + region_size<E> - 1] = &t;
+    if constexpr (is_map<E>) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (collect_tapes<O + map_layout<E>::offset(I)>(std::get<I>(t.args), f), ...);
+        }(typename map_layout<E>::operands{});
+    }
+}
+
+/// ∂y/∂x_I of op `Op` at operand values x[0 ..].
+template <class Op, std::size_t I, class P, std::size_t... J>
+CTNN_INLINE P local_d(const P& y, const P* x, std::index_sequence<J...>) noexcept {
+    return Op::template d<I>(y, x[J]...);
+}
+
+/// Reverse step: node K hands its adjoint a[K] to its operands (a Map) or
+/// to what is below the region (an input).
+template <std::size_t K, class A, class Out, class F, class Tp, class P>
+CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col) noexcept {
+    const auto& n = f.template at<K>();
+    auto& t = tp.template at<K>();
+    using N = std::remove_cvref_t<decltype(n)>;
+    if constexpr (is_map<N>) {
+        constexpr std::size_t first = K + 1 - region_size<N>;
+        using Ix = typename map_layout<N>::operands;
+        [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
+            if (t.wants) {
+                const P x[] = {v[first + map_layout<N>::roots[I]]...};
+                ((a[first + map_layout<N>::roots[I]] = a[K] * local_d<typename N::op, I>(v[K], x, Ix{})), ...);
+            } else {
+                ((a[first + map_layout<N>::roots[I]] = P(0)), ...);
+            }
+        }(Ix{});
+    } else {
+        vjp<A, Out>(n, t, row, col, a[K]);
+    }
 }
 
 /// A loader over an adjoint buffer of the region's own shape.
@@ -281,10 +336,21 @@ void region(const E& n, tape<E>& t, const G& g) noexcept {
     using Out = typename E::shape_type;
     constexpr std::size_t cols = Out::dims[Out::rank - 1];
     constexpr std::size_t rows = Out::size / cols;
+    constexpr std::size_t nodes = region_size<E>;
+    flat_nodes<E> f;
+    flat_tapes<E> tp;
+    collect_nodes<0>(n, f);
+    collect_tapes<0>(t, tp);
     prime(n, t);
     for (std::size_t r = 0; r < rows; ++r)
         simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
-            vjp<A, Out>(n, t, r, c, g.template load<A, Out>(r, c));
+            using P = typename simd::pack_traits<T, A>::type;
+            P v[nodes], a[nodes];  // each node's value and adjoint, post-order
+            flat_values<A, Out>(f, v, r, c);
+            a[nodes - 1] = g.template load<A, Out>(r, c);
+            [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
+                (adjoint_step<nodes - 1 - K, A, Out>(f, tp, v, a, r, c), ...);
+            }(std::make_index_sequence<nodes>{});
         });
     finish(n, t);
 }
@@ -409,6 +475,23 @@ constexpr Wrt<X...> wrt(const X&... x) noexcept {
     return Wrt<X...>{{x...}};
 }
 
+namespace autodiff::detail {
+/// The backward pass of `f` (already prepared) from the adjoint `g` of its
+/// elements: binds the `wrt` tensors to the leaves, runs the regions, and
+/// zero-fills the gradients nothing reached.
+template <class F, class Gl, class... X, class... G>
+void backward(const F& f, const Wrt<X...>& w, const Gl& g, G&... grads) noexcept {
+    auto slots = [&]<std::size_t... I>(std::index_sequence<I...>) {
+        return std::make_tuple(grad_slot<typename G::value_type>{static_cast<const void*>(&std::get<I>(w.tensors)),
+                                                                 grads.data(), G::size}...);
+    }(std::index_sequence_for<X...>{});
+    tape<F> t;
+    bind(f, t, slots);
+    region(f, t, g);
+    std::apply([](auto&... s) { (s.prime(), ...); }, slots);  // untouched: zero
+}
+}  // namespace autodiff::detail
+
 /// Value of the scalar expression `f` and its gradient with respect to each
 /// tensor of `w`, written into `grads...` (same shapes, overwritten). Runs
 /// one forward and one generated backward pass; no allocation.
@@ -433,17 +516,43 @@ CTNN_REALTIME typename F::value_type grad_into(const F& f, const Wrt<X...>& w, G
             T value;
             expr::evaluate_prepared<Shape<1>>(&value, f);
             // backward
-            auto slots = [&]<std::size_t... I>(std::index_sequence<I...>) {
-                return std::make_tuple(grad_slot<typename G::value_type>{
-                    static_cast<const void*>(&std::get<I>(w.tensors)), grads.data(), G::size}...);
-            }(std::index_sequence_for<X...>{});
-            tape<F> t;
-            bind(f, t, slots);
-            region(f, t, adjoint_splat<T>{T(1)});
-            std::apply([](auto&... s) { (s.prime(), ...); }, slots);  // untouched: zero
+            backward(f, w, adjoint_splat<T>{T(1)}, grads...);
             return value;
         }
     }
+}
+
+/// Vector-Jacobian product: for an expression `f` of any shape and an
+/// upstream gradient `dy` of f's shape, writes `Σ_i dy_i ∂f_i/∂X` for each
+/// tensor X of `w` into `grads...` (same shapes, overwritten): the backward
+/// step of a layer written as an expression. The generated backward pass of
+/// `grad_into`, started from `dy` instead of 1; no allocation.
+template <expr::Expression F, TensorLike D, class... X, TensorLike... G>
+CTNN_REALTIME void vjp_into(const F& f, const D& dy, const Wrt<X...>& w, G&... grads) noexcept {
+    using namespace autodiff::detail;
+    static_assert(std::is_same_v<typename D::shape_type, typename F::shape_type> &&
+                      std::is_same_v<typename D::value_type, typename F::value_type>,
+                  "ctnn: vjp needs an upstream gradient of the expression's shape and element type");
+    static_assert(sizeof...(X) == sizeof...(G), "ctnn: vjp_into needs one gradient tensor per wrt tensor");
+    if constexpr (std::is_same_v<typename D::shape_type, typename F::shape_type> &&
+                  std::is_same_v<typename D::value_type, typename F::value_type> && sizeof...(X) == sizeof...(G)) {
+        static_assert((std::is_same_v<typename X::shape_type, typename G::shape_type> && ...),
+                      "ctnn: each gradient tensor must have the shape of its wrt tensor");
+        if constexpr ((std::is_same_v<typename X::shape_type, typename G::shape_type> && ...)) {
+            using T = typename F::value_type;
+            expr::detail::prepare(f, false);  // matmul and reduction results: the values the derivatives need
+            backward(f, w, adjoint_buffer<T>{dy.data()}, grads...);
+        }
+    }
+}
+
+/// `{dW, db, ...}` of the vector-Jacobian product of `f` with `dy` (see
+/// `vjp_into`), as a tuple.
+template <expr::Expression F, TensorLike D, class... X>
+auto vjp(const F& f, const D& dy, const Wrt<X...>& w) noexcept {
+    std::tuple<tensor_for_t<typename X::value_type, typename X::shape_type>...> out;
+    std::apply([&](auto&... g) { vjp_into(f, dy, w, g...); }, out);
+    return out;
 }
 
 /// `{value, dW, db, ...}` of `f` with respect to `wrt(W, b, ...)`, as a tuple

@@ -7,8 +7,10 @@
 /// `abs`, `min`, `max`, `pow`. Nothing is computed until the expression is
 /// assigned (assign.hpp), which makes one pass over memory for the whole chain.
 
+#include <cstddef>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "../core/type_list.hpp"
 #include "evaluate.hpp"
@@ -39,15 +41,26 @@ struct Map : expression_tag {
     using op = Op;
     std::tuple<Es...> args;
 
-    CTNN_INLINE void prepare(bool fusing) const noexcept {
-        std::apply([&](const auto&... e) CTNN_INLINE_LAMBDA { (detail::prepare(e, fusing), ...); }, args);
-    }
+    // Pack expansions over index sequences, not std::apply: a chain of
+    // nested Maps then costs two template levels a node (std::apply's
+    // noexcept machinery costs about eight), so 100-node expressions
+    // compile at the default template depth.
+    CTNN_INLINE void prepare(bool fusing) const noexcept { prepare_args(fusing, std::index_sequence_for<Es...>{}); }
 
     template <class A, class Out, class H>
     CTNN_INLINE auto load(std::size_t row, std::size_t col, const H& hole) const noexcept {
-        return std::apply(
-            [&](const auto&... e) CTNN_INLINE_LAMBDA { return Op::value(e.template load<A, Out>(row, col, hole)...); },
-            args);
+        return load_args<A, Out>(row, col, hole, std::index_sequence_for<Es...>{});
+    }
+
+private:
+    template <std::size_t... I>
+    CTNN_INLINE void prepare_args(bool fusing, std::index_sequence<I...>) const noexcept {
+        (detail::prepare(std::get<I>(args), fusing), ...);
+    }
+    template <class A, class Out, class H, std::size_t... I>
+    CTNN_INLINE auto load_args(std::size_t row, std::size_t col, const H& hole,
+                               std::index_sequence<I...>) const noexcept {
+        return Op::value(std::get<I>(args).template load<A, Out>(row, col, hole)...);
     }
 };
 

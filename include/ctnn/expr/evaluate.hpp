@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "expression.hpp"
+#include "flat.hpp"
 
 namespace ctnn::expr {
 
@@ -43,10 +44,22 @@ CTNN_INLINE void evaluate_prepared(typename E::value_type* out, const E& e) noex
     using T = typename E::value_type;
     constexpr std::size_t cols = Out::dims[Out::rank - 1];
     constexpr std::size_t rows = Out::size / cols;
-    for (std::size_t r = 0; r < rows; ++r) {
-        simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
-            simd::pack_traits<T, A>::store(out + r * cols + c, e.template load<A, Out>(r, c, no_hole{}));
-        });
+    if constexpr (detail::is_map<E>) {  // an element-wise region: flat (flat.hpp)
+        detail::flat_nodes<E> f;
+        detail::collect_nodes<0>(e, f);
+        for (std::size_t r = 0; r < rows; ++r) {
+            simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
+                typename simd::pack_traits<T, A>::type v[detail::flat_nodes<E>::size];
+                detail::flat_values<A, Out>(f, v, r, c);
+                simd::pack_traits<T, A>::store(out + r * cols + c, v[detail::flat_nodes<E>::size - 1]);
+            });
+        }
+    } else {
+        for (std::size_t r = 0; r < rows; ++r) {
+            simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
+                simd::pack_traits<T, A>::store(out + r * cols + c, e.template load<A, Out>(r, c, no_hole{}));
+            });
+        }
     }
 }
 

@@ -1,0 +1,150 @@
+// Gradients of deep element-wise expressions (the linear-time backward
+// sweep of tensor_grad.hpp): against finite differences in double, against
+// the chain rule written by hand, with shared tensors and broadcasting, and
+// without allocating; and vjp(f, dy, wrt(...)) for non-scalar expressions
+// against central differences of <f, dy>.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include <ctnn/autodiff.hpp>
+
+#include "alloc_count.hpp"
+
+using namespace ctnn;
+
+namespace {
+template <class X>
+void fill_random(X& x, unsigned seed, double lo = -1, double hi = 1) {
+    std::mt19937 g(seed);
+    std::uniform_real_distribution<double> d(lo, hi);
+    for (auto& v : x) v = d(g);
+}
+constexpr double limit = 1e-6;  // as in tensor_grad.cpp
+
+using Vec = Tensor<double, 13>;  // not a multiple of any pack width: full packs and a tail
+
+/// `Depth` nested layers of tanh(e * w + b): 3 nodes each.
+template <int Depth, class E>
+auto layers(const E& e, const Vec& w, const Vec& b) {
+    if constexpr (Depth == 0)
+        return e;
+    else
+        return layers<Depth - 1>(tanh(e * w + b), w, b);
+}
+constexpr int depth = 17;  // 51 element-wise nodes, and the sum
+
+/// max over the elements of X of |numeric - analytic| / max(|numeric| + |analytic|, 1e-4),
+/// numeric = (<f(X + h), dy> - <f(X - h), dy>) / 2h.
+template <class Make, class Dy, class X, class G>
+double max_error(const Make& make, const Dy& dy, X& x, const G& analytic) {
+    auto dot = [&] {
+        const auto y = evaluate(make());
+        double s = 0;
+        for (std::size_t i = 0; i < Dy::size; ++i) s += y.data()[i] * dy.data()[i];
+        return s;
+    };
+    constexpr double h = 1e-5;
+    double worst = 0;
+    for (std::size_t i = 0; i < X::size; ++i) {
+        const double keep = x.data()[i];
+        x.data()[i] = keep + h;
+        const double up = dot();
+        x.data()[i] = keep - h;
+        const double down = dot();
+        x.data()[i] = keep;
+        const double numeric = (up - down) / (2 * h);
+        const double a = analytic.data()[i];
+        worst = std::max(worst, std::abs(numeric - a) / std::max(std::abs(numeric) + std::abs(a), 1e-4));
+    }
+    return worst;
+}
+}  // namespace
+
+TEST_CASE("gradient of a 52-node element-wise expression", "[autodiff]") {
+    Vec x, w, b;
+    fill_random(x, 21, -1, 1);
+    fill_random(w, 22, 0.8, 1.4);  // keeps the chain's derivative of order 1
+    fill_random(b, 23, -0.3, 0.3);
+    const auto r = gradcheck([&] { return sum(layers<depth>(ref(x), w, b)); }, wrt(x, w, b));
+    INFO(r);
+    REQUIRE(r.checked == 3 * 13);
+    REQUIRE(r.max_rel_error < limit);
+
+    // the chain rule by hand, element by element: the same numbers to rounding
+    Vec dx, dw, db;
+    const double value = grad_into(sum(layers<depth>(ref(x), w, b)), wrt(x, w, b), dx, dw, db);
+    double hand_value = 0;
+    for (std::size_t i = 0; i < 13; ++i) {
+        double h[depth + 1];
+        h[0] = x(i);
+        for (int k = 0; k < depth; ++k) h[k + 1] = std::tanh(h[k] * w(i) + b(i));
+        hand_value += h[depth];
+        double g = 1, gw = 0, gb = 0;
+        for (int k = depth; k-- > 0;) {
+            const double dz = g * (1 - h[k + 1] * h[k + 1]);
+            gw += dz * h[k];
+            gb += dz;
+            g = dz * w(i);
+        }
+        REQUIRE(dx(i) == Approx(g).epsilon(1e-12));
+        REQUIRE(dw(i) == Approx(gw).epsilon(1e-12));
+        REQUIRE(db(i) == Approx(gb).epsilon(1e-12));
+    }
+    REQUIRE(value == Approx(hand_value).epsilon(1e-12));
+
+    // no allocation: the tape and the per-pack values live on the stack
+    REQUIRE(ctnn_test::allocations_during(
+                [&] { (void)grad_into(sum(layers<depth>(ref(x), w, b)), wrt(x, w, b), dx, dw, db); }) == 0);
+}
+
+TEST_CASE("gradient with repeated subexpressions and broadcasting", "[autodiff]") {
+    Tensor<double, 4, 6> X;
+    Tensor<double, 6> w;     // broadcast along rows
+    Tensor<double, 4, 1> c;  // broadcast along columns
+    fill_random(X, 31, -1, 1);
+    fill_random(w, 32, -1, 1);
+    fill_random(c, 33, -0.5, 0.5);
+    const auto r = gradcheck(
+        [&] {
+            const auto h = tanh(X * w + c);  // used three times below (copied into each use)
+            return mean(h * h + sigmoid(h - X) * w + exp(c * h) / (1.0 + square(X)));
+        },
+        wrt(X, w, c));
+    INFO(r);
+    REQUIRE(r.checked == 24 + 6 + 4);
+    REQUIRE(r.max_rel_error < limit);
+}
+
+TEST_CASE("vjp of a dense layer written as an expression", "[autodiff]") {
+    Tensor<double, 4, 7> X;  // a batch of 4
+    Tensor<double, 5, 7> W;
+    Tensor<double, 5> b;
+    Tensor<double, 4, 5> dy;
+    fill_random(X, 41);
+    fill_random(W, 42);
+    fill_random(b, 43);
+    fill_random(dy, 44);
+    auto layer = [&] { return tanh(matmul(X, transpose(W)) + b); };
+    auto [dX, dW, db] = vjp(layer(), dy, wrt(X, W, b));
+    REQUIRE(max_error(layer, dy, X, dX) < 1e-6);
+    REQUIRE(max_error(layer, dy, W, dW) < 1e-6);
+    REQUIRE(max_error(layer, dy, b, db) < 1e-6);
+}
+
+TEST_CASE("vjp of an element-wise expression with broadcasting", "[autodiff]") {
+    Tensor<double, 3, 6> a;
+    Tensor<double, 6> c;
+    Tensor<double, 3, 6> dy;
+    fill_random(a, 51);
+    fill_random(c, 52);
+    fill_random(dy, 53);
+    auto f = [&] { return sigmoid(a * c) * a - square(c); };
+    Tensor<double, 3, 6> da = Tensor<double, 3, 6>::filled(7);  // overwritten
+    Tensor<double, 6> dc;
+    vjp_into(f(), dy, wrt(a, c), da, dc);
+    REQUIRE(max_error(f, dy, a, da) < 1e-6);
+    REQUIRE(max_error(f, dy, c, dc) < 1e-6);
+}
