@@ -11,7 +11,7 @@
 
 #include <ctnn/autodiff.hpp>
 
-#include "alloc_count.hpp"
+#include "../alloc_count.hpp"
 
 using namespace ctnn;
 

@@ -8,7 +8,7 @@
 #include <ctnn/net.hpp>
 #include <ctnn/quant.hpp>
 
-#include "alloc_count.hpp"
+#include "../alloc_count.hpp"
 
 #include <bit>
 #include <cmath>
