@@ -13,15 +13,12 @@
 
 #include "../alloc_count.hpp"
 
+#include "../random_fill.hpp"
+
 using namespace ctnn;
 
 namespace {
-template <class X>
-void fill_random(X& x, unsigned seed, double lo = -1, double hi = 1) {
-    std::mt19937 g(seed);
-    std::uniform_real_distribution<double> d(lo, hi);
-    for (auto& v : x) v = d(g);
-}
+using ctnn_test::fill_random;
 constexpr double limit = 1e-6;  // as in tensor_grad.cpp
 
 using Vec = Tensor<double, 13>;  // not a multiple of any pack width: full packs and a tail

@@ -6,15 +6,12 @@
 
 #include <ctnn/autodiff.hpp>
 
+#include "../random_fill.hpp"
+
 using namespace ctnn;
 
 namespace {
-template <class X>
-void fill_random(X& x, unsigned seed, double lo = -1, double hi = 1) {
-    std::mt19937 g(seed);
-    std::uniform_real_distribution<double> d(lo, hi);
-    for (auto& v : x) v = d(g);
-}
+using ctnn_test::fill_random;
 // Central differences with h = 1e-5 have truncation error ~h^2 f'''/6 and
 // rounding error ~eps |f|/h = 1e-11 |f|, measured against a floor of
 // 1e-4 max(1, |f|) (see gradcheck.hpp): a few 1e-7 at most; 1e-6 leaves room

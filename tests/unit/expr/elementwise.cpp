@@ -8,15 +8,12 @@
 
 #include <ctnn/expr.hpp>
 
+#include "../random_fill.hpp"
+
 using namespace ctnn;
 
 namespace {
-template <class X>
-void fill_random(X& x, unsigned seed, double lo = -1, double hi = 1) {
-    std::mt19937 g(seed);
-    std::uniform_real_distribution<double> d(lo, hi);
-    for (auto& v : x) v = typename X::value_type(d(g));
-}
+using ctnn_test::fill_random;
 // A few ulps of the result for a handful of correctly rounded ops, and the
 // error of xsimd's exp/log/tanh (a few ulps): 16 eps relative.
 template <class T>
