@@ -1,7 +1,8 @@
 #pragma once
 /// \file layers.hpp
 /// Every layer: Dense, the activations, Softmax, PReLU, Dropout, Flatten,
-/// GRU, LSTM, Conv1D, Conv2D, Slice, LayerNorm, BatchNorm1D/2D, Embedding, pooling.
+/// GRU, LSTM, Conv1D, Conv2D, Slice, LayerNorm, BatchNorm1D/2D, Embedding, pooling,
+/// ExprLayer (a layer written as a tensor expression).
 #include "layers/checks.hpp"  // first: the ctnn: errors of a network come from here (shortest include chain)
 #include "layers/activation.hpp"
 #include "layers/batchnorm_fold.hpp"
@@ -10,6 +11,7 @@
 #include "layers/dense.hpp"
 #include "layers/dropout.hpp"
 #include "layers/elementwise.hpp"
+#include "layers/expr_layer.hpp"
 #include "layers/embedding.hpp"
 #include "layers/flatten.hpp"
 #include "layers/layer_concepts.hpp"

@@ -546,6 +546,20 @@ CTNN_REALTIME void vjp_into(const F& f, const D& dy, const Wrt<X...>& w, G&... g
     }
 }
 
+/// `vjp_into` for an `f` whose matmul products and reductions are already
+/// in its nodes (`prepare`d, or restored from a layer's saved area:
+/// layers/expr_layer.hpp): the backward pass alone.
+template <expr::Expression F, TensorLike D, class... X, TensorLike... G>
+CTNN_REALTIME void vjp_into_prepared(const F& f, const D& dy, const Wrt<X...>& w, G&... grads) noexcept {
+    static_assert(std::is_same_v<typename D::shape_type, typename F::shape_type> &&
+                      std::is_same_v<typename D::value_type, typename F::value_type> && sizeof...(X) == sizeof...(G) &&
+                      (std::is_same_v<typename X::shape_type, typename G::shape_type> && ...),
+                  "ctnn: vjp needs dy of the expression's shape and one gradient of each wrt tensor's shape");
+    if constexpr (std::is_same_v<typename D::shape_type, typename F::shape_type> && sizeof...(X) == sizeof...(G))
+        autodiff::detail::backward(f, w, autodiff::detail::adjoint_buffer<typename F::value_type>{dy.data()},
+                                   grads...);
+}
+
 /// `{dW, db, ...}` of the vector-Jacobian product of `f` with `dy` (see
 /// `vjp_into`), as a tuple.
 template <expr::Expression F, TensorLike D, class... X>

@@ -88,6 +88,23 @@ struct layer {
     struct branches_produce_the_same_shape {
         static constexpr bool holds = false;
     };
+    /// An ExprLayer's input rank (layers/expr_layer.hpp).
+    template <std::size_t Rank>
+    struct expects_rank {
+        template <class BeforePath, class Before>
+        struct but_layer {
+            template <class Produced>
+            struct produces {
+                static constexpr bool holds = Produced::rank == Rank;
+            };
+        };
+    };
+    /// An ExprLayer whose expression, on input `[B, In...]`, is not `[B, Out...]`
+    /// with the same `Out` at every batch size.
+    template <class In>
+    struct expression_keeps_the_batch_leading {
+        static constexpr bool holds = false;
+    };
 };
 
 
@@ -159,6 +176,9 @@ enum class fault : int {
     pool_padding,
     pool_window,
     slice_end,
+    expr_rank,
+    expr_batch,
+    expr_reported,  // an ExprLayer's expression failed its own `ctnn:` check: nothing more to say
 };
 
 /// The verdict of a binding's checks: all pass, or `Check` (a type whose
@@ -317,6 +337,16 @@ struct report<failed<fault::pool_padding, C>> {
 template <class C>
 struct report<failed<fault::pool_window, C>> {
     static_assert(holds<C>, "ctnn: a pooling window is larger than its padded input");
+};
+template <class C>
+struct report<failed<fault::expr_rank, C>> {
+    static_assert(holds<C>, "ctnn: an ExprLayer takes samples of another rank than the layer before it produces "
+                            "(its spec's in_rank, 1 unless it says)");
+};
+template <class C>
+struct report<failed<fault::expr_batch, C>> {
+    static_assert(holds<C>, "ctnn: an ExprLayer's expression must keep the batch as its leading dimension and give "
+                            "every sample the same shape");
 };
 template <class C>
 struct report<failed<fault::slice_end, C>> {
