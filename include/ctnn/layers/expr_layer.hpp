@@ -173,16 +173,34 @@ struct expression<Spec, In, T, B, std::index_sequence<I...>> {
 template <class Spec, class In, class T, std::size_t B>
 using expression_t = std::remove_cvref_t<typename expression<Spec, In, T, B>::type>;
 
-/// The per-sample output shape, when the expression keeps the batch leading
-/// and gives each sample the same shape (checked at two batch sizes); void otherwise.
-template <class Spec, class In,
-          class S2 = typename per_sample<typename expression_t<Spec, In, float, 2>::shape_type, 2>::type,
-          class S3 = typename per_sample<typename expression_t<Spec, In, float, 3>::shape_type, 3>::type>
-using out_shape = std::conditional_t<std::is_same_v<S2, S3>, S2, void>;
-
 /// The expression has failed one of its own `ctnn:` checks (it is `after_error`'s constant).
 template <class Spec, class In>
 inline constexpr bool reported = std::is_same_v<expression_t<Spec, In, float, 2>, expr::Constant<float>>;
+
+template <class S2, class Spec, class In>
+struct same_at_3 {
+    using type = void;
+};
+template <class S2, class Spec, class In>
+    requires(!std::is_void_v<S2>)
+struct same_at_3<S2, Spec, In> {
+    using S3 = typename per_sample<typename expression_t<Spec, In, float, 3>::shape_type, 3>::type;
+    using type = std::conditional_t<std::is_same_v<S2, S3>, S2, void>;
+};
+template <class Spec, class In, bool Reported = reported<Spec, In>>
+struct out_shape_of {
+    using type = void;  // reported already
+};
+template <class Spec, class In>
+struct out_shape_of<Spec, In, false> {
+    // batch 3 only when batch 2 went through: an expression that failed its own check reports it once
+    using type = typename same_at_3<typename per_sample<typename expression_t<Spec, In, float, 2>::shape_type, 2>::type,
+                                    Spec, In>::type;
+};
+/// The per-sample output shape, when the expression keeps the batch leading
+/// and gives each sample the same shape (checked at two batch sizes); void otherwise.
+template <class Spec, class In>
+using out_shape = typename out_shape_of<Spec, In>::type;
 
 // ---- the matmul products saved by a training forward ----------------------------------
 
