@@ -218,6 +218,26 @@ struct saved_products<expr::Map<Op, Es...>> {
     static constexpr std::size_t size = (saved_products<Es>::size + ... + 0);
 };
 
+/// Flops of evaluating `E`: `Matmul` 2·M·N·K, one per element and
+/// element-wise op (an estimate: a transcendental counts as one).
+template <class E>
+struct flops {
+    static constexpr std::size_t matmul = 0, elementwise = 0;
+};
+template <class L, class R>
+struct flops<expr::MatMul<L, R>> {
+    using LS = typename L::shape_type;
+    static constexpr std::size_t matmul =
+        2 * expr::MatMul<L, R>::shape_type::size * LS::dims[LS::rank - 1] + flops<L>::matmul + flops<R>::matmul;
+    static constexpr std::size_t elementwise = flops<L>::elementwise + flops<R>::elementwise;
+};
+template <class Op, class... Es>
+struct flops<expr::Map<Op, Es...>> {
+    static constexpr std::size_t matmul = (flops<Es>::matmul + ... + 0);
+    static constexpr std::size_t elementwise =
+        expr::Map<Op, Es...>::shape_type::size + (flops<Es>::elementwise + ... + 0);
+};
+
 /// Copies each kept product of `e` (pre-order) to `to`, or `from` into the node.
 template <bool Save, class E, class P>
 CTNN_INLINE P* exchange_products(const E& e, P* at) noexcept {
@@ -281,6 +301,12 @@ struct expr_layer {
 
     template <class T, std::size_t B>
     using expression = expr_layer_detail::expression_t<Spec, In, T, B>;
+    /// Per sample (from batch 2; products of parameters alone count half).
+    static constexpr std::size_t flops_forward =
+        (expr_layer_detail::flops<expression<float, 2>>::matmul + expr_layer_detail::flops<expression<float, 2>>::elementwise) / 2;
+    /// Two products a matmul (its operands' adjoints), the element-wise part recomputed and differentiated.
+    static constexpr std::size_t flops_backward =
+        expr_layer_detail::flops<expression<float, 2>>::matmul + 2 * expr_layer_detail::flops<expression<float, 2>>::elementwise;
     template <class T, std::size_t B>
     static constexpr std::size_t saved_size = expr_layer_detail::saved_products<expression<T, B>>::size;
 
