@@ -13,19 +13,12 @@
 
 #include "../alloc_count.hpp"
 #include "../net/net_checks.hpp"
+#include "expr_layer_specs.hpp"
 
 using namespace ctnn;
+using expr_layer_specs::DenseTanh;
 
 namespace {
-
-/// nn.Linear + tanh as an expression: parameters "weight" and "bias", as Dense's.
-template <std::size_t N>
-struct DenseTanh {
-    static std::string name() { return "DenseTanh"; }
-    template <std::size_t In>
-    static constexpr std::array params{linear_weight("weight", N, In), linear_bias("bias", N, In)};
-    static auto forward(const auto& x, const auto& W, const auto& b) { return tanh(matmul(x, transpose(W)) + b); }
-};
 
 template <class T>
 using Expr = BasicSequential<T, Input<11>, ExprLayer<DenseTanh<7>>>;

@@ -4,7 +4,6 @@
 // into the binary (io/embed.hpp), its weights bind by name at compile time.
 #include <catch2/catch.hpp>
 
-#include <array>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -15,17 +14,10 @@
 
 #include "../net/net_checks.hpp"
 #include "../support.hpp"
+#include "expr_layer_specs.hpp"
 
 using namespace ctnn;
-
-namespace {
-template <std::size_t N>
-struct DenseTanh {
-    template <std::size_t In>
-    static constexpr std::array params{linear_weight("weight", N, In), linear_bias("bias", N, In)};
-    static auto forward(const auto& x, const auto& W, const auto& b) { return tanh(matmul(x, transpose(W)) + b); }
-};
-}  // namespace
+using expr_layer_specs::DenseTanh;
 
 TEST_CASE("ExprLayer: a built-in Dense + Tanh's file loads by name into its expression", "[layers][expr_layer][io]") {
     using Builtin = Sequential<Input<6>, Dense<9>, Tanh>;

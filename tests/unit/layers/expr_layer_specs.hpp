@@ -1,6 +1,6 @@
 #pragma once
-// The layers-as-expressions of the ExprLayer tests (expr_layer_parity.cpp,
-// expr_layer_graphs.cpp): a gated unit and a highway layer, with the
+// The layers-as-expressions of the ExprLayer tests: Dense + tanh with
+// Dense's parameter names, a gated unit and a highway layer with the
 // parameter names of the torch modules in tests/fixtures/make_expr_layer_fixtures.py.
 #include <array>
 #include <cstddef>
@@ -10,6 +10,15 @@
 
 namespace expr_layer_specs {
 using namespace ctnn;
+
+/// y = tanh(x Wᵀ + b), parameters "weight" and "bias" as Dense's (nn.Linear's).
+template <std::size_t N>
+struct DenseTanh {
+    static std::string name() { return "DenseTanh"; }
+    template <std::size_t In>
+    static constexpr std::array params{linear_weight("weight", N, In), linear_bias("bias", N, In)};
+    static auto forward(const auto& x, const auto& W, const auto& b) { return tanh(matmul(x, transpose(W)) + b); }
+};
 
 /// y = sigmoid(x Wgᵀ + bg) ⊙ tanh(x Whᵀ + bh)
 template <std::size_t N>
