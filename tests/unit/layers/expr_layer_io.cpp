@@ -2,6 +2,7 @@
 // name into the same layer written as an expression (the same state_dict
 // names "weight" and "bias") and gives the same outputs, and back; baked
 // into the binary (io/embed.hpp), its weights bind by name at compile time.
+// (Checkpoints: expr_layer_graphs.cpp.)
 #include <catch2/catch.hpp>
 
 #include <cmath>
