@@ -51,6 +51,22 @@ struct input_range {
     float max_abs = 0;
 };
 
+/// One Dense of a quantized network baked into the binary (what
+/// `ctnn-embed --quantize` writes; `Quantized`'s constexpr constructor takes
+/// an array of them, one per Dense in order): unpadded row-major `[out, in]`
+/// weights in the policy's format, computed by the same code as
+/// `quant::quantize` (bf16: `to_bf16`; int8: `quantize_int8_row`), so the
+/// baked network equals the converted one bit for bit.
+struct baked_dense {
+    std::size_t in = 0, out = 0;
+    const std::uint16_t* bf16 = nullptr;      ///< bf16 weights (bf16 policy)
+    const std::int8_t* int8 = nullptr;        ///< int8 weights (int8 policy)
+    const float* weight_scale = nullptr;      ///< int8: each row's scale
+    const std::int32_t* row_sum = nullptr;    ///< int8: each row's Σ q
+    const float* bias = nullptr;              ///< [out]; null without a bias
+    input_range input{};                      ///< int8: what calibration saw at this input
+};
+
 namespace detail {
 /// Applies the fused activation `Act` to y[0, N) in place.
 template <class Act, std::size_t N>
@@ -105,6 +121,17 @@ struct dense_bf16 {
             for (std::size_t i = 0; i < In; ++i) weight[o * width + i] = simd::quant::to_bf16(p[o * In + i]);
         if constexpr (Bias) std::copy(p + bound::template bias_at<float>, p + bound::template bias_at<float> + Out, bias);
     }
+    /// Whether `b` is this layer's data in bf16 (sizes, arrays present).
+    static constexpr bool fits(const baked_dense& b) noexcept {
+        return b.in == In && b.out == Out && b.bf16 != nullptr && (b.bias != nullptr) == Bias;
+    }
+    /// From baked arrays (`fits(b)`); constexpr.
+    constexpr void bake(const baked_dense& b) noexcept {
+        for (std::size_t o = 0; o < Out; ++o) {
+            for (std::size_t i = 0; i < In; ++i) weight[o * width + i] = b.bf16[o * In + i];
+            if constexpr (Bias) bias[o] = b.bias[o];
+        }
+    }
     CTNN_REALTIME void forward(const float* x, float* y) const noexcept {
         alignas(64) std::uint16_t xb[width];
         simd::quant::to_bf16_n<In, Portable>(x, xb);
@@ -137,24 +164,30 @@ struct dense_int8 {
 
     void set_weights(const float* p) noexcept {
         for (std::size_t o = 0; o < Out; ++o) {
-            const float* w = p + o * In;
-            float m = 0;
-            for (std::size_t i = 0; i < In; ++i) m = std::max(m, std::fabs(w[i]));
-            const float s = m / 127.0f;
-            std::int32_t sum = 0;
-            for (std::size_t i = 0; i < In; ++i) {
-                const float v = s > 0 ? std::nearbyint(std::clamp(w[i] / s, -127.0f, 127.0f)) : 0.0f;
-                weight[o * width + i] = std::int8_t(v);
-                sum += std::int32_t(v);
-            }
-            weight_scale[o] = s;
-            row_sum[o] = sum;
+            const auto row = simd::quant::quantize_int8_row(p + o * In, In, weight + o * width);
+            weight_scale[o] = row.scale;
+            row_sum[o] = row.sum;
         }
         if constexpr (Bias) std::copy(p + bound::template bias_at<float>, p + bound::template bias_at<float> + Out, bias);
         set_input(input_range{});
     }
+    /// Whether `b` is this layer's data in int8 (sizes, arrays present).
+    static constexpr bool fits(const baked_dense& b) noexcept {
+        return b.in == In && b.out == Out && b.int8 != nullptr && b.weight_scale != nullptr && b.row_sum != nullptr &&
+               (b.bias != nullptr) == Bias;
+    }
+    /// From baked arrays (`fits(b)`); constexpr.
+    constexpr void bake(const baked_dense& b) noexcept {
+        for (std::size_t o = 0; o < Out; ++o) {
+            for (std::size_t i = 0; i < In; ++i) weight[o * width + i] = b.int8[o * In + i];
+            weight_scale[o] = b.weight_scale[o];
+            row_sum[o] = b.row_sum[o];
+            if constexpr (Bias) bias[o] = b.bias[o];
+        }
+        set_input(b.input);
+    }
     /// The input's scale and zero point from what calibration saw.
-    void set_input(const input_range& r) noexcept {
+    constexpr void set_input(const input_range& r) noexcept {
         const bool signed_input = r.min < 0;
         input.zero_point = signed_input ? 128 : 0;
         input.scale = r.max_abs / (signed_input ? 127.0f : 255.0f);
