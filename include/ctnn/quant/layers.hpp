@@ -20,6 +20,7 @@
 
 #include "../layers/dense.hpp"
 #include "../layers/layer_concepts.hpp"
+#include "../simd/gemv.hpp"
 #include "../simd/map.hpp"
 #include "../simd/quant.hpp"
 
@@ -41,7 +42,26 @@ struct int8_policy {
     static constexpr bool portable = Portable;
     static constexpr const char* name = "int8";
 };
+/// Where an FP32 deployment form keeps W: `automatic` picks column-major
+/// (W transposed, `simd::gemv_t_n`: broadcast-x FMAs, no cross-lane sums)
+/// for `In <= f32_column_major_max_in`, PyTorch's row-major (`simd::gemv_n`,
+/// the float Dense's own kernel) above.
+enum class f32_layout { automatic, row_major, column_major };
+/// Below this input width a Dense is faster column-major at batch 1 (measured:
+/// bench/quantized.cpp, mlp_small and mlp_mnist; docs/design.md).
+inline constexpr std::size_t f32_column_major_max_in = 128;
+/// ... and when it has at least this many outputs (whole 512-bit packs of them).
+inline constexpr std::size_t f32_column_major_min_out = 32;
+/// Weights in FP32, each Dense in the layout fastest at batch 1 (see
+/// `f32_layout`): the float network's results to rounding, no conversion.
+template <f32_layout Layout = f32_layout::automatic>
+struct f32_policy {
+    static constexpr bool portable = false;
+    static constexpr f32_layout layout = Layout;
+    static constexpr const char* name = "f32";
+};
 using bf16_weights = bf16_policy<>;
+using f32_weights = f32_policy<>;
 using int8_weights = int8_policy<>;
 
 /// What calibration saw at one Dense input: the smallest value and the
@@ -101,6 +121,38 @@ struct float_layer : weightless<L> {
 template <class L>
 struct no_quantized_form : weightless<L> {
     void forward(const float*, float*) const noexcept {}
+};
+
+/// Dense `In -> Out` (+ `Act`) in FP32, W column-major (`ColumnMajor`,
+/// `simd::gemv_t_n`) or row-major as the float Dense (`simd::gemv_n`);
+/// bias and activation applied in registers before the store.
+template <std::size_t In, std::size_t Out, bool Bias, class Act, bool ColumnMajor>
+struct dense_f32 {
+    using bound = layers::dense<In, Out, Bias, Act>;
+    static constexpr std::size_t in_size = In, out_size = Out;
+    static constexpr bool has_weights = true, column_major = ColumnMajor;
+    static constexpr std::size_t stride = simd::gemv_t_stride<float, Out>;
+    static constexpr std::size_t weight_bytes = (In * (ColumnMajor ? stride : Out) + stride) * 4;
+
+    alignas(64) float weight[In * (ColumnMajor ? stride : Out)]{};  ///< [In, stride] or [Out, In]
+    alignas(64) float bias[stride]{};
+
+    void set_weights(const float* p) noexcept {
+        for (std::size_t o = 0; o < Out; ++o)
+            for (std::size_t i = 0; i < In; ++i) weight[ColumnMajor ? i * stride + o : o * In + i] = p[o * In + i];
+        if constexpr (Bias) std::copy(p + bound::template bias_at<float>, p + bound::template bias_at<float> + Out, bias);
+    }
+    CTNN_REALTIME void forward(const float* x, float* y) const noexcept {
+        const float* b = bias;
+        const auto epi = [b](auto v, std::size_t, std::size_t col) CTNN_INLINE_LAMBDA {
+            if constexpr (Bias) v = v + simd::load_like(v, b + col);
+            return Act::f(v);
+        };
+        if constexpr (ColumnMajor)
+            simd::gemv_t_n<Out, In>(weight, x, y, epi);
+        else
+            simd::gemv_n<Out, In>(weight, x, y, epi);
+    }
 };
 
 /// Dense `In -> Out` (+ `Act`) with bf16 weights.
@@ -218,6 +270,12 @@ struct stage_of<layers::dense<In, Out, Bias, Act>, bf16_policy<P>> {
 template <std::size_t In, std::size_t Out, bool Bias, class Act, bool P>
 struct stage_of<layers::dense<In, Out, Bias, Act>, int8_policy<P>> {
     using type = dense_int8<In, Out, Bias, Act, P>;
+};
+template <std::size_t In, std::size_t Out, bool Bias, class Act, f32_layout L>
+struct stage_of<layers::dense<In, Out, Bias, Act>, f32_policy<L>> {
+    using type = dense_f32<In, Out, Bias, Act,
+                           L == f32_layout::column_major ||
+                               (L == f32_layout::automatic && In <= f32_column_major_max_in && Out >= f32_column_major_min_out)>;
 };
 template <class L, class Policy>
 using stage_t = typename stage_of<L, Policy>::type;
