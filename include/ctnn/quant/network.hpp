@@ -15,6 +15,9 @@
 /// Calibration (int8) runs the float network over the samples and sets each
 /// Dense input's scale from the values that reach it: max |x| or a
 /// percentile of |x| (`calibration::percentile`). bf16 needs no samples.
+/// `quant::f32_weights` is the FP32 deployment form (small-input Dense layers
+/// column-major, for batch 1); `ctnn-embed --quantize` bakes bf16/int8 ones
+/// as constants (`Quantized(const baked_dense (&)[N])`).
 
 #include <algorithm>
 #include <cmath>
