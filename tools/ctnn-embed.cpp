@@ -5,7 +5,7 @@
 //   ctnn-embed model.safetensors --net 'Sequential<Input<4>, Dense<8>, ReLU, Dense<2>>'
 //              [--name model] [--type float|double] [-o model.hpp]
 //              [--prefix P] [--rename NAME=FILE_NAME]... [--allow-unexpected] [--allow-nonfinite]
-//              [--quantize bf16|int8 [--calibration SAMPLES.npy]]
+//              [--quantize bf16|int8|f32 [--calibration SAMPLES.npy]]
 //
 // The tool reads `--net` with io::parse_net_spec before it reads the file: an
 // unknown layer is one sentence naming it. It then matches the file against
@@ -18,7 +18,7 @@
 // embedded model equals the file's bit for bit.
 //
 // With --quantize the header holds a `ctnn::Quantized<net_type, quant::bf16_weights>`
-// (or int8_weights) instead: each Dense's weights already converted by the
+// (or int8_weights, or f32_weights: the FP32 deployment form) instead: each Dense's weights already converted by the
 // library's own functions (to_bf16; quantize_int8_row: int8 with one scale a
 // row), so the program converts nothing at run time. int8 needs calibration
 // samples (--calibration, a .npy of [N, input...]): the tool runs the float
@@ -55,14 +55,15 @@ namespace {
 constexpr const char* usage =
     "usage: ctnn-embed FILE.safetensors --net 'Sequential<Input<...>, ...>' [--name NAMESPACE]\n"
     "                  [--type float|double] [-o OUT.hpp] [--prefix P] [--rename NAME=FILE_NAME]...\n"
-    "                  [--allow-unexpected] [--allow-nonfinite] [--quantize bf16|int8 [--calibration X.npy]]\n"
+    "                  [--allow-unexpected] [--allow-nonfinite] [--quantize bf16|int8|f32 [--calibration X.npy]]\n"
     "Writes the network's tensors from FILE as constexpr arrays bound to the network type\n"
     "(a C++ header, to standard output or OUT.hpp). NAMESPACE (default: model) holds net_type\n"
     "and the constant net; --type defaults to the network's value type.\n"
     "As io::load_safetensors: ctnn's tensor NAME (0.weight, ...) is FILE_NAME if renamed, else\n"
     "P + NAME; --allow-unexpected ignores the file's other tensors, --allow-nonfinite accepts\n"
     "NaN and infinities.\n"
-    "--quantize bf16|int8 bakes ctnn::Quantized<net_type, quant::bf16_weights / int8_weights>\n"
+    "--quantize bf16|int8|f32 bakes ctnn::Quantized<net_type, quant::bf16_weights / int8_weights /\n"
+    "f32_weights (FP32, small layers column-major)>\n"
     "instead (float networks of Dense and parameter-free layers); int8 needs --calibration\n"
     "X.npy, samples [N, input...] whose values set each Dense input's scale.\n";
 
@@ -149,8 +150,8 @@ options parse_args(int argc, char** argv) {
     if (o.net.find_first_of(";{}#\n") != std::string::npos) fail("--net must be a type: " + o.net);
     if (!is_namespace_name(o.name)) fail("--name must be a namespace name: " + o.name);
     if (!o.type.empty() && o.type != "float" && o.type != "double") fail("--type is float or double, not " + o.type);
-    if (!o.quantize.empty() && o.quantize != "bf16" && o.quantize != "int8")
-        fail("--quantize is bf16 or int8, not " + o.quantize);
+    if (!o.quantize.empty() && o.quantize != "bf16" && o.quantize != "int8" && o.quantize != "f32")
+        fail("--quantize is bf16, int8 or f32, not " + o.quantize);
     if (o.quantize == "int8" && o.calibration.empty())
         fail("--quantize int8 needs --calibration SAMPLES.npy: each Dense input's int8 scale comes from the values "
              "that reach it (bf16 needs none)");
@@ -381,8 +382,7 @@ std::string generate_quantized(const options& o, const std::vector<dense_layer>&
     h += "namespace " + o.name + " {\n\n";
     h += "namespace embedded_detail {\nusing namespace ::ctnn;\nusing net_type = " + o.net + ";\n}  // namespace embedded_detail\n";
     h += "using net_type = embedded_detail::net_type;\n";
-    h += "using quantized_type = ::ctnn::Quantized<net_type, ::ctnn::quant::" + std::string(int8 ? "int8" : "bf16") +
-         "_weights>;\n\n/// Each Dense's arrays, [out, in] row-major.\nnamespace data {\n";
+    h += "using quantized_type = ::ctnn::Quantized<net_type, ::ctnn::quant::" + o.quantize + "_weights>;\n\n/// Each Dense's arrays, [out, in] row-major.\nnamespace data {\n";
     auto array = [&](const std::string& type, const std::string& name, std::size_t n, auto&& element) {
         h += "alignas(64) inline constexpr " + type + " " + name + "[" + std::to_string(std::max<std::size_t>(n, 1)) + "] = {";
         for (std::size_t i = 0; i < n; ++i) {
@@ -399,7 +399,9 @@ std::string generate_quantized(const options& o, const std::vector<dense_layer>&
         const dense_layer& d = dense[k];
         const std::string n = std::to_string(k), at = std::to_string(d.index);
         h += "// " + at + ".weight [" + std::to_string(d.out) + ", " + std::to_string(d.in) + "] in " + o.quantize + "\n";
-        if (!int8) {
+        if (o.quantize == "f32") {
+            array("float", "w" + n, d.w.size(), [&](std::size_t i) { append_literal(h, d.w[i]); });
+        } else if (!int8) {
             array("std::uint16_t", "w" + n, d.w.size(), [&](std::size_t i) {
                 char buf[8];
                 std::snprintf(buf, sizeof buf, "0x%04x", unsigned(ctnn::simd::quant::to_bf16(d.w[i])));
@@ -430,7 +432,7 @@ std::string generate_quantized(const options& o, const std::vector<dense_layer>&
         const std::string n = std::to_string(k);
         h += "    {.in = " + std::to_string(d.in) + ", .out = " + std::to_string(d.out) + ", ";
         if (int8) h += ".int8 = data::w" + n + ", .weight_scale = data::s" + n + ", .row_sum = data::r" + n + ", ";
-        else h += ".bf16 = data::w" + n + ", ";
+        else h += "." + o.quantize + " = data::w" + n + ", ";
         h += ".bias = " + (d.b.empty() ? std::string("nullptr") : "data::b" + n);
         if (int8) {
             h += ", .input = {";

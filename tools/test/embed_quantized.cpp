@@ -1,7 +1,8 @@
 // ctnn-embed --quantize against quant::quantize run at run time on the same
 // files: the baked Quantized network's outputs equal the converted one's bit
 // for bit (bf16: the 784-128-10 model; int8: the small exact-sum model with
-// its calibration samples, see models.hpp), on the calibration samples and
+// its calibration samples, see models.hpp; f32: the small model, its first
+// Dense column-major), on the calibration samples and
 // on inputs beyond the calibrated range (clipping); the baked network is a
 // constant (its input scale is read by the compiler).
 #include <cstdio>
@@ -16,9 +17,12 @@
 
 #include "mlp_bf16_model.hpp"
 #include "models.hpp"
+#include "small_f32_model.hpp"
 #include "small_int8_model.hpp"
 
 static_assert(std::is_same_v<mlp_bf16::quantized_type, ctnn::Quantized<embed_test::Mlp, ctnn::quant::bf16_weights>>);
+static_assert(std::is_same_v<small_f32::quantized_type, ctnn::Quantized<embed_test::Small, ctnn::quant::f32_weights>>);
+static_assert(small_f32::quantized_type::stage<0>::column_major && !small_f32::quantized_type::stage<1>::column_major);
 static_assert(std::is_same_v<small_int8::quantized_type, ctnn::Quantized<embed_test::Small, ctnn::quant::int8_weights>>);
 // Converted by the compiler: layer 0's input is signed (zero point 128), layer 1's a ReLU output (0).
 static_assert(small_int8::net.layer<0>().input.zero_point == 128 && small_int8::net.layer<1>().input.zero_point == 0 &&
@@ -71,6 +75,8 @@ int main() {
         compare(small_int8::net, *q, x, "64-32-10 int8, calibration samples");
         for (auto& v : x) v = float(rng.uniform(-4, 4));  // beyond the calibrated ±2: clipped alike
         compare(small_int8::net, *q, x, "64-32-10 int8, inputs beyond the calibrated range");
+        const auto f32 = ctnn::quant::quantize<ctnn::quant::f32_weights>(*net);
+        compare(small_f32::net, *f32, x, "64-32-10 f32");
         check(small_int8::net.layer<0>().input.scale == q->layer<0>().input.scale &&
                   small_int8::net.layer<1>().input.scale == q->layer<1>().input.scale,
               "64-32-10 int8: the input scales are quantize's");

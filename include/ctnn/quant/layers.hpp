@@ -75,12 +75,14 @@ struct input_range {
 /// `ctnn-embed --quantize` writes; `Quantized`'s constexpr constructor takes
 /// an array of them, one per Dense in order): unpadded row-major `[out, in]`
 /// weights in the policy's format, computed by the same code as
-/// `quant::quantize` (bf16: `to_bf16`; int8: `quantize_int8_row`), so the
-/// baked network equals the converted one bit for bit.
+/// `quant::quantize` (bf16: `to_bf16`; int8: `quantize_int8_row`; f32: the
+/// float weights as they are), so the baked network equals the converted one
+/// bit for bit.
 struct baked_dense {
     std::size_t in = 0, out = 0;
     const std::uint16_t* bf16 = nullptr;      ///< bf16 weights (bf16 policy)
     const std::int8_t* int8 = nullptr;        ///< int8 weights (int8 policy)
+    const float* f32 = nullptr;               ///< float weights (f32 policy)
     const float* weight_scale = nullptr;      ///< int8: each row's scale
     const std::int32_t* row_sum = nullptr;    ///< int8: each row's Σ q
     const float* bias = nullptr;              ///< [out]; null without a bias
@@ -141,6 +143,17 @@ struct dense_f32 {
         for (std::size_t o = 0; o < Out; ++o)
             for (std::size_t i = 0; i < In; ++i) weight[ColumnMajor ? i * stride + o : o * In + i] = p[o * In + i];
         if constexpr (Bias) std::copy(p + bound::template bias_at<float>, p + bound::template bias_at<float> + Out, bias);
+    }
+    /// Whether `b` is this layer's data in FP32 (sizes, arrays present).
+    static constexpr bool fits(const baked_dense& b) noexcept {
+        return b.in == In && b.out == Out && b.f32 != nullptr && (b.bias != nullptr) == Bias;
+    }
+    /// From baked arrays (`fits(b)`; W `[out, in]`, laid out here); constexpr.
+    constexpr void bake(const baked_dense& b) noexcept {
+        for (std::size_t o = 0; o < Out; ++o) {
+            for (std::size_t i = 0; i < In; ++i) weight[ColumnMajor ? i * stride + o : o * In + i] = b.f32[o * In + i];
+            if constexpr (Bias) bias[o] = b.bias[o];
+        }
     }
     CTNN_REALTIME void forward(const float* x, float* y) const noexcept {
         const float* b = bias;

@@ -64,15 +64,12 @@ CTNN_REALTIME CTNN_INLINE void gemv_t_n(const T* wt, const T* x, T* y, Epi epi =
     for (std::size_t step = 1; step < chains; step *= 2)
         for (std::size_t k = 0; k + step < chains; k += 2 * step)
             for (std::size_t p = 0; p < packs; ++p) acc[k][p] = acc[k][p] + acc[k + step][p];
-    for (std::size_t p = 0; p < packs; ++p) {
-        const V v = epi(acc[0][p], 0, p * w);
-        if (p * w + w <= Out) {
-            P::store(y + p * w, v);
-        } else {
-            alignas(64) T last[w];
-            P::store(last, v);
-            for (std::size_t o = p * w; o < Out; ++o) y[o] = last[o - p * w];
-        }
+    constexpr std::size_t full = Out / w;
+    for (std::size_t p = 0; p < full; ++p) P::store(y + p * w, epi(acc[0][p], 0, p * w));
+    if constexpr (full < packs) {
+        alignas(64) T last[w];
+        P::store(last, epi(acc[0][full], 0, full * w));
+        for (std::size_t o = 0; o < Out - full * w; ++o) y[full * w + o] = last[o];
     }
 }
 
