@@ -9,6 +9,7 @@
 #include <ctnn/quant.hpp>
 
 #include "../alloc_count.hpp"
+#include "quant_fixture.hpp"
 
 #include <bit>
 #include <cmath>
@@ -26,14 +27,10 @@ using ColumnMajor = quant::f32_policy<quant::f32_layout::column_major>;  // ever
 constexpr std::size_t samples = 32;
 constexpr std::size_t in_sizes[] = {160, 48, 64}, out_sizes[] = {48, 64, 10};
 
-struct fixture {
-    Net net;
-    std::vector<float> x = std::vector<float>(samples * 160);
-    fixture() {
-        init::torch_default(net, 5);
-        std::mt19937 rng(17);
+struct fixture : quant_test::net_and_samples<Net> {
+    fixture() : net_and_samples(samples, 5, 17, 1.0f) {
+        std::mt19937 rng(19);
         std::normal_distribution<float> d(0.0f, 1.0f);
-        for (auto& v : x) v = d(rng);
         net.for_each_param([&](const std::string&, const param_info& info, float* p) {  // biases too
             if (info.rank == 1)
                 for (std::size_t i = 0; i < info.size(); ++i) p[i] = 0.1f * d(rng);
