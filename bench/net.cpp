@@ -13,6 +13,10 @@
 /// | `l2_read/401KB`, `l2_copy/401KB` | a sum over (a copy of) a buffer the size of that W, in L2 | `GB/s` = bytes read |
 /// | `seed_fwd_bwd/64x1000x100x10` | the lecture's numpy program: 1000 → 100 sigmoid → 10, no biases, sum of squares | forward, loss, backward |
 ///
+/// Batch-1 workloads also run as `Quantized<Net, quant::f32_weights>`
+/// (`.../ctnn_f32`: FP32, small-input Dense layers column-major) and with
+/// every Dense column-major (`.../ctnn_f32_colmajor`).
+///
 /// Batch-1 workloads are timed twice: independent calls on the same input
 /// (throughput), and `.../batch1_chained`, where each input depends on the
 /// last output (`x[0] = x0 + 1e-3 · y[0]`: latency). `seed_fwd_bwd_noftz` is
@@ -41,6 +45,7 @@
 
 #include <ctnn/loss.hpp>
 #include <ctnn/net.hpp>
+#include <ctnn/quant.hpp>
 #include <ctnn/simd/probe.hpp>
 
 #include "common.hpp"
@@ -110,12 +115,18 @@ struct Batch1 {
     static constexpr std::size_t out = Net::out_shape::size;
     static constexpr double flops = double(Net::flops_forward);
     std::unique_ptr<Net> net = std::make_unique<Net>();
+    // The FP32 deployment forms (quant::f32_weights): each Dense in the layout
+    // the policy picks, and every Dense column-major (to check the threshold).
+    std::unique_ptr<ctnn::Quantized<Net, ctnn::quant::f32_weights>> f32;
+    std::unique_ptr<ctnn::Quantized<Net, ctnn::quant::f32_policy<ctnn::quant::f32_layout::column_major>>> f32_cm;
     typename Net::input_type x;
-    typename Net::output_type y_ctnn, y_eigen, y_eigen_rm;
+    typename Net::output_type y_ctnn, y_eigen, y_eigen_rm, y_f32, y_f32_cm;
     float x0 = 0;  // x[0] at rest: the chained calls feed x[0] = x0 + 1e-3 y[0]
 
     Batch1(std::uint64_t seed, std::mt19937& rng) {
         init_params(*net, seed);
+        f32 = ctnn::quant::quantize<ctnn::quant::f32_weights>(*net);
+        f32_cm = ctnn::quant::quantize<ctnn::quant::f32_policy<ctnn::quant::f32_layout::column_major>>(*net);
         fill_uniform(x.data(), in, rng);
         x0 = x[0];
     }
@@ -141,6 +152,16 @@ void add_batch1(const std::string& name, std::shared_ptr<W> w) {
                             w->template eigen<RowMajor>(w->x, w->y_eigen_rm);
                             return rel_error(w->y_ctnn.data(), w->y_eigen_rm.data(), out);
                         }});
+    checks().push_back({name + "/batch1 (ctnn_f32)", [w] {
+                            w->run_ctnn();
+                            w->f32->forward(w->x, w->y_f32);
+                            return rel_error(w->y_ctnn.data(), w->y_f32.data(), out);
+                        }});
+    checks().push_back({name + "/batch1 (ctnn_f32_colmajor)", [w] {
+                            w->run_ctnn();
+                            w->f32_cm->forward(w->x, w->y_f32_cm);
+                            return rel_error(w->y_ctnn.data(), w->y_f32_cm.data(), out);
+                        }});
     auto reg = [&](const std::string& full, auto run) {
         benchmark::RegisterBenchmark(full.c_str(), [w, run](benchmark::State& s) {
             w->x[0] = w->x0;
@@ -148,9 +169,15 @@ void add_batch1(const std::string& name, std::shared_ptr<W> w) {
         });
     };
     reg(name + "/batch1/ctnn", [](W& v) { v.run_ctnn(); });
+    reg(name + "/batch1/ctnn_f32", [](W& v) { v.f32->forward(v.x, v.y_f32); });
+    reg(name + "/batch1/ctnn_f32_colmajor", [](W& v) { v.f32_cm->forward(v.x, v.y_f32_cm); });
     reg(name + "/batch1/eigen", [](W& v) { v.template eigen<ColMajor>(v.x, v.y_eigen); });
     reg(name + "/batch1/eigen_rowmajor", [](W& v) { v.template eigen<RowMajor>(v.x, v.y_eigen_rm); });
     reg(name + "/batch1_chained/ctnn", [](W& v) { v.chain_ctnn(); });
+    reg(name + "/batch1_chained/ctnn_f32", [](W& v) {
+        v.x[0] = v.x0 + 1e-3f * v.y_f32[0];
+        v.f32->forward(v.x, v.y_f32);
+    });
     reg(name + "/batch1_chained/eigen", [](W& v) {
         v.x[0] = v.x0 + 1e-3f * v.y_eigen[0];
         v.template eigen<ColMajor>(v.x, v.y_eigen);

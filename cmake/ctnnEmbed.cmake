@@ -1,6 +1,7 @@
 # ctnn_embed_header(OUTPUT <header> INPUT <file.safetensors> NET <type>
 #                   [TARGET <target>] [NAME <namespace>] [TYPE float|double] [PREFIX <prefix>]
-#                   [RENAME <ctnn name>=<file name>...] [ALLOW_UNEXPECTED] [ALLOW_NONFINITE])
+#                   [RENAME <ctnn name>=<file name>...] [ALLOW_UNEXPECTED] [ALLOW_NONFINITE]
+#                   [QUANTIZE bf16|int8 [CALIBRATION <samples.npy>]])
 # Generates <header> at build time with ctnn-embed (the target ctnn::embed:
 # built with ctnn, or imported by find_package(ctnn)); the header is rebuilt
 # when the weights or the tool change. A relative INPUT is taken from the
@@ -10,7 +11,7 @@
 # a target that includes the header lists it in its sources. The other
 # options are ctnn-embed's (`ctnn-embed --help`).
 function(ctnn_embed_header)
-  cmake_parse_arguments(E "ALLOW_UNEXPECTED;ALLOW_NONFINITE" "OUTPUT;INPUT;NET;TARGET;NAME;TYPE;PREFIX" "RENAME" ${ARGN})
+  cmake_parse_arguments(E "ALLOW_UNEXPECTED;ALLOW_NONFINITE" "OUTPUT;INPUT;NET;TARGET;NAME;TYPE;PREFIX;QUANTIZE;CALIBRATION" "RENAME" ${ARGN})
   foreach(required OUTPUT INPUT NET)
     if(NOT E_${required})
       message(FATAL_ERROR "ctnn_embed_header: ${required} is required")
@@ -46,9 +47,17 @@ function(ctnn_embed_header)
   if(E_ALLOW_NONFINITE)
     list(APPEND args --allow-nonfinite)
   endif()
+  set(calibration)
+  if(E_QUANTIZE)  # bf16 or int8: a ctnn::Quantized network, converted by the tool
+    list(APPEND args --quantize ${E_QUANTIZE})
+  endif()
+  if(E_CALIBRATION)  # int8: a .npy of samples
+    get_filename_component(calibration "${E_CALIBRATION}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND args --calibration ${calibration})
+  endif()
   add_custom_command(OUTPUT ${E_OUTPUT}
     COMMAND ctnn::embed ${E_INPUT} ${args} -o ${E_OUTPUT}
-    DEPENDS ctnn::embed ${E_INPUT}
+    DEPENDS ctnn::embed ${E_INPUT} ${calibration}
     COMMENT "ctnn-embed ${E_INPUT} -> ${E_OUTPUT}"
     VERBATIM)
   if(E_TARGET)

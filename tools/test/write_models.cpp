@@ -2,7 +2,8 @@
 // DIR/deep.safetensors (f64), He-initialised with fixed seeds, and
 // DIR/nan.safetensors (a 2 -> 1 Dense whose first weight is a NaN) and
 // DIR/module.safetensors (mlp's tensors as a DataParallel state_dict names
-// them: module.0.weight, ...).
+// them: module.0.weight, ...), DIR/small.safetensors and DIR/calibration.npy
+// (for --quantize int8: multiples of 1/16, see models.hpp).
 #include <cstdio>
 #include <limits>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include <ctnn/io/npy.hpp>
 #include <ctnn/io/safetensors.hpp>
 #include <ctnn/net/init.hpp>
 
@@ -39,5 +41,19 @@ int main(int argc, char** argv) {
         module.push_back({"module." + name, {info.dims.begin(), info.dims.begin() + info.rank}, p, ctnn::io::dtype::f32});
     });
     ctnn::io::write_safetensors(module, dir + "/module.safetensors");
+    // Weights and biases k/16 with |k| <= 4, samples j/16 with |j| <= 32: all sums exact in float.
+    auto small = std::make_unique<embed_test::Small>();
+    unsigned state = 12345;
+    auto next = [&](int range) {
+        state = state * 1103515245u + 12345u;
+        return float(int((state >> 16) % unsigned(2 * range + 1)) - range) / 16.0f;
+    };
+    small->for_each_param([&](const std::string&, const ctnn::param_info& info, float* p) {
+        for (std::size_t i = 0; i < info.size(); ++i) p[i] = next(4);
+    });
+    ctnn::io::save_safetensors(*small, dir + "/small.safetensors");
+    ctnn::Tensor<float, embed_test::calibration_samples, 64> samples;
+    for (std::size_t i = 0; i < samples.size; ++i) samples.data()[i] = next(32);
+    ctnn::io::save_npy(samples, dir + "/calibration.npy");
     return 0;
 }

@@ -37,6 +37,7 @@ struct net_spec {
     std::string value_type = "float";
     std::vector<std::size_t> input;
     std::vector<expected_tensor> params;
+    std::vector<std::string> layers;  ///< the top-level layers' names, in order ("Dense", "ReLU", ...)
 };
 
 namespace detail {
@@ -499,6 +500,7 @@ private:
     if (in.args.empty()) p.fail(in.pos, "Input needs one or more extents");
     for (const auto& d : in.args) s.input.push_back(walk.count(d, "an extent of Input"));
     walk.chain(std::span(top.args).subspan(first + 1), "", s.input);
+    for (std::size_t j = first + 1; j < top.args.size(); ++j) s.layers.push_back(top.args[j].name);
     return s;
 }
 

@@ -20,6 +20,7 @@
 
 #include "../layers/dense.hpp"
 #include "../layers/layer_concepts.hpp"
+#include "../simd/gemv.hpp"
 #include "../simd/map.hpp"
 #include "../simd/quant.hpp"
 
@@ -41,7 +42,26 @@ struct int8_policy {
     static constexpr bool portable = Portable;
     static constexpr const char* name = "int8";
 };
+/// Where an FP32 deployment form keeps W: `automatic` picks column-major
+/// (W transposed, `simd::gemv_t_n`: broadcast-x FMAs, no cross-lane sums)
+/// for `In <= f32_column_major_max_in`, PyTorch's row-major (`simd::gemv_n`,
+/// the float Dense's own kernel) above.
+enum class f32_layout { automatic, row_major, column_major };
+/// Below this input width a Dense is faster column-major at batch 1 (measured:
+/// bench/quantized.cpp, mlp_small and mlp_mnist; docs/design.md).
+inline constexpr std::size_t f32_column_major_max_in = 128;
+/// ... and when it has at least this many outputs (whole 512-bit packs of them).
+inline constexpr std::size_t f32_column_major_min_out = 32;
+/// Weights in FP32, each Dense in the layout fastest at batch 1 (see
+/// `f32_layout`): the float network's results to rounding, no conversion.
+template <f32_layout Layout = f32_layout::automatic>
+struct f32_policy {
+    static constexpr bool portable = false;
+    static constexpr f32_layout layout = Layout;
+    static constexpr const char* name = "f32";
+};
 using bf16_weights = bf16_policy<>;
+using f32_weights = f32_policy<>;
 using int8_weights = int8_policy<>;
 
 /// What calibration saw at one Dense input: the smallest value and the
@@ -49,6 +69,24 @@ using int8_weights = int8_policy<>;
 struct input_range {
     float min = 0;
     float max_abs = 0;
+};
+
+/// One Dense of a quantized network baked into the binary (what
+/// `ctnn-embed --quantize` writes; `Quantized`'s constexpr constructor takes
+/// an array of them, one per Dense in order): unpadded row-major `[out, in]`
+/// weights in the policy's format, computed by the same code as
+/// `quant::quantize` (bf16: `to_bf16`; int8: `quantize_int8_row`; f32: the
+/// float weights as they are), so the baked network equals the converted one
+/// bit for bit.
+struct baked_dense {
+    std::size_t in = 0, out = 0;
+    const std::uint16_t* bf16 = nullptr;      ///< bf16 weights (bf16 policy)
+    const std::int8_t* int8 = nullptr;        ///< int8 weights (int8 policy)
+    const float* f32 = nullptr;               ///< float weights (f32 policy)
+    const float* weight_scale = nullptr;      ///< int8: each row's scale
+    const std::int32_t* row_sum = nullptr;    ///< int8: each row's Σ q
+    const float* bias = nullptr;              ///< [out]; null without a bias
+    input_range input{};                      ///< int8: what calibration saw at this input
 };
 
 namespace detail {
@@ -87,6 +125,49 @@ struct no_quantized_form : weightless<L> {
     void forward(const float*, float*) const noexcept {}
 };
 
+/// Dense `In -> Out` (+ `Act`) in FP32, W column-major (`ColumnMajor`,
+/// `simd::gemv_t_n`) or row-major as the float Dense (`simd::gemv_n`);
+/// bias and activation applied in registers before the store.
+template <std::size_t In, std::size_t Out, bool Bias, class Act, bool ColumnMajor>
+struct dense_f32 {
+    using bound = layers::dense<In, Out, Bias, Act>;
+    static constexpr std::size_t in_size = In, out_size = Out;
+    static constexpr bool has_weights = true, column_major = ColumnMajor;
+    static constexpr std::size_t stride = simd::gemv_t_stride<float, Out>;
+    static constexpr std::size_t weight_bytes = (In * (ColumnMajor ? stride : Out) + stride) * 4;
+
+    alignas(64) float weight[In * (ColumnMajor ? stride : Out)]{};  ///< [In, stride] or [Out, In]
+    alignas(64) float bias[stride]{};
+
+    void set_weights(const float* p) noexcept {
+        for (std::size_t o = 0; o < Out; ++o)
+            for (std::size_t i = 0; i < In; ++i) weight[ColumnMajor ? i * stride + o : o * In + i] = p[o * In + i];
+        if constexpr (Bias) std::copy(p + bound::template bias_at<float>, p + bound::template bias_at<float> + Out, bias);
+    }
+    /// Whether `b` is this layer's data in FP32 (sizes, arrays present).
+    static constexpr bool fits(const baked_dense& b) noexcept {
+        return b.in == In && b.out == Out && b.f32 != nullptr && (b.bias != nullptr) == Bias;
+    }
+    /// From baked arrays (`fits(b)`; W `[out, in]`, laid out here); constexpr.
+    constexpr void bake(const baked_dense& b) noexcept {
+        for (std::size_t o = 0; o < Out; ++o) {
+            for (std::size_t i = 0; i < In; ++i) weight[ColumnMajor ? i * stride + o : o * In + i] = b.f32[o * In + i];
+            if constexpr (Bias) bias[o] = b.bias[o];
+        }
+    }
+    CTNN_REALTIME void forward(const float* x, float* y) const noexcept {
+        const float* b = bias;
+        const auto epi = [b](auto v, std::size_t, std::size_t col) CTNN_INLINE_LAMBDA {
+            if constexpr (Bias) v = v + simd::load_like(v, b + col);
+            return Act::f(v);
+        };
+        if constexpr (ColumnMajor)
+            simd::gemv_t_n<Out, In>(weight, x, y, epi);
+        else
+            simd::gemv_n<Out, In>(weight, x, y, epi);
+    }
+};
+
 /// Dense `In -> Out` (+ `Act`) with bf16 weights.
 template <std::size_t In, std::size_t Out, bool Bias, class Act, bool Portable>
 struct dense_bf16 {
@@ -104,6 +185,17 @@ struct dense_bf16 {
         for (std::size_t o = 0; o < Out; ++o)
             for (std::size_t i = 0; i < In; ++i) weight[o * width + i] = simd::quant::to_bf16(p[o * In + i]);
         if constexpr (Bias) std::copy(p + bound::template bias_at<float>, p + bound::template bias_at<float> + Out, bias);
+    }
+    /// Whether `b` is this layer's data in bf16 (sizes, arrays present).
+    static constexpr bool fits(const baked_dense& b) noexcept {
+        return b.in == In && b.out == Out && b.bf16 != nullptr && (b.bias != nullptr) == Bias;
+    }
+    /// From baked arrays (`fits(b)`); constexpr.
+    constexpr void bake(const baked_dense& b) noexcept {
+        for (std::size_t o = 0; o < Out; ++o) {
+            for (std::size_t i = 0; i < In; ++i) weight[o * width + i] = b.bf16[o * In + i];
+            if constexpr (Bias) bias[o] = b.bias[o];
+        }
     }
     CTNN_REALTIME void forward(const float* x, float* y) const noexcept {
         alignas(64) std::uint16_t xb[width];
@@ -137,24 +229,30 @@ struct dense_int8 {
 
     void set_weights(const float* p) noexcept {
         for (std::size_t o = 0; o < Out; ++o) {
-            const float* w = p + o * In;
-            float m = 0;
-            for (std::size_t i = 0; i < In; ++i) m = std::max(m, std::fabs(w[i]));
-            const float s = m / 127.0f;
-            std::int32_t sum = 0;
-            for (std::size_t i = 0; i < In; ++i) {
-                const float v = s > 0 ? std::nearbyint(std::clamp(w[i] / s, -127.0f, 127.0f)) : 0.0f;
-                weight[o * width + i] = std::int8_t(v);
-                sum += std::int32_t(v);
-            }
-            weight_scale[o] = s;
-            row_sum[o] = sum;
+            const auto row = simd::quant::quantize_int8_row(p + o * In, In, weight + o * width);
+            weight_scale[o] = row.scale;
+            row_sum[o] = row.sum;
         }
         if constexpr (Bias) std::copy(p + bound::template bias_at<float>, p + bound::template bias_at<float> + Out, bias);
         set_input(input_range{});
     }
+    /// Whether `b` is this layer's data in int8 (sizes, arrays present).
+    static constexpr bool fits(const baked_dense& b) noexcept {
+        return b.in == In && b.out == Out && b.int8 != nullptr && b.weight_scale != nullptr && b.row_sum != nullptr &&
+               (b.bias != nullptr) == Bias;
+    }
+    /// From baked arrays (`fits(b)`); constexpr.
+    constexpr void bake(const baked_dense& b) noexcept {
+        for (std::size_t o = 0; o < Out; ++o) {
+            for (std::size_t i = 0; i < In; ++i) weight[o * width + i] = b.int8[o * In + i];
+            weight_scale[o] = b.weight_scale[o];
+            row_sum[o] = b.row_sum[o];
+            if constexpr (Bias) bias[o] = b.bias[o];
+        }
+        set_input(b.input);
+    }
     /// The input's scale and zero point from what calibration saw.
-    void set_input(const input_range& r) noexcept {
+    constexpr void set_input(const input_range& r) noexcept {
         const bool signed_input = r.min < 0;
         input.zero_point = signed_input ? 128 : 0;
         input.scale = r.max_abs / (signed_input ? 127.0f : 255.0f);
@@ -185,6 +283,12 @@ struct stage_of<layers::dense<In, Out, Bias, Act>, bf16_policy<P>> {
 template <std::size_t In, std::size_t Out, bool Bias, class Act, bool P>
 struct stage_of<layers::dense<In, Out, Bias, Act>, int8_policy<P>> {
     using type = dense_int8<In, Out, Bias, Act, P>;
+};
+template <std::size_t In, std::size_t Out, bool Bias, class Act, f32_layout L>
+struct stage_of<layers::dense<In, Out, Bias, Act>, f32_policy<L>> {
+    using type = dense_f32<In, Out, Bias, Act,
+                           L == f32_layout::column_major ||
+                               (L == f32_layout::automatic && In <= f32_column_major_max_in && Out >= f32_column_major_min_out)>;
 };
 template <class L, class Policy>
 using stage_t = typename stage_of<L, Policy>::type;

@@ -15,6 +15,9 @@
 /// Calibration (int8) runs the float network over the samples and sets each
 /// Dense input's scale from the values that reach it: max |x| or a
 /// percentile of |x| (`calibration::percentile`). bf16 needs no samples.
+/// `quant::f32_weights` is the FP32 deployment form (small-input Dense layers
+/// column-major, for batch 1); `ctnn-embed --quantize` bakes bf16/int8 ones
+/// as constants (`Quantized(const baked_dense (&)[N])`).
 
 #include <algorithm>
 #include <cmath>
@@ -141,13 +144,53 @@ public:
         }(std::make_index_sequence<count>{});
     }();
 
+    /// Dense layers (stages with weights).
+    static constexpr std::size_t dense_count = [] {
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return (std::size_t(0) + ... + std::size_t(stage<I>::has_weights));
+        }(std::make_index_sequence<count>{});
+    }();
+
+    Quantized() = default;
+    /// A network baked into the binary: `dense[k]` is the k-th Dense's data in
+    /// this policy's format (`ctnn-embed --quantize` writes them and checks
+    /// `fits(dense)` in a static_assert). Usable in a constant expression:
+    /// `inline constexpr Quantized<Net, quant::int8_weights> net{dense};`.
+    template <std::size_t N>
+    constexpr explicit Quantized(const quant::baked_dense (&dense)[N]) noexcept {
+        static_assert(N == dense_count, "ctnn: a baked Quantized network takes one baked_dense per Dense layer");
+        std::size_t k = 0;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (
+                [&] {
+                    if constexpr (stage<I>::has_weights) std::get<I>(stages_).bake(dense[k++]);
+                }(),
+                ...);
+        }(std::make_index_sequence<count>{});
+    }
+    /// Whether every `dense[k]` has the k-th Dense's sizes and this policy's arrays.
+    template <std::size_t N>
+    static constexpr bool fits(const quant::baked_dense (&dense)[N]) noexcept {
+        if (N != dense_count) return false;
+        std::size_t k = 0;
+        bool ok = true;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (
+                [&] {
+                    if constexpr (stage<I>::has_weights) ok = ok && stage<I>::fits(dense[k++]);
+                }(),
+                ...);
+        }(std::make_index_sequence<count>{});
+        return ok;
+    }
+
     /// Stage `I` (the float network's child `I`: a Dense and its fused activation count as one).
     template <std::size_t I>
-    stage<I>& layer() noexcept {
+    constexpr stage<I>& layer() noexcept {
         return std::get<I>(stages_);
     }
     template <std::size_t I>
-    const stage<I>& layer() const noexcept {
+    constexpr const stage<I>& layer() const noexcept {
         return std::get<I>(stages_);
     }
     /// Child `I`'s name, as the float network's summary prints it.

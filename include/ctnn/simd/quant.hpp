@@ -18,6 +18,7 @@
 /// epilogue vectors (bias, scales, corrections) have `padded_rows(Out)`
 /// entries; only `y[0, Out)` is written. Nothing allocates.
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstddef>
@@ -170,6 +171,27 @@ struct u8_input {
     constexpr float lo() const noexcept { return zero_point == 0 ? 0.0f : -127.0f; }
     constexpr float hi() const noexcept { return zero_point == 0 ? 255.0f : 127.0f; }
 };
+
+/// One weight row in int8: `scale = max|w| / 127`, `q[i] = round(w[i] / scale)`
+/// (nearest even; all zeros, scale 0, for an all-zero row). Returns the scale
+/// and `Σ q` (for the zero-point correction). What `quant::dense_int8` and
+/// `ctnn-embed --quantize int8` both run, so their arrays agree bit for bit.
+struct int8_row {
+    float scale;
+    std::int32_t sum;
+};
+inline int8_row quantize_int8_row(const float* w, std::size_t n, std::int8_t* q) noexcept {
+    float m = 0;
+    for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::fabs(w[i]));
+    const float s = m / 127.0f;
+    std::int32_t sum = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const float v = s > 0 ? std::nearbyint(std::clamp(w[i] / s, -127.0f, 127.0f)) : 0.0f;
+        q[i] = std::int8_t(v);
+        sum += std::int32_t(v);
+    }
+    return {s, sum};
+}
 
 /// `q[0, int8_in<In>)` = x quantized by `in`; `zero_point` past `In` (a zero).
 template <std::size_t In, bool Portable = false>

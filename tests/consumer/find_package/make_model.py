@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes model.safetensors, the model the consumer test embeds: the 4-8-2 MLP
 of model_type.hpp (the same formulas), saved as PyTorch would save it inside a
-bigger module (names under "encoder.", so the test exercises PREFIX). Only the
+bigger module (names under "encoder.", so the test exercises PREFIX), and
+calibration.npy, 6 samples [6, 4] (multiples of 1/8) for its int8 form. Only the
 standard library: run it with any Python 3, no torch needed.
 
     python3 tests/consumer/find_package/make_model.py
@@ -33,5 +34,15 @@ def main():
         f.write(struct.pack("<Q", len(text)) + text + data)
 
 
+def write_calibration():
+    values = [((5 * s + 3 * i) % 11 - 5) / 8 for s in range(6) for i in range(4)]
+    text = "{'descr': '<f4', 'fortran_order': False, 'shape': (6, 4), }"
+    text += " " * (-(10 + len(text) + 1) % 64) + "\n"
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "calibration.npy")
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text.encode() + struct.pack("<24f", *values))
+
+
 if __name__ == "__main__":
     main()
+    write_calibration()

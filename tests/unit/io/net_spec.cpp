@@ -87,6 +87,13 @@ TEST_CASE("parse_net_spec gives the parameters of the real type", "[io][net_spec
                         Contains("layer 0 PerStep needs a sequence [T, ...], it gets [4]"));
 }
 
+// The top-level chain's layer names, in order (ctnn-embed --quantize walks them).
+TEST_CASE("parse_net_spec lists the top-level layers", "[io][net_spec]") {
+    const io::net_spec s =
+        io::parse_net_spec("BasicSequential<float, Input<2, 3>, Flatten, ctnn::Dense<4>, ReLU, Residual<Dense<4>>, Dense<1>>");
+    CHECK(s.layers == std::vector<std::string>{"Flatten", "Dense", "ReLU", "Residual", "Dense"});
+}
+
 // Graphs (net/residual.hpp, add.hpp, concat.hpp) are named as tools/ctnn_torch.py's modules: a
 // Residual's chain under "<i>.body.", branch k of Add and Concat under "<i>.branches.<k>".
 // Written out by hand here; compared with the real types where they exist.

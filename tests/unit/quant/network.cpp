@@ -9,6 +9,7 @@
 #include <ctnn/quant.hpp>
 
 #include "../alloc_count.hpp"
+#include "quant_fixture.hpp"
 
 #include <bit>
 #include <cmath>
@@ -23,16 +24,8 @@ using namespace ctnn;
 using Net = Sequential<Input<13>, Dense<20>, ReLU, Dense<7>, Tanh, Dense<3>>;
 constexpr std::size_t samples = 64;
 
-struct fixture {
-    Net net;
-    std::vector<float> x = std::vector<float>(samples * 13);
-    fixture() {
-        init::torch_default(net, 3);
-        std::mt19937 rng(11);
-        std::normal_distribution<float> d(0.0f, 1.5f);
-        for (auto& v : x) v = d(rng);
-    }
-    quant::sample_rows rows() const { return {x.data(), samples, 13}; }
+struct fixture : quant_test::net_and_samples<Net> {
+    fixture() : net_and_samples(samples, 3, 11, 1.5f) {}
 };
 
 // Checks stage I of q (a Dense In -> Out) on the float network's input to it.
