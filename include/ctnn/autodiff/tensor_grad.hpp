@@ -327,10 +327,28 @@ struct adjoint_splat {
     }
 };
 
+/// Where a region's pass puts the value of its root: nowhere (a backward
+/// pass needs the values inside the region only) ...
+struct no_sink {
+    template <class A, class P>
+    CTNN_INLINE void put(std::size_t, const P&) const noexcept {}
+};
+/// ... or a buffer of the region's shape: the forward pass of a `sum` /
+/// `mean` at the root, done by the backward sweep (see `grad_into`).
+template <class T>
+struct value_sink {
+    T* out;
+    template <class A, class P>
+    CTNN_INLINE void put(std::size_t i, const P& v) const noexcept {
+        simd::pack_traits<T, A>::store(out + i, v);
+    }
+};
+
 /// One fused backward pass over the element-wise region rooted at `n`,
 /// whose adjoint `g.load(row, col)` gives; then on to the nodes below it.
-template <class E, class G>
-void region(const E& n, tape<E>& t, const G& g) noexcept {
+/// `sink` receives the root's value (the same as `evaluate_prepared`'s).
+template <class E, class G, class Sink = no_sink>
+void region(const E& n, tape<E>& t, const G& g, const Sink& sink = {}) noexcept {
     if (!t.wants) return;
     using T = typename E::value_type;
     using Out = typename E::shape_type;
@@ -347,6 +365,7 @@ void region(const E& n, tape<E>& t, const G& g) noexcept {
             using P = typename simd::pack_traits<T, A>::type;
             P v[nodes], a[nodes];  // each node's value and adjoint, post-order
             flat_values<A, Out>(f, v, r, c);
+            sink.template put<A>(r * cols + c, v[nodes - 1]);
             a[nodes - 1] = g.template load<A, Out>(r, c);
             [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
                 (adjoint_step<nodes - 1 - K, A, Out>(f, tp, v, a, r, c), ...);
@@ -479,16 +498,47 @@ namespace autodiff::detail {
 /// The backward pass of `f` (already prepared) from the adjoint `g` of its
 /// elements: binds the `wrt` tensors to the leaves, runs the regions, and
 /// zero-fills the gradients nothing reached.
-template <class F, class Gl, class... X, class... G>
-void backward(const F& f, const Wrt<X...>& w, const Gl& g, G&... grads) noexcept {
+template <class F, class Run, class... X, class... G>
+void backward_with(const F& f, const Wrt<X...>& w, const Run& run, G&... grads) noexcept {
     auto slots = [&]<std::size_t... I>(std::index_sequence<I...>) {
         return std::make_tuple(grad_slot<typename G::value_type>{static_cast<const void*>(&std::get<I>(w.tensors)),
                                                                  grads.data(), G::size}...);
     }(std::index_sequence_for<X...>{});
     tape<F> t;
     bind(f, t, slots);
-    region(f, t, g);
+    run(t);
     std::apply([](auto&... s) { (s.prime(), ...); }, slots);  // untouched: zero
+}
+template <class F, class Gl, class... X, class... G>
+void backward(const F& f, const Wrt<X...>& w, const Gl& g, G&... grads) noexcept {
+    backward_with(f, w, [&](tape<F>& t) { region(f, t, g); }, grads...);
+}
+
+/// `sum(e)` / `mean(e)` of an element-wise region `e`: its gradient needs
+/// the values `e`'s forward pass computes, so one sweep does both.
+template <class F>
+inline constexpr bool sum_of_region = false;
+template <class E, bool Mean>
+inline constexpr bool sum_of_region<Reduce<E, expr::detail::all_axes, Mean>> = is_map<E>;
+
+/// `grad_into` of such a root: prepares what is below the region (matmuls,
+/// inner reductions), runs the region's backward pass from the constant
+/// adjoint 1·scale while it stores e's values in the reduction's buffer,
+/// then reduces them as `Reduce::prepare` would: the value and the
+/// gradients are those of the two-pass form, with one forward pass fewer.
+template <class F, class... X, class... G>
+typename F::value_type sum_grad(const F& f, const Wrt<X...>& w, G&... grads) noexcept {
+    using T = typename F::value_type;
+    expr::detail::prepare(f.e, false);
+    backward_with(
+        f, w,
+        [&](tape<F>& t) {
+            t.e.wants = true;  // the sweep computes the values even where no gradient is asked for
+            region(f.e, t.e, adjoint_splat<T>{F::scale}, value_sink<T>{f.store.mem.data});
+        },
+        grads...);
+    f.reduce_from(f.store.mem.data);
+    return f.result.data[0];
 }
 }  // namespace autodiff::detail
 
@@ -510,6 +560,8 @@ CTNN_REALTIME typename F::value_type grad_into(const F& f, const Wrt<X...>& w, G
         if constexpr (!is_scalar_shape<typename F::shape_type> ||
                       !(std::is_same_v<typename X::shape_type, typename G::shape_type> && ...)) {
             return T{};  // reported above
+        } else if constexpr (sum_of_region<F>) {
+            return sum_grad(f, w, grads...);  // forward and backward in one sweep
         } else {
             // forward
             expr::detail::prepare(f, false);
