@@ -77,9 +77,24 @@ template <class T>
 struct tape<Constant<T>> {
     static constexpr bool wants = false;
 };
+/// The operands' tapes of a Map: one base per operand (a std::tuple costs
+/// the compiler far more per node: its constructors' constraints).
+template <std::size_t I, class T>
+struct tape_at {
+    T value;
+};
+template <class Ix, class... Ts>
+struct tape_args;
+template <std::size_t... I, class... Ts>
+struct tape_args<std::index_sequence<I...>, Ts...> : tape_at<I, Ts>... {};
+/// Operand I's tape.
+template <std::size_t I, class T>
+CTNN_INLINE T& arg(tape_at<I, T>& a) noexcept {
+    return a.value;
+}
 template <class Op, class... Es>
 struct tape<Map<Op, Es...>> {
-    std::tuple<tape<Es>...> args;
+    tape_args<std::index_sequence_for<Es...>, tape<Es>...> args;
     bool wants = false;
 };
 /// An operand's adjoint, when it must be computed before going further down.
@@ -139,8 +154,8 @@ void bind(const Constant<T>&, tape<Constant<T>>&, Slots&) noexcept {}
 template <class Op, class... Es, class Slots>
 void bind(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t, Slots& slots) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (bind(std::get<I>(n.args), std::get<I>(t.args), slots), ...);
-        t.wants = (std::get<I>(t.args).wants || ...);
+        (bind(std::get<I>(n.args), arg<I>(t.args), slots), ...);
+        t.wants = (arg<I>(t.args).wants || ...);
     }(std::index_sequence_for<Es...>{});
 }
 template <class L, class R, class Slots>
@@ -187,7 +202,7 @@ CTNN_INLINE void prime(const Constant<T>&, tape<Constant<T>>&) noexcept {}
 template <class Op, class... Es>
 CTNN_INLINE void prime(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (prime(std::get<I>(n.args), std::get<I>(t.args)), ...);
+        (prime(std::get<I>(n.args), arg<I>(t.args)), ...);
     }(std::index_sequence_for<Es...>{});
 }
 template <class L, class R>
@@ -274,7 +289,7 @@ template <std::size_t O, class E, class F>
     f.tp[O + region_size<E> - 1] = &t;
     if constexpr (is_map<E>) {
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (collect_tapes<O + map_layout<E>::offset(I)>(std::get<I>(t.args), f), ...);
+            (collect_tapes<O + map_layout<E>::offset(I)>(arg<I>(t.args), f), ...);
         }(typename map_layout<E>::operands{});
     }
 }
@@ -307,6 +322,23 @@ CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::s
         vjp<A, Out>(n, t, row, col, a[K]);
     }
 }
+
+/// Nodes [B, E) of the reverse sweep, last first.
+template <class A, class Out>
+struct adjoints_piece {
+    template <std::size_t B, std::size_t E, class F, class Tp, class P>
+    static CTNN_INLINE void run(const F& f, const Tp& tp, const P* v, P* a, std::size_t row,
+                                std::size_t col) noexcept {
+        [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
+            (adjoint_step<E - 1 - K, A, Out>(f, tp, v, a, row, col), ...);
+        }(std::make_index_sequence<E - B>{});
+    }
+    template <std::size_t B, std::size_t E, class F, class Tp, class P>
+    [[gnu::noinline]] static void call(const F& f, const Tp& tp, const P* v, P* a, std::size_t row,
+                                       std::size_t col) noexcept {
+        run<B, E>(f, tp, v, a, row, col);
+    }
+};
 
 /// A loader over an adjoint buffer of the region's own shape.
 template <class T>
@@ -367,9 +399,8 @@ void region(const E& n, tape<E>& t, const G& g, const Sink& sink = {}) noexcept 
             flat_values<A, Out>(f, v, r, c);
             sink.template put<A>(r * cols + c, v[nodes - 1]);
             a[nodes - 1] = g.template load<A, Out>(r, c);
-            [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
-                (adjoint_step<nodes - 1 - K, A, Out>(f, tp, v, a, r, c), ...);
-            }(std::make_index_sequence<nodes>{});
+            const P* cv = v;
+            expr::detail::flat_chunks<adjoints_piece<A, Out>, nodes, true>(f, tp, cv, a, r, c);
         });
     finish(n, t);
 }
@@ -377,7 +408,7 @@ void region(const E& n, tape<E>& t, const G& g, const Sink& sink = {}) noexcept 
 template <class Op, class... Es>
 void finish(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (finish(std::get<I>(n.args), std::get<I>(t.args)), ...);
+        (finish(std::get<I>(n.args), arg<I>(t.args)), ...);
     }(std::index_sequence_for<Es...>{});
 }
 
