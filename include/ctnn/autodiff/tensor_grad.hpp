@@ -276,11 +276,7 @@ CTNN_INLINE void vjp(const Transposed<E>&, tape<Transposed<E>>& t, std::size_t r
 /// Each node's tape entry, in the order of `flat_nodes<E>`.
 template <class E>
 struct flat_tapes {
-    void* tp[region_size<E>];
-    template <std::size_t K>
-    CTNN_INLINE auto& at() const noexcept {
-        return *static_cast<tape<typename flat_nodes<E>::template node_t<K>>*>(tp[K]);
-    }
+    void* tp[region_size<E>];  // entry K: a tape<flat_nodes<E>::node_t<K>>
 };
 
 /// Fills `f` for the sub-region rooted at the node of tape `t`, numbered from O.
@@ -304,13 +300,29 @@ CTNN_INLINE P local_d(const P& y, const P* x, std::index_sequence<J...>) noexcep
 /// to what is below the region (an input).
 template <std::size_t K, class A, class Out, class F, class Tp, class P>
 CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col) noexcept {
-    const auto& n = f.template at<K>();
-    auto& t = tp.template at<K>();
-    using N = std::remove_cvref_t<decltype(n)>;
+    using N = typename F::template node_t<K>;
+    const N& n = *static_cast<const N*>(f.node[K]);  // not f.at<K>(): a function fewer per node
+    auto& t = *static_cast<tape<N>*>(tp.tp[K]);
     if constexpr (is_map<N>) {
         constexpr std::size_t first = K + 1 - region_size<N>;
         using Ix = typename map_layout<N>::operands;
-        [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
+        using Op = typename N::op;
+        constexpr auto& r = map_layout<N>::roots;
+        // unary and binary ops written out: no function per node for the compiler to inline
+        if constexpr (r.size() == 1) {
+            if (t.wants)
+                a[first + r[0]] = a[K] * Op::template d<0>(v[K], v[first + r[0]]);
+            else
+                a[first + r[0]] = P(0);
+        } else if constexpr (r.size() == 2) {
+            if (t.wants) {
+                a[first + r[0]] = a[K] * Op::template d<0>(v[K], v[first + r[0]], v[first + r[1]]);
+                a[first + r[1]] = a[K] * Op::template d<1>(v[K], v[first + r[0]], v[first + r[1]]);
+            } else {
+                a[first + r[0]] = P(0);
+                a[first + r[1]] = P(0);
+            }
+        } else [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
             if (t.wants) {
                 const P x[] = {v[first + map_layout<N>::roots[I]]...};
                 ((a[first + map_layout<N>::roots[I]] = a[K] * local_d<typename N::op, I>(v[K], x, Ix{})), ...);

@@ -92,12 +92,7 @@ struct flat_nodes {
     using table = flat_index<0, E>;
     template <std::size_t K>
     using node_t = typename decltype(pick<K>(std::declval<const table&>()))::type;
-    const void* node[size];
-
-    template <std::size_t K>
-    CTNN_INLINE const auto& at() const noexcept {
-        return *static_cast<const node_t<K>*>(node[K]);
-    }
+    const void* node[size];  // entry K: a node_t<K>
 };
 
 /// Fills `f` for the sub-region rooted at `n`, numbered from O.
@@ -114,11 +109,17 @@ template <std::size_t O, class E, class F>
 /// The value of node K from the values before it (an input loads its own).
 template <std::size_t K, class A, class Out, class F, class P>
 CTNN_INLINE void flat_value(const F& f, P* v, std::size_t row, std::size_t col) noexcept {
-    const auto& n = f.template at<K>();
-    using N = std::remove_cvref_t<decltype(n)>;
+    using N = typename F::template node_t<K>;
+    const N& n = *static_cast<const N*>(f.node[K]);  // not f.at<K>(): a function fewer per node
     if constexpr (is_map<N>) {
         constexpr std::size_t first = K + 1 - region_size<N>;
-        [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
+        constexpr auto& r = map_layout<N>::roots;
+        // unary and binary ops written out: no function per node for the compiler to inline
+        if constexpr (r.size() == 1)
+            v[K] = N::op::value(v[first + r[0]]);
+        else if constexpr (r.size() == 2)
+            v[K] = N::op::value(v[first + r[0]], v[first + r[1]]);
+        else [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
             v[K] = N::op::value(v[first + map_layout<N>::roots[I]]...);
         }(typename map_layout<N>::operands{});
     } else {
