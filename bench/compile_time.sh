@@ -11,7 +11,8 @@
 #   train    the flagship training program: IDX reader, split, fit with Adam, evaluate
 # Each unit is also compiled with its includes only (where the headers
 # differ from the unit before), so the table separates parsing the headers
-# from instantiating the code. A unit that does not compile is reported as
+# from instantiating the code; the last column gives the unit's cost above
+# that row (wall and CPU time, peak memory). A unit that does not compile is reported as
 # such, with the compiler's first error (every unit compiles at the
 # compilers' default template depth: no -ftemplate-depth). Prints a Markdown table.
 #   CTNN_COMPILE_RUNS   compiles per cell; the median wall time is reported (default 3)
@@ -90,11 +91,11 @@ echo "ctnn compile time: ${runs} compile(s) per cell, medians; flags: ${flags[*]
 if [ -x /usr/bin/time ]; then echo "measured with GNU time"; else echo "measured with python3 getrusage"; fi
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| compiler | translation unit | wall time | CPU time | peak memory | object |"
-echo "|---|---|---:|---:|---:|---:|"
+echo "| compiler | translation unit | wall time | CPU time | peak memory | object | above its includes (wall, CPU, memory) |"
+echo "|---|---|---:|---:|---:|---:|---:|"
 for cxx in "${compilers[@]}"; do
   if ! command -v "$cxx" >/dev/null; then
-    echo "| $cxx | (not installed) | | | | |"
+    echo "| $cxx | (not installed) | | | | | |"
     continue
   fi
   version=$("$cxx" --version | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1)
@@ -106,15 +107,17 @@ for cxx in "${compilers[@]}"; do
     headers=$(grep -E '^#include' "$src" | sort | tr '\n' ' ')
     if [ "$headers" != "$prev_headers" ]; then
       read -r hw hc hm ho < <(cell "$cxx" "$src" -DCTNN_COMPILE_UNIT_HEADERS_ONLY)
-      echo "| $cxx $version | ${label%%:*}: includes only ($(grep -E '^#include' "$src" | sed -E 's/#include <(.*)>/\1/' | paste -sd, - | sed 's/,/, /g')) | ${hw} s | ${hc} s | ${hm} MiB | ${ho} KiB |"
+      echo "| $cxx $version | ${label%%:*}: includes only ($(grep -E '^#include' "$src" | sed -E 's/#include <(.*)>/\1/' | paste -sd, - | sed 's/,/, /g')) | ${hw} s | ${hc} s | ${hm} MiB | ${ho} KiB | |"
       prev_headers=$headers
     fi
     result=$(cell "$cxx" "$src")
     if [[ $result == FAIL* ]]; then
-      echo "| $cxx $version | $label | does not compile: ${result#FAIL } | | | |"
+      echo "| $cxx $version | $label | does not compile: ${result#FAIL } | | | | |"
     else
       read -r kw kc km ko <<<"$result"
-      echo "| $cxx $version | $label | ${kw} s | ${kc} s | ${km} MiB | ${ko} KiB |"
+      above=$(awk -v a="$kw" -v b="$hw" -v c="$kc" -v d="$hc" -v e="$km" -v f="$hm" \
+        'BEGIN {printf "+%.2f s, +%.2f s, +%d MiB", a - b, c - d, e - f}')
+      echo "| $cxx $version | $label | ${kw} s | ${kc} s | ${km} MiB | ${ko} KiB | ${above} |"
     fi
   done
 done

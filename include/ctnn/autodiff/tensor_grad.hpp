@@ -77,9 +77,24 @@ template <class T>
 struct tape<Constant<T>> {
     static constexpr bool wants = false;
 };
+/// The operands' tapes of a Map: one base per operand (a std::tuple costs
+/// the compiler far more per node: its constructors' constraints).
+template <std::size_t I, class T>
+struct tape_at {
+    T value;
+};
+template <class Ix, class... Ts>
+struct tape_args;
+template <std::size_t... I, class... Ts>
+struct tape_args<std::index_sequence<I...>, Ts...> : tape_at<I, Ts>... {};
+/// Operand I's tape.
+template <std::size_t I, class T>
+CTNN_INLINE T& arg(tape_at<I, T>& a) noexcept {
+    return a.value;
+}
 template <class Op, class... Es>
 struct tape<Map<Op, Es...>> {
-    std::tuple<tape<Es>...> args;
+    tape_args<std::index_sequence_for<Es...>, tape<Es>...> args;
     bool wants = false;
 };
 /// An operand's adjoint, when it must be computed before going further down.
@@ -139,8 +154,8 @@ void bind(const Constant<T>&, tape<Constant<T>>&, Slots&) noexcept {}
 template <class Op, class... Es, class Slots>
 void bind(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t, Slots& slots) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (bind(std::get<I>(n.args), std::get<I>(t.args), slots), ...);
-        t.wants = (std::get<I>(t.args).wants || ...);
+        (bind(std::get<I>(n.args), arg<I>(t.args), slots), ...);
+        t.wants = (arg<I>(t.args).wants || ...);
     }(std::index_sequence_for<Es...>{});
 }
 template <class L, class R, class Slots>
@@ -187,7 +202,7 @@ CTNN_INLINE void prime(const Constant<T>&, tape<Constant<T>>&) noexcept {}
 template <class Op, class... Es>
 CTNN_INLINE void prime(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (prime(std::get<I>(n.args), std::get<I>(t.args)), ...);
+        (prime(std::get<I>(n.args), arg<I>(t.args)), ...);
     }(std::index_sequence_for<Es...>{});
 }
 template <class L, class R>
@@ -261,11 +276,7 @@ CTNN_INLINE void vjp(const Transposed<E>&, tape<Transposed<E>>& t, std::size_t r
 /// Each node's tape entry, in the order of `flat_nodes<E>`.
 template <class E>
 struct flat_tapes {
-    void* tp[region_size<E>];
-    template <std::size_t K>
-    CTNN_INLINE auto& at() const noexcept {
-        return *static_cast<tape<typename flat_nodes<E>::template node_t<K>>*>(tp[K]);
-    }
+    void* tp[region_size<E>];  // entry K: a tape<flat_nodes<E>::node_t<K>>
 };
 
 /// Fills `f` for the sub-region rooted at the node of tape `t`, numbered from O.
@@ -274,7 +285,7 @@ template <std::size_t O, class E, class F>
     f.tp[O + region_size<E> - 1] = &t;
     if constexpr (is_map<E>) {
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (collect_tapes<O + map_layout<E>::offset(I)>(std::get<I>(t.args), f), ...);
+            (collect_tapes<O + map_layout<E>::offset(I)>(arg<I>(t.args), f), ...);
         }(typename map_layout<E>::operands{});
     }
 }
@@ -289,13 +300,29 @@ CTNN_INLINE P local_d(const P& y, const P* x, std::index_sequence<J...>) noexcep
 /// to what is below the region (an input).
 template <std::size_t K, class A, class Out, class F, class Tp, class P>
 CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col) noexcept {
-    const auto& n = f.template at<K>();
-    auto& t = tp.template at<K>();
-    using N = std::remove_cvref_t<decltype(n)>;
+    using N = typename F::template node_t<K>;
+    const N& n = *static_cast<const N*>(f.node[K]);  // not f.at<K>(): a function fewer per node
+    auto& t = *static_cast<tape<N>*>(tp.tp[K]);
     if constexpr (is_map<N>) {
         constexpr std::size_t first = K + 1 - region_size<N>;
         using Ix = typename map_layout<N>::operands;
-        [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
+        using Op = typename N::op;
+        constexpr auto& r = map_layout<N>::roots;
+        // unary and binary ops written out: no function per node for the compiler to inline
+        if constexpr (r.size() == 1) {
+            if (t.wants)
+                a[first + r[0]] = a[K] * Op::template d<0>(v[K], v[first + r[0]]);
+            else
+                a[first + r[0]] = P(0);
+        } else if constexpr (r.size() == 2) {
+            if (t.wants) {
+                a[first + r[0]] = a[K] * Op::template d<0>(v[K], v[first + r[0]], v[first + r[1]]);
+                a[first + r[1]] = a[K] * Op::template d<1>(v[K], v[first + r[0]], v[first + r[1]]);
+            } else {
+                a[first + r[0]] = P(0);
+                a[first + r[1]] = P(0);
+            }
+        } else [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
             if (t.wants) {
                 const P x[] = {v[first + map_layout<N>::roots[I]]...};
                 ((a[first + map_layout<N>::roots[I]] = a[K] * local_d<typename N::op, I>(v[K], x, Ix{})), ...);
@@ -307,6 +334,23 @@ CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::s
         vjp<A, Out>(n, t, row, col, a[K]);
     }
 }
+
+/// Nodes [B, E) of the reverse sweep, last first.
+template <class A, class Out>
+struct adjoints_piece {
+    template <std::size_t B, std::size_t E, class F, class Tp, class P>
+    static CTNN_INLINE void run(const F& f, const Tp& tp, const P* v, P* a, std::size_t row,
+                                std::size_t col) noexcept {
+        [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
+            (adjoint_step<E - 1 - K, A, Out>(f, tp, v, a, row, col), ...);
+        }(std::make_index_sequence<E - B>{});
+    }
+    template <std::size_t B, std::size_t E, class F, class Tp, class P>
+    [[gnu::noinline]] static void call(const F& f, const Tp& tp, const P* v, P* a, std::size_t row,
+                                       std::size_t col) noexcept {
+        run<B, E>(f, tp, v, a, row, col);
+    }
+};
 
 /// A loader over an adjoint buffer of the region's own shape.
 template <class T>
@@ -327,10 +371,28 @@ struct adjoint_splat {
     }
 };
 
+/// Where a region's pass puts the value of its root: nowhere (a backward
+/// pass needs the values inside the region only) ...
+struct no_sink {
+    template <class A, class P>
+    CTNN_INLINE void put(std::size_t, const P&) const noexcept {}
+};
+/// ... or a buffer of the region's shape: the forward pass of a `sum` /
+/// `mean` at the root, done by the backward sweep (see `grad_into`).
+template <class T>
+struct value_sink {
+    T* out;
+    template <class A, class P>
+    CTNN_INLINE void put(std::size_t i, const P& v) const noexcept {
+        simd::pack_traits<T, A>::store(out + i, v);
+    }
+};
+
 /// One fused backward pass over the element-wise region rooted at `n`,
 /// whose adjoint `g.load(row, col)` gives; then on to the nodes below it.
-template <class E, class G>
-void region(const E& n, tape<E>& t, const G& g) noexcept {
+/// `sink` receives the root's value (the same as `evaluate_prepared`'s).
+template <class E, class G, class Sink = no_sink>
+void region(const E& n, tape<E>& t, const G& g, const Sink& sink = {}) noexcept {
     if (!t.wants) return;
     using T = typename E::value_type;
     using Out = typename E::shape_type;
@@ -347,10 +409,10 @@ void region(const E& n, tape<E>& t, const G& g) noexcept {
             using P = typename simd::pack_traits<T, A>::type;
             P v[nodes], a[nodes];  // each node's value and adjoint, post-order
             flat_values<A, Out>(f, v, r, c);
+            sink.template put<A>(r * cols + c, v[nodes - 1]);
             a[nodes - 1] = g.template load<A, Out>(r, c);
-            [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
-                (adjoint_step<nodes - 1 - K, A, Out>(f, tp, v, a, r, c), ...);
-            }(std::make_index_sequence<nodes>{});
+            const P* cv = v;
+            expr::detail::flat_chunks<adjoints_piece<A, Out>, nodes, true>(f, tp, cv, a, r, c);
         });
     finish(n, t);
 }
@@ -358,7 +420,7 @@ void region(const E& n, tape<E>& t, const G& g) noexcept {
 template <class Op, class... Es>
 void finish(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (finish(std::get<I>(n.args), std::get<I>(t.args)), ...);
+        (finish(std::get<I>(n.args), arg<I>(t.args)), ...);
     }(std::index_sequence_for<Es...>{});
 }
 
@@ -479,16 +541,47 @@ namespace autodiff::detail {
 /// The backward pass of `f` (already prepared) from the adjoint `g` of its
 /// elements: binds the `wrt` tensors to the leaves, runs the regions, and
 /// zero-fills the gradients nothing reached.
-template <class F, class Gl, class... X, class... G>
-void backward(const F& f, const Wrt<X...>& w, const Gl& g, G&... grads) noexcept {
+template <class F, class Run, class... X, class... G>
+void backward_with(const F& f, const Wrt<X...>& w, const Run& run, G&... grads) noexcept {
     auto slots = [&]<std::size_t... I>(std::index_sequence<I...>) {
         return std::make_tuple(grad_slot<typename G::value_type>{static_cast<const void*>(&std::get<I>(w.tensors)),
                                                                  grads.data(), G::size}...);
     }(std::index_sequence_for<X...>{});
     tape<F> t;
     bind(f, t, slots);
-    region(f, t, g);
+    run(t);
     std::apply([](auto&... s) { (s.prime(), ...); }, slots);  // untouched: zero
+}
+template <class F, class Gl, class... X, class... G>
+void backward(const F& f, const Wrt<X...>& w, const Gl& g, G&... grads) noexcept {
+    backward_with(f, w, [&](tape<F>& t) { region(f, t, g); }, grads...);
+}
+
+/// `sum(e)` / `mean(e)` of an element-wise region `e`: its gradient needs
+/// the values `e`'s forward pass computes, so one sweep does both.
+template <class F>
+inline constexpr bool sum_of_region = false;
+template <class E, bool Mean>
+inline constexpr bool sum_of_region<Reduce<E, expr::detail::all_axes, Mean>> = is_map<E>;
+
+/// `grad_into` of such a root: prepares what is below the region (matmuls,
+/// inner reductions), runs the region's backward pass from the constant
+/// adjoint 1·scale while it stores e's values in the reduction's buffer,
+/// then reduces them as `Reduce::prepare` would: the value and the
+/// gradients are those of the two-pass form, with one forward pass fewer.
+template <class F, class... X, class... G>
+typename F::value_type sum_grad(const F& f, const Wrt<X...>& w, G&... grads) noexcept {
+    using T = typename F::value_type;
+    expr::detail::prepare(f.e, false);
+    backward_with(
+        f, w,
+        [&](tape<F>& t) {
+            t.e.wants = true;  // the sweep computes the values even where no gradient is asked for
+            region(f.e, t.e, adjoint_splat<T>{F::scale}, value_sink<T>{f.store.mem.data});
+        },
+        grads...);
+    f.reduce_from(f.store.mem.data);
+    return f.result.data[0];
 }
 }  // namespace autodiff::detail
 
@@ -510,6 +603,8 @@ CTNN_REALTIME typename F::value_type grad_into(const F& f, const Wrt<X...>& w, G
         if constexpr (!is_scalar_shape<typename F::shape_type> ||
                       !(std::is_same_v<typename X::shape_type, typename G::shape_type> && ...)) {
             return T{};  // reported above
+        } else if constexpr (sum_of_region<F>) {
+            return sum_grad(f, w, grads...);  // forward and backward in one sweep
         } else {
             // forward
             expr::detail::prepare(f, false);

@@ -60,55 +60,39 @@ struct map_layout<Map<Op, Es...>> {
     using operands = std::make_index_sequence<sizeof...(Es)>;
 };
 
-template <class... L>
-struct concat;
-template <class... A>
-struct concat<meta::type_list<A...>> {
-    using type = meta::type_list<A...>;
-};
-template <class... A, class... B, class... L>
-struct concat<meta::type_list<A...>, meta::type_list<B...>, L...> {
-    using type = typename concat<meta::type_list<A..., B...>, L...>::type;
-};
-
-/// The region's node types in post-order.
-template <class E>
-struct post_order {
-    using type = meta::type_list<E>;
-};
-template <class Op, class... Es>
-struct post_order<Map<Op, Es...>> {
-    using type = typename concat<typename post_order<Es>::type..., meta::type_list<Map<Op, Es...>>>::type;
-};
-
-/// Entry K of a type list in one step (a base class picked by overload
-/// resolution), where `std::tuple_element` walks the list.
+/// Entry K of the region's post-order: `pick<K>` finds the one base
+/// `indexed<K, T>` of `flat_index<0, E>` by deduction, in one step.
 template <std::size_t K, class T>
 struct indexed {
     using type = T;
 };
-template <class Seq, class List>
-struct index_table;
-template <std::size_t... K, class... T>
-struct index_table<std::index_sequence<K...>, meta::type_list<T...>> : indexed<K, T>... {};
 template <std::size_t K, class T>
 indexed<K, T> pick(const indexed<K, T>&);  // declared only: for decltype
+
+/// The node numbers of the sub-region rooted at E, numbered from O: E is
+/// entry O + size - 1, after its operands' sub-regions. Built by inheritance
+/// (a class per node), not by concatenating type lists (quadratic in the
+/// region's size).
+template <std::size_t O, class E>
+struct flat_index : indexed<O + region_size<E> - 1, E> {};
+template <std::size_t O, class M, class Ix>
+struct flat_operands;
+template <std::size_t O, class Op, class... Es, std::size_t... I>
+struct flat_operands<O, Map<Op, Es...>, std::index_sequence<I...>>
+    : flat_index<O + map_layout<Map<Op, Es...>>::offset(I), Es>... {};
+template <std::size_t O, class Op, class... Es>
+struct flat_index<O, Map<Op, Es...>> : flat_operands<O, Map<Op, Es...>, std::index_sequence_for<Es...>>,
+                                       indexed<O + region_size<Map<Op, Es...>> - 1, Map<Op, Es...>> {};
 
 /// A pointer to each node of the region rooted at E, in post-order
 /// (untyped: node K's type is `node_t<K>`).
 template <class E>
 struct flat_nodes {
-    using nodes = typename post_order<E>::type;
     static constexpr std::size_t size = region_size<E>;
-    using table = index_table<std::make_index_sequence<size>, nodes>;
+    using table = flat_index<0, E>;
     template <std::size_t K>
     using node_t = typename decltype(pick<K>(std::declval<const table&>()))::type;
-    const void* node[size];
-
-    template <std::size_t K>
-    CTNN_INLINE const auto& at() const noexcept {
-        return *static_cast<const node_t<K>*>(node[K]);
-    }
+    const void* node[size];  // entry K: a node_t<K>
 };
 
 /// Fills `f` for the sub-region rooted at `n`, numbered from O.
@@ -125,11 +109,17 @@ template <std::size_t O, class E, class F>
 /// The value of node K from the values before it (an input loads its own).
 template <std::size_t K, class A, class Out, class F, class P>
 CTNN_INLINE void flat_value(const F& f, P* v, std::size_t row, std::size_t col) noexcept {
-    const auto& n = f.template at<K>();
-    using N = std::remove_cvref_t<decltype(n)>;
+    using N = typename F::template node_t<K>;
+    const N& n = *static_cast<const N*>(f.node[K]);  // not f.at<K>(): a function fewer per node
     if constexpr (is_map<N>) {
         constexpr std::size_t first = K + 1 - region_size<N>;
-        [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
+        constexpr auto& r = map_layout<N>::roots;
+        // unary and binary ops written out: no function per node for the compiler to inline
+        if constexpr (r.size() == 1)
+            v[K] = N::op::value(v[first + r[0]]);
+        else if constexpr (r.size() == 2)
+            v[K] = N::op::value(v[first + r[0]], v[first + r[1]]);
+        else [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
             v[K] = N::op::value(v[first + map_layout<N>::roots[I]]...);
         }(typename map_layout<N>::operands{});
     } else {
@@ -137,12 +127,49 @@ CTNN_INLINE void flat_value(const F& f, P* v, std::size_t row, std::size_t col) 
     }
 }
 
+/// A large region's per-pack sweep runs in pieces of this many nodes, each
+/// its own function (`flat_chunks`): the compiler's cost grows faster than
+/// the size of a function (alias analysis, register allocation), and a call
+/// per piece is noise next to the piece's work (the values and adjoints are
+/// arrays in memory anyway).
+inline constexpr std::size_t flat_chunk = 32;
+
+/// Calls `Piece::template run<B, E>(args...)` for consecutive node ranges
+/// [B, E) covering [0, N): inline for a region of at most `flat_chunk`
+/// nodes, else one out-of-line call per chunk; `Reverse`: last range first.
+template <class Piece, std::size_t N, bool Reverse, class... Args>
+CTNN_INLINE void flat_chunks(Args&... args) noexcept {
+    if constexpr (N <= flat_chunk) {
+        Piece::template run<0, N>(args...);
+    } else {
+        constexpr std::size_t count = (N + flat_chunk - 1) / flat_chunk;
+        [&]<std::size_t... C>(std::index_sequence<C...>) CTNN_INLINE_LAMBDA {
+            constexpr auto begin = [](std::size_t c) { return (Reverse ? count - 1 - c : c) * flat_chunk; };
+            constexpr auto end = [](std::size_t b) { return b + flat_chunk < N ? b + flat_chunk : N; };
+            (Piece::template call<begin(C), end(begin(C))>(args...), ...);
+        }(std::make_index_sequence<count>{});
+    }
+}
+
+/// Nodes [B, E) of the forward sweep.
+template <class A, class Out>
+struct values_piece {
+    template <std::size_t B, std::size_t E, class F, class P>
+    static CTNN_INLINE void run(const F& f, P* v, std::size_t row, std::size_t col) noexcept {
+        [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
+            (flat_value<B + K, A, Out>(f, v, row, col), ...);
+        }(std::make_index_sequence<E - B>{});
+    }
+    template <std::size_t B, std::size_t E, class F, class P>
+    [[gnu::noinline]] static void call(const F& f, P* v, std::size_t row, std::size_t col) noexcept {
+        run<B, E>(f, v, row, col);
+    }
+};
+
 /// Every node's value of the pack at (row, col) into v[0 .. size).
 template <class A, class Out, class F, class P>
 CTNN_INLINE void flat_values(const F& f, P* v, std::size_t row, std::size_t col) noexcept {
-    [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
-        (flat_value<K, A, Out>(f, v, row, col), ...);
-    }(std::make_index_sequence<F::size>{});
+    flat_chunks<values_piece<A, Out>, F::size, false>(f, v, row, col);
 }
 
 }  // namespace detail

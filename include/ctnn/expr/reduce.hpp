@@ -59,10 +59,14 @@ struct Reduce : expression_tag {
     mutable detail::operand_store<E> store;
     mutable detail::scratch<value_type, shape_type::size> result;
 
-    CTNN_INLINE void prepare(bool) const noexcept {
+    CTNN_INLINE void prepare(bool) const noexcept { reduce_from(store.materialise(e)); }
+
+    /// The result from the operand's values `in` (its shape, row-major):
+    /// `prepare` after materialising them; a gradient that computed them in
+    /// its own pass (autodiff/tensor_grad.hpp) calls it directly.
+    CTNN_INLINE void reduce_from(const value_type* in) const noexcept {
         using T = value_type;
         using S = input_shape;
-        const T* in = store.materialise(e);
         constexpr std::size_t cols = S::dims[S::rank - 1];
         constexpr std::size_t rows = S::size / cols;
         if constexpr (Axis == detail::all_axes) {

@@ -97,6 +97,34 @@ TEST_CASE("gradient of a 52-node element-wise expression", "[autodiff]") {
                 [&] { (void)grad_into(sum(layers<depth>(ref(x), w, b)), wrt(x, w, b), dx, dw, db); }) == 0);
 }
 
+TEST_CASE("grad of sum/mean computes the values in its backward sweep: the two-pass results", "[autodiff]") {
+    Vec x, w, b, other;
+    fill_random(x, 24, -1, 1);
+    fill_random(w, 25, 0.8, 1.4);
+    fill_random(b, 26, -0.3, 0.3);
+    fill_random(other, 27, -1, 1);
+    // value: bit for bit the forward pass's (the same formulas, the same reduction)
+    Vec dx, dw, db;
+    const double value = grad_into(sum(layers<depth>(ref(x), w, b)), wrt(x, w, b), dx, dw, db);
+    REQUIRE(value == evaluate(sum(layers<depth>(ref(x), w, b)))[0]);
+    // mean: the gradients bit for bit those of the backward pass after a
+    // separate forward (vjp from dy = 1/13, mean's adjoint)
+    const auto body = [&] { return tanh(x * w + b) * x; };
+    Vec sx, sw, ex, ew;
+    REQUIRE(grad_into(mean(body()), wrt(x, w), sx, sw) == evaluate(mean(body()))[0]);
+    vjp_into(body(), Vec::filled(1.0 / 13), wrt(x, w), ex, ew);
+    for (std::size_t i = 0; i < 13; ++i) {
+        REQUIRE(sx(i) == ex(i));
+        REQUIRE(sw(i) == ew(i));
+        const double h = std::tanh(x(i) * w(i) + b(i));
+        REQUIRE(sw(i) == Approx((1 - h * h) * x(i) * x(i) / 13).epsilon(1e-12));
+    }
+    // no gradient asked for below the root: the value still comes out, the gradient is zero
+    Vec dother = Vec::filled(7);  // overwritten
+    REQUIRE(grad_into(mean(body()), wrt(other), dother) == evaluate(mean(body()))[0]);
+    for (std::size_t i = 0; i < 13; ++i) REQUIRE(dother(i) == 0);
+}
+
 TEST_CASE("gradient with repeated subexpressions and broadcasting", "[autodiff]") {
     Tensor<double, 4, 6> X;
     Tensor<double, 6> w;     // broadcast along rows
