@@ -1,6 +1,7 @@
 // PyTorch parity of chains: nn.Sequential models made and run by PyTorch
 // (tests/fixtures/make_fixtures.py) loaded into the matching ctnn type; the
 // check, its error measure and tolerances are in ../parity_checks.hpp.
+// Every activation: parity_activations.cpp.
 #include <catch2/catch.hpp>
 #include <ctnn/ctnn.hpp>
 
@@ -25,11 +26,6 @@ template <class T>
 using GeluTanhNet = BasicSequential<T, Input<13>, Dense<29>, GELUTanh, Dense<7>>;
 template <class T>
 using BceNet = BasicSequential<T, Input<11>, Dense<19>, Tanh, Dense<5>>;
-template <class A>
-struct act_net {
-    template <class T>
-    using type = BasicSequential<T, Input<5>, Dense<7>, A, Dense<3>>;
-};
 
 }  // namespace
 
@@ -39,20 +35,6 @@ TEST_CASE("PyTorch parity: MLPs, forward, gradients and 20 Adam steps", "[io][pa
     check_fixture<MlpMnist, 8, SoftmaxCrossEntropy>("mlp_mnist");
     check_fixture<Odd, 5>("odd_37_53_11");
     check_fixture<SoftmaxNet, 6>("softmax_10");
-}
-
-TEST_CASE("PyTorch parity: every activation", "[io][parity]") {
-    check_fixture<act_net<ReLU>::type, 6>("act_relu");
-    check_fixture<act_net<LeakyReLU<>>::type, 6>("act_leaky_relu");
-    check_fixture<act_net<LeakyReLU<0.2>>::type, 6>("act_leaky_relu_0_2");
-    check_fixture<act_net<Tanh>::type, 6>("act_tanh");
-    check_fixture<act_net<Sigmoid>::type, 6>("act_sigmoid");
-    check_fixture<act_net<ELU<>>::type, 6>("act_elu");
-    check_fixture<act_net<ELU<0.5>>::type, 6>("act_elu_0_5");
-    check_fixture<act_net<GELU>::type, 6>("act_gelu");
-    check_fixture<act_net<SiLU>::type, 6>("act_silu");
-    check_fixture<act_net<Softplus>::type, 6>("act_softplus");
-    check_fixture<act_net<PReLU>::type, 6>("act_prelu");
 }
 
 TEST_CASE("PyTorch parity: GELU's tanh approximation and BCE with logits summed, 20 Adam steps", "[io][parity]") {
