@@ -64,6 +64,27 @@ private:
     }
 };
 
+/// What an expression function that has failed a `ctnn:` check returns: the
+/// constant 0, of shape `[1]`, which broadcasts to every shape, so the
+/// user's next line (another operator, `sum`, `assign`, `grad`) adds no
+/// second error; marked by `ops::failed_op` (an identity), so that a layer
+/// built from the expression (ExprLayer) can tell it from a user's constant
+/// and report nothing more.
+template <class T>
+using Failed = Map<ops::failed_op, Constant<T>>;
+
+namespace detail {
+template <class E>
+inline constexpr bool is_failed = false;
+template <class T>
+inline constexpr bool is_failed<Failed<T>> = true;
+
+template <class T>
+constexpr Failed<T> after_error() noexcept {
+    return Failed<T>{{}, {Constant<T>{{}, T(0)}}};
+}
+}  // namespace detail
+
 /// An operand that makes an expression a tensor expression: a node or a tensor.
 template <class X>
 concept TensorOperand = Expression<X> || ctnn::TensorLike<X>;
