@@ -90,11 +90,15 @@ template <class X>
 concept TensorOperand = Expression<X> || ctnn::TensorLike<X>;
 
 /// The `Map` node for `Op` over operands (tensors by reference, numbers as
-/// constants of the tensors' element type).
+/// constants of the tensors' element type); `Failed` again when an operand
+/// is a failed expression (so what is built on it is failed too).
 template <class Op, class... X>
 constexpr auto make_map(const X&... x) noexcept {
     using T = typename common_value<X...>::type;
-    return Map<Op, expr_t<T, X>...>{{}, {as_expr<T>(x)...}};
+    if constexpr ((detail::is_failed<expr_t<T, X>> || ...))
+        return detail::after_error<T>();
+    else
+        return Map<Op, expr_t<T, X>...>{{}, {as_expr<T>(x)...}};
 }
 
 namespace detail {
