@@ -1,17 +1,16 @@
 // expect: ctnn: matmul needs the inner extents to match
 // expect: ExprLayer<.*Forgot
-// allow-second-ctnn-error
 // expect-lines-before: 16 (the expression's own check, inside the user's forward, inside the layer's binding)
 #include <array>
 
 #include <ctnn/ctnn.hpp>
 
 // matmul(x, W) without the transpose: [B, 5] · [4, 5]. The expression's own
-// check reports it first (its requirement shows both shapes; the
-// instantiation chain names the ExprLayer). The layer then adds a second
-// error, that its expression is not [B, ...]: the failed matmul became
-// after_error's constant, which the layer cannot tell from a user's constant
-// (docs/design.md, "Layers as expressions (ExprLayer)").
+// check reports it (its requirement shows both shapes; the instantiation
+// chain names the ExprLayer), and that is the one error: the failed matmul
+// became `expr::Failed` (after_error), which the layer recognises anywhere in
+// its expression and reports nothing more (docs/design.md, "Layers as
+// expressions (ExprLayer)").
 struct Forgot {
     template <std::size_t In>
     static constexpr std::array params{ctnn::linear_weight("weight", 4, In), ctnn::linear_bias("bias", 4, In)};

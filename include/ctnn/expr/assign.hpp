@@ -6,7 +6,10 @@
 /// product never goes to memory before the chain has been applied to it
 /// (other matmuls are computed into their nodes first). No allocation.
 
+#include <cstddef>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "../core/type_list.hpp"
 #include "elementwise.hpp"
@@ -50,6 +53,70 @@ CTNN_INLINE const auto& find_matmul(const E& e) noexcept {
         return find_matmul(std::get<matmul_index(typename E::operands{})>(e.args));
 }
 
+// ---- the constant-evaluated path ------------------------------------------------
+
+/// The offset in a node of shape `S` of the element that element `i` of
+/// shape `Out` reads (`S` broadcast to `Out`).
+template <class S, class Out>
+constexpr std::size_t broadcast_offset(std::size_t i) noexcept {
+    constexpr std::size_t cols = Out::dims[Out::rank - 1];
+    return row_offset<S, Out>(i / cols) + (splats_last<S, Out> ? 0 : i % cols);
+}
+
+template <class E>
+struct reduce_node : std::false_type {};
+template <class E, std::size_t Axis, bool Mean>
+struct reduce_node<Reduce<E, Axis, Mean>> : std::true_type {};
+
+/// Element `i` (row-major, in the node's own shape) of node `n`, computed
+/// from its operands' elements with scalar code: no pack, no scratch, no
+/// `prepare` (what a constant expression can run; a matmul's or a
+/// reduction's operand is evaluated again for each of its elements, which
+/// is fine for the small networks evaluated at compile time). The op table
+/// (ops.hpp) computes on numbers with `ctnn::cmath`, which is constexpr.
+template <class N>
+constexpr typename N::value_type value_at(const N& n, std::size_t i) noexcept {
+    using T = typename N::value_type;
+    using S = typename N::shape_type;
+    if constexpr (is_leaf<N>) {
+        return n.x.data()[i];
+    } else if constexpr (std::is_same_v<N, Constant<T>>) {
+        return n.v;
+    } else if constexpr (is_map<N>) {
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            using Args = typename N::operands;
+            return N::op::value(
+                value_at(std::get<I>(n.args), broadcast_offset<typename meta::at_t<I, Args>::shape_type, S>(i))...);
+        }(std::make_index_sequence<N::operands::size>{});
+    } else if constexpr (is_transposed<N>) {  // [a, b] read as [b, a]
+        constexpr std::size_t a = S::dims[1], b = S::dims[0];
+        return value_at(n.e, (i % a) * b + i / a);
+    } else if constexpr (reduce_node<N>::value) {
+        using IS = typename N::input_shape;
+        T s = 0;
+        if constexpr (N::axis == all_axes) {
+            for (std::size_t k = 0; k < IS::size; ++k) s += value_at(n.e, k);
+        } else {
+            // i = (outer, inner) around the removed axis; the input adds along it
+            std::size_t inner = 1;
+            for (std::size_t d = N::axis + 1; d < IS::rank; ++d) inner *= IS::dims[d];
+            const std::size_t outer = i / inner, at = i % inner;
+            for (std::size_t k = 0; k < IS::dims[N::axis]; ++k)
+                s += value_at(n.e, (outer * IS::dims[N::axis] + k) * inner + at);
+        }
+        return s * N::scale;
+    } else {  // a matmul: [..., M, K] · [K, N] or [M, K] · [K]
+        using LS = typename decltype(n.l)::shape_type;
+        using RS = typename decltype(n.r)::shape_type;
+        constexpr std::size_t k_ = LS::dims[LS::rank - 1];
+        constexpr std::size_t n_ = RS::rank == 1 ? 1 : RS::dims[1];
+        const std::size_t row = i / n_, col = i % n_;
+        T s = 0;
+        for (std::size_t k = 0; k < k_; ++k) s += value_at(n.l, row * k_ + k) * value_at(n.r, k * n_ + col);
+        return s;
+    }
+}
+
 template <class Out, class E, class M = typename matmul_in<E>::type>
 inline constexpr bool fusable = [] {
     if constexpr (std::is_void_v<M>)
@@ -60,9 +127,11 @@ inline constexpr bool fusable = [] {
 }();
 }  // namespace detail
 
-/// `out = e`. `e`'s shape must broadcast to `out`'s.
+/// `out = e`. `e`'s shape must broadcast to `out`'s. In a constant
+/// expression, element by element with scalar code (`detail::value_at`);
+/// otherwise the passes above (SIMD, fused), which are not constexpr.
 template <TensorLike X, Expression E>
-CTNN_REALTIME void assign(X& out, const E& e) noexcept {
+CTNN_REALTIME constexpr void assign(X& out, const E& e) noexcept {
     using Out = typename X::shape_type;
     constexpr bool same_element = std::is_same_v<typename X::value_type, typename E::value_type>;
     static_assert(std::is_same_v<typename X::value_type, typename E::value_type>,
@@ -73,6 +142,9 @@ CTNN_REALTIME void assign(X& out, const E& e) noexcept {
                   "ctnn: assign needs the expression's shape to broadcast to the tensor's");
     if constexpr (!same_element || !ctnn::detail::broadcasts_to<typename E::shape_type, Out>) {
         return;  // reported above
+    } else if (std::is_constant_evaluated()) {
+        for (std::size_t i = 0; i < Out::size; ++i)
+            out.data()[i] = detail::value_at(e, detail::broadcast_offset<typename E::shape_type, Out>(i));
     } else if constexpr (detail::fusable<Out, E>) {
         e.prepare(true);
         const auto& mm = detail::find_matmul(e);
@@ -87,7 +159,7 @@ CTNN_REALTIME void assign(X& out, const E& e) noexcept {
 
 /// The value of `e` as a new tensor (on the stack: mind the size).
 template <Expression E>
-auto evaluate(const E& e) noexcept {
+constexpr auto evaluate(const E& e) noexcept {
     tensor_for_t<typename E::value_type, typename E::shape_type> out;
     assign(out, e);
     return out;

@@ -64,16 +64,41 @@ private:
     }
 };
 
+/// What an expression function that has failed a `ctnn:` check returns: the
+/// constant 0, of shape `[1]`, which broadcasts to every shape, so the
+/// user's next line (another operator, `sum`, `assign`, `grad`) adds no
+/// second error; marked by `ops::failed_op` (an identity), so that a layer
+/// built from the expression (ExprLayer) can tell it from a user's constant
+/// and report nothing more.
+template <class T>
+using Failed = Map<ops::failed_op, Constant<T>>;
+
+namespace detail {
+template <class E>
+inline constexpr bool is_failed = false;
+template <class T>
+inline constexpr bool is_failed<Failed<T>> = true;
+
+template <class T>
+constexpr Failed<T> after_error() noexcept {
+    return Failed<T>{{}, {Constant<T>{{}, T(0)}}};
+}
+}  // namespace detail
+
 /// An operand that makes an expression a tensor expression: a node or a tensor.
 template <class X>
 concept TensorOperand = Expression<X> || ctnn::TensorLike<X>;
 
 /// The `Map` node for `Op` over operands (tensors by reference, numbers as
-/// constants of the tensors' element type).
+/// constants of the tensors' element type); `Failed` again when an operand
+/// is a failed expression (so what is built on it is failed too).
 template <class Op, class... X>
 constexpr auto make_map(const X&... x) noexcept {
     using T = typename common_value<X...>::type;
-    return Map<Op, expr_t<T, X>...>{{}, {as_expr<T>(x)...}};
+    if constexpr ((detail::is_failed<expr_t<T, X>> || ...))
+        return detail::after_error<T>();
+    else
+        return Map<Op, expr_t<T, X>...>{{}, {as_expr<T>(x)...}};
 }
 
 namespace detail {

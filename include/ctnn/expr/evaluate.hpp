@@ -20,9 +20,11 @@ namespace detail {
 template <class T, std::size_t N>
 struct scratch {
     alignas(64) T data[N];
-    scratch() noexcept {}
-    scratch(const scratch&) noexcept {}
-    scratch& operator=(const scratch&) noexcept { return *this; }
+    // constexpr: a node holding one can be built in a constant expression
+    // (assign's constant-evaluated path never reads it)
+    constexpr scratch() noexcept {}
+    constexpr scratch(const scratch&) noexcept {}
+    constexpr scratch& operator=(const scratch&) noexcept { return *this; }
 };
 
 template <class E>

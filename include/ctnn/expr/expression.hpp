@@ -105,15 +105,6 @@ struct Constant : expression_tag {
 };
 
 namespace detail {
-/// What an expression function that has failed with a `ctnn:` error returns:
-/// the constant 0, of shape `[1]`, which broadcasts to every shape, so the
-/// user's next line (another operator, `sum`, `assign`, `grad`) adds no
-/// second error.
-template <class T>
-constexpr Constant<T> after_error() noexcept {
-    return Constant<T>{{}, T(0)};
-}
-
 template <class X>
 struct is_tensor_like : std::bool_constant<TensorLike<X> && !Expression<X>> {};
 }  // namespace detail

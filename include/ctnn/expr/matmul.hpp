@@ -52,6 +52,11 @@ struct operand_store {
     using T = typename E::value_type;
     using S = typename E::shape_type;
     [[no_unique_address]] std::conditional_t<in_place<E>, std::false_type, scratch<T, S::size>> mem;
+    // copying a node does not copy (or read: a constant expression may not
+    // read a mutable member) what it holds
+    constexpr operand_store() noexcept {}
+    constexpr operand_store(const operand_store&) noexcept {}
+    constexpr operand_store& operator=(const operand_store&) noexcept { return *this; }
     CTNN_INLINE const T* materialise(const E& e) noexcept {
         if constexpr (in_place<E>) {
             prepare(e, false);
@@ -175,7 +180,8 @@ using inner_checked = std::conditional_t<ctnn::detail::matmul_operand_ranks<LS, 
 
 /// `a · b`: `[..., M, K] · [K, N] -> [..., M, N]`, `[M, K] · [K] -> [M]`.
 /// The operands are checked here, first (element type, ranks, inner
-/// extents); after a failed check the result is `after_error`.
+/// extents); after a failed check the result is `after_error`, and so it is
+/// for an operand that is a failed expression (its error is out already).
 template <TensorOperand X, TensorOperand Y>
 constexpr auto matmul(const X& a, const Y& b) noexcept {
     using T = typename common_value<X, Y>::type;
@@ -183,14 +189,16 @@ constexpr auto matmul(const X& a, const Y& b) noexcept {
     using RE = expr_t<T, Y>;
     using LS = typename X::shape_type;
     using RS = typename Y::shape_type;
-    static_assert(std::is_same_v<typename Y::value_type, T>, "ctnn: matmul operands must have the same element type");
-    static_assert(ctnn::detail::matmul_operand_ranks<LS, RS>,
+    constexpr bool failed = detail::is_failed<LE> || detail::is_failed<RE>;
+    static_assert(failed || std::is_same_v<typename Y::value_type, T>,
+                  "ctnn: matmul operands must have the same element type");
+    static_assert(failed || ctnn::detail::matmul_operand_ranks<LS, RS>,
                   "ctnn: matmul needs a matrix (rank 2 to 4) on the left and a matrix or vector on the right");
-    static_assert(ctnn::detail::inner_extents_match<LS, detail::inner_checked<LS, RS>>,
+    static_assert(failed || ctnn::detail::inner_extents_match<LS, detail::inner_checked<LS, RS>>,
                   "ctnn: matmul needs the inner extents to match");
-    static_assert(!(detail::is_transposed<LE> && detail::is_transposed<RE>),
+    static_assert(failed || !(detail::is_transposed<LE> && detail::is_transposed<RE>),
                   "ctnn: matmul of two transposes: transpose the product instead");
-    if constexpr (detail::matmul_ok<LE, RE>)
+    if constexpr (!failed && detail::matmul_ok<LE, RE>)
         return MatMul<LE, RE>{{}, as_expr<T>(a), as_expr<T>(b), {}, {}, {}};
     else
         return detail::after_error<T>();
@@ -201,8 +209,9 @@ template <TensorOperand X>
 constexpr auto transpose(const X& a) noexcept {
     using T = typename X::value_type;
     using E = expr_t<T, X>;
-    static_assert(ctnn::detail::is_matrix<typename X::shape_type>, "ctnn: transpose needs a matrix (rank 2)");
-    if constexpr (ctnn::detail::is_matrix<typename X::shape_type>)
+    constexpr bool failed = detail::is_failed<E>;
+    static_assert(failed || ctnn::detail::is_matrix<typename X::shape_type>, "ctnn: transpose needs a matrix (rank 2)");
+    if constexpr (!failed && ctnn::detail::is_matrix<typename X::shape_type>)
         return Transposed<E>{{}, as_expr<T>(a), {}};
     else
         return detail::after_error<T>();

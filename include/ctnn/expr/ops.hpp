@@ -290,6 +290,17 @@ struct square_op {
     template <std::size_t, class V>
     static CTNN_INLINE constexpr V d(V, V a) noexcept { return a + a; }
 };
+/// The value of an expression that has failed a `ctnn:` check (its operand,
+/// the constant 0; see `expr::Failed`): not a function users call, the mark
+/// by which a layer tells a failed expression from one that uses a constant.
+struct failed_op {
+    static constexpr const char* name = "failed";
+    static constexpr std::size_t arity = 1;
+    template <class V>
+    static CTNN_INLINE constexpr V value(V a) noexcept { return a; }
+    template <std::size_t, class V>
+    static CTNN_INLINE constexpr V d(V, V) noexcept { return fn::splat<V>(0); }
+};
 
 }  // namespace ctnn::ops
 

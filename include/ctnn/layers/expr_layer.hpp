@@ -17,7 +17,7 @@
 ///     static constexpr std::array params{
 ///         ctnn::linear_weight("gate.weight", N, In), ctnn::linear_bias("gate.bias", N, In),
 ///         ctnn::linear_weight("hidden.weight", N, In), ctnn::linear_bias("hidden.bias", N, In)};
-///     static auto forward(const auto& x, const auto& Wg, const auto& bg, const auto& Wh, const auto& bh) {
+///     static constexpr auto forward(const auto& x, const auto& Wg, const auto& bg, const auto& Wh, const auto& bh) {
 ///         return sigmoid(matmul(x, transpose(Wg)) + bg) * tanh(matmul(x, transpose(Wh)) + bh);
 ///     }
 /// };
@@ -26,7 +26,8 @@
 ///
 /// `forward` gets `x`, a view `[B, in...]` (the batch leads), and one view
 /// per parameter in table order; it may be a static function template or a
-/// static constexpr generic lambda. A spec may set `in_rank` (default 1).
+/// static constexpr generic lambda; when it is constexpr, inference also
+/// runs in a constant expression. A spec may set `in_rank` (default 1).
 ///
 /// Memory: a training forward saves the product of each matmul whose
 /// operands are tensors (or their transposes) in the saved area, so backward
@@ -173,9 +174,24 @@ struct expression<Spec, In, T, B, std::index_sequence<I...>> {
 template <class Spec, class In, class T, std::size_t B>
 using expression_t = std::remove_cvref_t<typename expression<Spec, In, T, B>::type>;
 
-/// The expression has failed one of its own `ctnn:` checks (it is `after_error`'s constant).
+/// The expression holds a node `expr::Failed` (what an expression function
+/// returns after its `ctnn:` error), anywhere: a reduction or a product of it,
+/// or an operator applied to it, is not a new mistake.
+template <class E>
+struct holds_failed : std::false_type {};
+template <class Op, class... Es>
+struct holds_failed<expr::Map<Op, Es...>>
+    : std::bool_constant<std::is_same_v<Op, ops::failed_op> || (holds_failed<Es>::value || ...)> {};
+template <class L, class R>
+struct holds_failed<expr::MatMul<L, R>> : std::bool_constant<holds_failed<L>::value || holds_failed<R>::value> {};
+template <class E>
+struct holds_failed<expr::Transposed<E>> : holds_failed<E> {};
+template <class E, std::size_t Axis, bool Mean>
+struct holds_failed<expr::Reduce<E, Axis, Mean>> : holds_failed<E> {};
+
+/// The expression has failed one of its own `ctnn:` checks (reported there).
 template <class Spec, class In>
-inline constexpr bool reported = std::is_same_v<expression_t<Spec, In, float, 2>, expr::Constant<float>>;
+inline constexpr bool reported = holds_failed<expression_t<Spec, In, float, 2>>::value;
 
 template <class S2, class Spec, class In>
 struct same_at_3 {
@@ -340,8 +356,11 @@ struct expr_layer {
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wpass-failed"
 #endif
+    /// constexpr when `Spec::forward` is (a constexpr lambda, or a function
+    /// declared constexpr): inference then runs in a constant expression
+    /// (`assign`'s scalar path).
     template <class T, std::size_t B, bool Train, class S>
-    static void forward(const forward_context<T, B, Train, S>& c) noexcept {
+    static constexpr void forward(const forward_context<T, B, Train, S>& c) noexcept {
         const in_view<T, B> x(c.in);
         const auto ps = param_views(c.params);
         out_view<T, B> y(c.out);

@@ -17,7 +17,7 @@ struct DenseTanh {
     static std::string name() { return "DenseTanh"; }
     template <std::size_t In>
     static constexpr std::array params{linear_weight("weight", N, In), linear_bias("bias", N, In)};
-    static auto forward(const auto& x, const auto& W, const auto& b) { return tanh(matmul(x, transpose(W)) + b); }
+    static constexpr auto forward(const auto& x, const auto& W, const auto& b) { return tanh(matmul(x, transpose(W)) + b); }
 };
 
 /// y = sigmoid(x Wgᵀ + bg) ⊙ tanh(x Whᵀ + bh)
@@ -27,7 +27,7 @@ struct Gated {
     template <std::size_t In>
     static constexpr std::array params{linear_weight("gate.weight", N, In), linear_bias("gate.bias", N, In),
                                        linear_weight("hidden.weight", N, In), linear_bias("hidden.bias", N, In)};
-    static auto forward(const auto& x, const auto& Wg, const auto& bg, const auto& Wh, const auto& bh) {
+    static constexpr auto forward(const auto& x, const auto& Wg, const auto& bg, const auto& Wh, const auto& bh) {
         return sigmoid(matmul(x, transpose(Wg)) + bg) * tanh(matmul(x, transpose(Wh)) + bh);
     }
 };
