@@ -138,7 +138,10 @@ parity_result run(const std::string& fixture, Prepare prepare = {}) {
     return r;
 }
 
-/// Both element types against one fixture.
+/// Both element types against one fixture. Name `NetOf` uniquely in the test
+/// program, even in an unnamed namespace: g++ 12 merges the instantiations of
+/// two TUs' alias templates of the same name (conv1d_parity and conv2d_parity
+/// each had a `PaddingNet`; at -O1, where this is not inlined, one ran the other's network).
 template <template <class> class NetOf, std::size_t B, class Loss = MSE, class Prepare = reset_state>
 void check_fixture(const std::string& fixture, Prepare prepare = {}) {
     INFO(fixture);

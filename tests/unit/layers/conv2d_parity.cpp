@@ -17,11 +17,11 @@ using parity_checks::check_fixture;
 namespace {
 
 template <class T>
-using PaddingNet = BasicSequential<T, Input<3, 11, 9>, Conv2D<5, 3, 2, 2, 1, 1, Pad<1>>, Tanh,
+using Padding2dNet = BasicSequential<T, Input<3, 11, 9>, Conv2D<5, 3, 2, 2, 1, 1, Pad<1>>, Tanh,
                                    Conv2D<4, 3, 3, 1, 2, 1, Same>, GELU, Flatten, Dense<3>>;
 }  // namespace
 
 TEST_CASE("PyTorch parity: Conv2D with stride, padding P, a 3x2 kernel and same padding with dilation",
           "[layers][conv2d][parity]") {
-    check_fixture<PaddingNet, 5>("conv2d_padding");
+    check_fixture<Padding2dNet, 5>("conv2d_padding");
 }
