@@ -792,14 +792,17 @@ void kept_region(const E& n, tape<E>& t, const kept_values<T>& k) noexcept {
     collect_nodes<0>(n, f);
     collect_tapes<0>(t, tp);
     prime_inputs<Out>(f, tp, std::make_index_sequence<nodes>{});
+    const flat_nodes<E> fl = f;
+    const flat_tapes<E> tl = tp;
+    const kept_values<T> kl = k;
     for (std::size_t r = 0; r < rows; ++r)
         simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
             using P = typename simd::pack_traits<T, A>::type;
             P v[nodes], a[nodes];  // each node's value and adjoint, post-order
             const P* cv = v;
-            expr::detail::flat_chunks<kept_values_piece<A, Out>, nodes, false>(f, tp, v, cv, a, k, r, c);
-            a[nodes - 1] = simd::pack_traits<T, A>::load(k.dy + r * cols + c);
-            expr::detail::flat_chunks<kept_adjoints_piece<A, Out>, nodes, true>(f, tp, v, cv, a, k, r, c);
+            expr::detail::flat_chunks<kept_values_piece<A, Out>, nodes, false>(fl, tl, v, cv, a, kl, r, c);
+            a[nodes - 1] = simd::pack_traits<T, A>::load(kl.dy + r * cols + c);
+            expr::detail::flat_chunks<kept_adjoints_piece<A, Out>, nodes, true>(fl, tl, v, cv, a, kl, r, c);
         });
     finish(n, t);
 }
