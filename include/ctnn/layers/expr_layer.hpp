@@ -32,7 +32,8 @@
 /// Memory: a training forward saves the product of each matmul whose
 /// operands are tensors (or their transposes) in the saved area, so backward
 /// does not run those GEMMs again (products of other forms, and reductions,
-/// are recomputed). No allocation: the expression and its tape live on the
+/// are recomputed); backward reads them, and the output as the expression's
+/// value, where they are (`vjp_into_kept`). No allocation: the expression and its tape live on the
 /// stack of the pass (about the size of its matmul products).
 
 #include <array>
