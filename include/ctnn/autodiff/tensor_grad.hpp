@@ -16,6 +16,7 @@
 /// broadcasts its adjoint to the region below it. Costs about twice the forward pass; no allocation (the
 /// tape lives on the stack of `grad`).
 
+#include <array>
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
@@ -653,6 +654,177 @@ CTNN_REALTIME void vjp_into_prepared(const F& f, const D& dy, const Wrt<X...>& w
     if constexpr (std::is_same_v<typename D::shape_type, typename F::shape_type> && sizeof...(X) == sizeof...(G))
         autodiff::detail::backward(f, w, autodiff::detail::adjoint_buffer<typename F::value_type>{dy.data()},
                                    grads...);
+}
+
+namespace autodiff::detail {
+// ---- the backward pass from what a forward pass kept (layers/expr_layer.hpp) ----
+//
+// A layer's backward has the forward's output y, and its forward can keep
+// the products of its matmuls over tensors: the root region then reads those
+// instead of recomputing them (the root's op is not evaluated: with tanh or
+// sigmoid on top only y is read) or copying them into the nodes. A matmul
+// whose shape is the region's gets each element's adjoint once (a tree: one
+// parent), so it is stored, not zeroed then accumulated.
+
+/// The products a forward pass keeps for the root region of `E` (reached
+/// from the root through element-wise nodes only): matmuls whose operands
+/// the kernels read in place (tensors, transposes). Their sizes summed.
+template <class E>
+inline constexpr std::size_t kept_size = 0;
+template <class L, class R>
+inline constexpr std::size_t kept_size<MatMul<L, R>> = in_place<L> && in_place<R> ? MatMul<L, R>::shape_type::size : 0;
+template <class Op, class... Es>
+inline constexpr std::size_t kept_size<Map<Op, Es...>> = (kept_size<Es> + ... + 0);
+
+/// Where region node K's kept product starts in the kept area (the region's
+/// order is the left-to-right order of its inputs).
+template <class F, class = std::make_index_sequence<F::size>>
+struct kept_layout;
+template <class F, std::size_t... K>
+struct kept_layout<F, std::index_sequence<K...>> {
+    static constexpr std::array<std::size_t, F::size> offset = [] {
+        constexpr std::size_t sizes[] = {(is_map<typename F::template node_t<K>> ? 0 : kept_size<typename F::template node_t<K>>)...};
+        std::array<std::size_t, F::size> o{};
+        for (std::size_t k = 1; k < F::size; ++k) o[k] = o[k - 1] + sizes[k - 1];
+        return o;
+    }();
+};
+
+/// Pack (row, col) of `Out` from a buffer of shape `S` broadcast to it.
+template <class S, class Out, class A, class T>
+CTNN_INLINE auto load_broadcast(const T* base, std::size_t row, std::size_t col) noexcept {
+    using Pk = simd::pack_traits<T, A>;
+    const T* p = base + row_offset<S, Out>(row);
+    if constexpr (splats_last<S, Out>)
+        return Pk::splat(*p);
+    else
+        return Pk::load(p + col);
+}
+
+/// An input of a region of shape `Out` that is stored once per element.
+template <class N, class Out>
+inline constexpr bool stored_once = false;
+template <class L, class R, class Out>
+inline constexpr bool stored_once<MatMul<L, R>, Out> = std::is_same_v<typename MatMul<L, R>::shape_type, Out>;
+
+/// The values and adjoints a kept region's sweeps read besides the nodes.
+template <class T>
+struct kept_values {
+    const T* dy;    // the root's adjoint, of its shape
+    const T* y;     // the root's value
+    const T* kept;  // the kept products
+};
+
+/// Nodes [B, E) of the forward sweep: the root's value is y, a kept
+/// product's is read from the kept area, the others as `flat_value`.
+template <class A, class Out>
+struct kept_values_piece {
+    template <std::size_t K, class F, class P, class T>
+    static CTNN_INLINE void value(const F& f, P* v, const kept_values<T>& k, std::size_t row, std::size_t col) noexcept {
+        using N = typename F::template node_t<K>;
+        if constexpr (K + 1 == F::size)
+            v[K] = load_broadcast<Out, Out, A>(k.y, row, col);
+        else if constexpr (!is_map<N> && kept_size<N> != 0)
+            v[K] = load_broadcast<typename N::shape_type, Out, A>(k.kept + kept_layout<F>::offset[K], row, col);
+        else
+            expr::detail::flat_value<K, A, Out>(f, v, row, col);
+    }
+    template <std::size_t B, std::size_t E, class F, class Tp, class P, class T>
+    static CTNN_INLINE void run(const F& f, const Tp&, P* v, const P*, P*, const kept_values<T>& k, std::size_t row,
+                                std::size_t col) noexcept {
+        [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
+            (value<B + K>(f, v, k, row, col), ...);
+        }(std::make_index_sequence<E - B>{});
+    }
+    template <std::size_t B, std::size_t E, class... Args>
+    [[gnu::noinline]] static void call(Args&... args) noexcept {
+        run<B, E>(args...);
+    }
+};
+
+/// Nodes [B, E) of the reverse sweep, last first: a matmul stored once
+/// takes its adjoint as it is; the others as `adjoint_step`.
+template <class A, class Out>
+struct kept_adjoints_piece {
+    template <std::size_t K, class F, class Tp, class P>
+    static CTNN_INLINE void step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col) noexcept {
+        using N = typename F::template node_t<K>;
+        if constexpr (stored_once<N, Out>) {
+            auto& t = *static_cast<tape<N>*>(tp.tp[K]);
+            if (t.wants) simd::pack_traits<typename N::value_type, A>::store(t.dc.data + row * Out::dims[Out::rank - 1] + col, a[K]);
+        } else {
+            adjoint_step<K, A, Out>(f, tp, v, a, row, col);
+        }
+    }
+    template <std::size_t B, std::size_t E, class F, class Tp, class P, class T>
+    static CTNN_INLINE void run(const F& f, const Tp& tp, P*, const P* v, P* a, const kept_values<T>&, std::size_t row,
+                                std::size_t col) noexcept {
+        [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
+            (step<E - 1 - K>(f, tp, v, a, row, col), ...);
+        }(std::make_index_sequence<E - B>{});
+    }
+    template <std::size_t B, std::size_t E, class... Args>
+    [[gnu::noinline]] static void call(Args&... args) noexcept {
+        run<B, E>(args...);
+    }
+};
+
+/// Zeroes what the kept region's inputs accumulate into (not the matmuls stored once).
+template <class Out, class F, class Tp, std::size_t... K>
+CTNN_INLINE void prime_inputs(const F& f, const Tp& tp, std::index_sequence<K...>) noexcept {
+    ([&] {
+        using N = typename F::template node_t<K>;
+        if constexpr (!is_map<N> && !stored_once<N, Out>)
+            prime(*static_cast<const N*>(f.node[K]), *static_cast<tape<N>*>(tp.tp[K]));
+    }(), ...);
+}
+
+/// `region` over the root of `n` from what the forward pass kept (`k`).
+template <class E, class T>
+void kept_region(const E& n, tape<E>& t, const kept_values<T>& k) noexcept {
+    if (!t.wants) return;
+    using Out = typename E::shape_type;
+    constexpr std::size_t cols = Out::dims[Out::rank - 1];
+    constexpr std::size_t rows = Out::size / cols;
+    constexpr std::size_t nodes = region_size<E>;
+    flat_nodes<E> f;
+    flat_tapes<E> tp;
+    collect_nodes<0>(n, f);
+    collect_tapes<0>(t, tp);
+    prime_inputs<Out>(f, tp, std::make_index_sequence<nodes>{});
+    const flat_nodes<E> fl = f;
+    const flat_tapes<E> tl = tp;
+    const kept_values<T> kl = k;
+    for (std::size_t r = 0; r < rows; ++r)
+        simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
+            using P = typename simd::pack_traits<T, A>::type;
+            P v[nodes], a[nodes];  // each node's value and adjoint, post-order
+            const P* cv = v;
+            expr::detail::flat_chunks<kept_values_piece<A, Out>, nodes, false>(fl, tl, v, cv, a, kl, r, c);
+            a[nodes - 1] = simd::pack_traits<T, A>::load(kl.dy + r * cols + c);
+            expr::detail::flat_chunks<kept_adjoints_piece<A, Out>, nodes, true>(fl, tl, v, cv, a, kl, r, c);
+        });
+    finish(n, t);
+}
+}  // namespace autodiff::detail
+
+/// The backward step of a layer written as an expression
+/// (layers/expr_layer.hpp): `vjp_into_prepared` with f's value `y` (the
+/// layer's output) and the products of the matmuls of f's root region over
+/// tensors (`autodiff::detail::kept_size<F>` elements at `kept`, in the
+/// region's order) taken from the forward pass: neither is computed nor
+/// copied into the nodes again. The other nodes must be prepared.
+template <expr::Expression F, TensorLike D, class... X, TensorLike... G>
+CTNN_REALTIME void vjp_into_kept(const F& f, const D& dy, const typename F::value_type* y,
+                                 const typename F::value_type* kept, const Wrt<X...>& w, G&... grads) noexcept {
+    static_assert(std::is_same_v<typename D::shape_type, typename F::shape_type> &&
+                      std::is_same_v<typename D::value_type, typename F::value_type> && sizeof...(X) == sizeof...(G) &&
+                      (std::is_same_v<typename X::shape_type, typename G::shape_type> && ...),
+                  "ctnn: vjp needs dy of the expression's shape and one gradient of each wrt tensor's shape");
+    using namespace autodiff::detail;
+    using T = typename F::value_type;
+    if constexpr (std::is_same_v<typename D::shape_type, typename F::shape_type> && sizeof...(X) == sizeof...(G))
+        backward_with(f, w, [&](tape<F>& t) { kept_region(f, t, kept_values<T>{dy.data(), y, kept}); }, grads...);
 }
 
 /// `{dW, db, ...}` of the vector-Jacobian product of `f` with `dy` (see

@@ -32,7 +32,8 @@
 /// Memory: a training forward saves the product of each matmul whose
 /// operands are tensors (or their transposes) in the saved area, so backward
 /// does not run those GEMMs again (products of other forms, and reductions,
-/// are recomputed). No allocation: the expression and its tape live on the
+/// are recomputed); backward reads them, and the output as the expression's
+/// value, where they are (`vjp_into_kept`). No allocation: the expression and its tape live on the
 /// stack of the pass (about the size of its matmul products).
 
 #include <array>
@@ -220,20 +221,6 @@ using out_shape = typename out_shape_of<Spec, In>::type;
 
 // ---- the matmul products saved by a training forward ----------------------------------
 
-template <class E>
-struct saved_products {
-    static constexpr std::size_t size = 0;  // leaves, reductions (recomputed), transposes
-};
-template <class L, class R>
-struct saved_products<expr::MatMul<L, R>> {
-    static constexpr bool kept = expr::detail::in_place<L> && expr::detail::in_place<R>;
-    static constexpr std::size_t size = kept ? expr::MatMul<L, R>::shape_type::size : 0;
-};
-template <class Op, class... Es>
-struct saved_products<expr::Map<Op, Es...>> {
-    static constexpr std::size_t size = (saved_products<Es>::size + ... + 0);
-};
-
 /// Flops of evaluating `E`: `Matmul` 2·M·N·K, one per element and
 /// element-wise op (an estimate: a transcendental counts as one).
 template <class E>
@@ -254,7 +241,15 @@ struct flops<expr::Map<Op, Es...>> {
         expr::Map<Op, Es...>::shape_type::size + (flops<Es>::elementwise + ... + 0);
 };
 
-/// Copies each kept product of `e` (pre-order) to `to`, or `from` into the node.
+/// The kept products (`autodiff::detail::kept_size`): the matmuls over tensors
+/// reached from the root through element-wise nodes.
+template <class E>
+inline constexpr std::size_t saved_products = autodiff::detail::kept_size<E>;
+
+/// Save: copies each kept product of `e` (left to right) to `at`. Otherwise
+/// prepares what backward reads from the nodes: a kept product's operands
+/// (a transposed expression is evaluated), the rest of each input of the
+/// root region (reductions, products of sub-expressions: recomputed).
 template <bool Save, class E, class P>
 CTNN_INLINE P* exchange_products(const E& e, P* at) noexcept {
     if constexpr (expr::detail::is_map<E>) {
@@ -262,16 +257,14 @@ CTNN_INLINE P* exchange_products(const E& e, P* at) noexcept {
             ((at = exchange_products<Save>(std::get<K>(e.args), at)), ...);
             return at;
         }(std::make_index_sequence<std::tuple_size_v<decltype(e.args)>>{});
-    } else if constexpr (saved_products<E>::size != 0) {
-        constexpr std::size_t n = saved_products<E>::size;
+    } else if constexpr (saved_products<E> != 0) {
         if constexpr (Save) {
-            std::memcpy(at, e.result.data, n * sizeof(*at));
+            std::memcpy(at, e.result.data, saved_products<E> * sizeof(*at));
         } else {
             e.lstore.materialise(e.l);  // tensors: nothing to compute
             e.rstore.materialise(e.r);
-            std::memcpy(e.result.data, at, n * sizeof(*at));
         }
-        return at + n;
+        return at + saved_products<E>;
     } else {
         if constexpr (!Save) expr::detail::prepare(e, false);
         return at;
@@ -324,7 +317,7 @@ struct expr_layer {
     static constexpr std::size_t flops_backward =
         expr_layer_detail::flops<expression<float, 2>>::matmul + 2 * expr_layer_detail::flops<expression<float, 2>>::elementwise;
     template <class T, std::size_t B>
-    static constexpr std::size_t saved_size = expr_layer_detail::saved_products<expression<T, B>>::size;
+    static constexpr std::size_t saved_size = expr_layer_detail::saved_products<expression<T, B>>;
 
     template <class T, std::size_t B>
     using in_view = typename expr_layer_detail::view_of<const T, typename expr_layer_detail::batched<In, B>::type>::type;
@@ -395,15 +388,15 @@ struct expr_layer {
         const auto ps = param_views(c.params);
         const dout_view<T, B> dy(c.dout);
         const auto e = std::apply([&](const auto&... p) { return Spec::forward(x, p...); }, ps);
-        // the products the training forward kept; the rest is computed again
+        // the output and the products the training forward kept are read where they are; the rest is computed again
         expr_layer_detail::exchange_products<false>(e, c.saved);
         [&]<std::size_t... I>(std::index_sequence<I...>) {
             std::tuple<grad_view<T, I>...> gs{grad_view<T, I>(c.dparams + params<T>[I].offset)...};
             if (c.din) {
                 din_view<T, B> dx(c.din);
-                vjp_into_prepared(e, dy, wrt(x, std::get<I>(ps)...), dx, std::get<I>(gs)...);
+                vjp_into_kept(e, dy, c.out, c.saved, wrt(x, std::get<I>(ps)...), dx, std::get<I>(gs)...);
             } else {
-                vjp_into_prepared(e, dy, wrt(std::get<I>(ps)...), std::get<I>(gs)...);
+                vjp_into_kept(e, dy, c.out, c.saved, wrt(std::get<I>(ps)...), std::get<I>(gs)...);
             }
         }(std::make_index_sequence<count>{});
     }
