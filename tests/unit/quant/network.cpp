@@ -130,7 +130,7 @@ TEST_CASE("int8: zero rows, clipping at ±127, zero points, missing calibration"
     CHECK(s0.weight_scale[2] == 0.0f);
     for (std::size_t o = 0; o < 20; ++o) {
         int m = 0;
-        for (std::size_t i = 0; i < 13; ++i) m = std::max(m, std::abs(int(s0.weight[o * s0.width + i])));
+        for (std::size_t i = 0; i < 13; ++i) m = std::max(m, std::abs(int(s0.weight[simd::quant::int8_at<13>(o, i)])));
         CHECK(m == (o == 2 ? 0 : 127));  // the largest |w| of a row is exactly ±127
     }
     // Inputs: signed data (zero point 128); after ReLU, unsigned (zero point 0).
