@@ -1,5 +1,5 @@
 // The bf16 and int8 GEMV kernels (simd/quant.hpp) against scalar references
-// over odd sizes (In 1, 7, 13, 784; Out 1, 5, 128), and the SIMD path
+// over odd sizes (In 1, 7, 13, 50, 200, 784; Out 1, 5, 40, 80, 128), and the SIMD path
 // against the portable emulation bit for bit (on a target without the
 // instructions both calls run the emulation, and the references still hold).
 #include <catch2/catch.hpp>
@@ -176,7 +176,8 @@ TEST_CASE("bf16 and int8 GEMV against scalar references, SIMD against emulation 
     std::mt19937 rng(5);
     const shape_kernels shapes[] = {kernels_for<1, 1>(),  kernels_for<5, 7>(),   kernels_for<128, 13>(),
                                     kernels_for<1, 784>(), kernels_for<5, 784>(), kernels_for<128, 784>(),
-                                    kernels_for<128, 1>(), kernels_for<5, 13>(),  kernels_for<1, 7>()};
+                                    kernels_for<128, 1>(), kernels_for<5, 13>(),  kernels_for<1, 7>(),
+                                    kernels_for<80, 50>(), kernels_for<40, 200>()};  // int8: 4 + 1 and 3 tiles, quad tails
     for (const auto& k : shapes) {
         check_bf16(k, rng);
         check_int8(k, rng, 0);
