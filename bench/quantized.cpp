@@ -9,10 +9,13 @@
 /// | `gemv_128x784/{fp32,bf16,int8}` | the first layer's product alone (+ its input staging), GB/s of weights read |
 /// | `gemv_128x784/bf16_f32x` | the measured alternative: x kept in float, weights widened by a shift (not used) |
 /// | `gemv_128x784/eigen_colmajor` | Eigen's W x |
+/// | `int8_parts/*` | mlp_mnist int8's forward taken apart: the input quantized, layer 1's GEMV alone, ReLU, layer 1 whole, layer 2, softmax |
 /// | `l2/read`, `l2/copy` | 200 KB read (8 accumulators) / copied with 512-bit loads: the L2 bandwidth in this binary |
+/// | `l2/read_{int8,bf16}_weights` | layer 1's own weight array read the same way: each quantized GEMV's floor |
 ///
 /// Agreement checks before timing: ctnn float against Eigen, and each
 /// quantized network's SIMD path against its portable emulation (0 expected).
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -147,6 +150,41 @@ struct L2 {
 #endif
 };
 
+/// The intermediates of mlp_mnist int8, for timing its steps one at a time.
+struct Stages {
+    alignas(64) std::uint8_t xq[q::int8_in<784>];
+    alignas(64) std::array<float, 128> h;
+    alignas(64) std::array<float, 10> z;
+    explicit Stages(const Mnist& m) noexcept {
+        q::to_u8_n<784>(m.x.data(), m.i8->layer<0>().input, xq);
+        m.i8->layer<0>().forward(m.x.data(), h.data());
+        m.i8->layer<1>().forward(h.data(), z.data());
+    }
+};
+
+/// Reads `n` bytes (a multiple of 512, 64-byte aligned) with 8 independent sums.
+#ifdef __AVX512F__
+std::int32_t read_bytes(const void* p, std::size_t n) noexcept {
+    const char* c = static_cast<const char*>(p);
+    __m512i s[8];
+    for (auto& v : s) v = _mm512_setzero_si512();
+    std::size_t i = 0;
+    for (; i + 512 <= n; i += 512)
+        for (std::size_t j = 0; j < 8; ++j) s[j] = _mm512_add_epi32(s[j], _mm512_load_si512(c + i + 64 * j));
+    for (; i < n; i += 64) s[0] = _mm512_add_epi32(s[0], _mm512_load_si512(c + i));
+    for (std::size_t j = 1; j < 8; ++j) s[0] = _mm512_add_epi32(s[0], s[j]);
+    return _mm512_reduce_add_epi32(s[0]);
+}
+#else
+std::int32_t read_bytes(const void* p, std::size_t n) noexcept {
+    const auto* c = static_cast<const std::int32_t*>(p);
+    std::int32_t s[8] = {};
+    for (std::size_t i = 0; i < n / 4; i += 8)
+        for (std::size_t j = 0; j < 8 && i + j < n / 4; ++j) s[j] += c[i + j];
+    return s[0] + s[1] + s[2] + s[3] + s[4] + s[5] + s[6] + s[7];
+}
+#endif
+
 template <class F>
 void reg(const std::string& name, F f, double bytes = 0) {
     benchmark::RegisterBenchmark(name.c_str(), [f, bytes](benchmark::State& s) mutable { time_loop(s, f, 0, 0, bytes); });
@@ -226,8 +264,36 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "bf16 kernels: %s\n", buf);
         }
 #endif
+        // mlp_mnist int8 taken apart: each step of `forward` alone, on the
+        // data the previous step leaves (the stages are 0: Dense 784->128 +
+        // ReLU, 1: Dense 128->10, 2: Softmax).
+        auto st = std::make_shared<Stages>(*m);
+        reg("int8_parts/quantize_x_784", [m, st] { q::to_u8_n<784>(m->x.data(), m->i8->layer<0>().input, st->xq); });
+        reg("int8_parts/gemv_128x784_only", [m, st] {
+                const auto& l8 = m->i8->layer<0>();
+                q::gemv_int8<128, 784>(l8.weight, st->xq, l8.correction, l8.scale, l8.bias, st->h.data());
+            }, 128.0 * 784);
+        reg("int8_parts/relu_128", [st] { ctnn::quant::detail::activate<ctnn::ReLU, 128>(st->h.data()); });
+        reg("int8_parts/layer1", [m, st] { m->i8->layer<0>().forward(m->x.data(), st->h.data()); });
+        reg("int8_parts/layer2", [m, st] { m->i8->layer<1>().forward(st->h.data(), st->z.data()); });
+        reg("int8_parts/softmax_10", [m, st] { m->i8->layer<2>().forward(st->z.data(), m->y.data()); });
+        // Layers 2 and 3 as the network meets them: after layer 1's weights
+        // have streamed through L1 (minus l2/read_int8_weights: their cost in place).
+        reg("int8_parts/read_int8_weights_then_layers23", [m, st] {
+            const auto& l1 = m->i8->layer<0>();
+            benchmark::DoNotOptimize(read_bytes(l1.weight, sizeof l1.weight));
+            m->i8->layer<1>().forward(st->h.data(), st->z.data());
+            m->i8->layer<2>().forward(st->z.data(), m->y.data());
+        });
+
         auto l2 = std::make_shared<L2>();
         reg("l2/read_200KB", [l2] { benchmark::DoNotOptimize(l2->read()); }, double(L2::n) * 4);
         reg("l2/copy_200KB", [l2] { l2->copy(); }, double(L2::n) * 4);
+        // The floors of the two quantized GEMVs: their own weight arrays read
+        // sequentially (padding included), one add per 64 bytes.
+        reg("l2/read_int8_weights", [m] { benchmark::DoNotOptimize(read_bytes(m->i8->layer<0>().weight, sizeof m->i8->layer<0>().weight)); },
+            double(sizeof m->i8->layer<0>().weight));
+        reg("l2/read_bf16_weights", [m] { benchmark::DoNotOptimize(read_bytes(m->b16->layer<0>().weight, sizeof m->b16->layer<0>().weight)); },
+            double(sizeof m->b16->layer<0>().weight));
     });
 }

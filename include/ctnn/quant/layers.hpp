@@ -217,9 +217,11 @@ struct dense_int8 {
     static constexpr std::size_t in_size = In, out_size = Out;
     static constexpr std::size_t rows = simd::quant::padded_rows<Out>, width = simd::quant::int8_in<In>;
     static constexpr bool has_weights = true;
-    static constexpr std::size_t weight_bytes = rows * width + rows * 12;  // q, scale, correction, bias
+    static constexpr std::size_t weight_bytes =
+        simd::quant::int8_weight_bytes<Out, In> + rows * 12;  // q, scale, correction, bias
 
-    alignas(64) std::int8_t weight[rows * width]{};
+    /// The codes in the kernel's column-quad layout: q[o, i] is `weight[simd::quant::int8_at<In>(o, i)]`.
+    alignas(64) std::int8_t weight[simd::quant::int8_weight_bytes<Out, In>]{};
     alignas(64) float scale[rows]{};  ///< weight_scale[o] · input.scale
     alignas(64) float bias[rows]{};
     alignas(64) std::int32_t correction[rows]{};  ///< input.zero_point · Σ_i q[o,i]
@@ -229,7 +231,8 @@ struct dense_int8 {
 
     void set_weights(const float* p) noexcept {
         for (std::size_t o = 0; o < Out; ++o) {
-            const auto row = simd::quant::quantize_int8_row(p + o * In, In, weight + o * width);
+            const auto row = simd::quant::quantize_int8_row(
+                p + o * In, In, [this, o](std::size_t i, std::int8_t v) noexcept { weight[simd::quant::int8_at<In>(o, i)] = v; });
             weight_scale[o] = row.scale;
             row_sum[o] = row.sum;
         }
@@ -244,7 +247,7 @@ struct dense_int8 {
     /// From baked arrays (`fits(b)`); constexpr.
     constexpr void bake(const baked_dense& b) noexcept {
         for (std::size_t o = 0; o < Out; ++o) {
-            for (std::size_t i = 0; i < In; ++i) weight[o * width + i] = b.int8[o * In + i];
+            for (std::size_t i = 0; i < In; ++i) weight[simd::quant::int8_at<In>(o, i)] = b.int8[o * In + i];
             weight_scale[o] = b.weight_scale[o];
             row_sum[o] = b.row_sum[o];
             if constexpr (Bias) bias[o] = b.bias[o];

@@ -12,10 +12,15 @@
 ///    first, results flushed to zero; the integer path is exact anyway).
 /// `Portable = true` forces the second path (tests compare them bit for bit).
 ///
-/// Layouts (what `quant/` stores): W row-major with `padded_rows(Out)` rows
-/// (zero rows past `Out`) of `bf16_in<In>` / `int8_in<In>` elements (zeros
-/// past `In`), x staged in the same padded width, 64-byte aligned. The
-/// epilogue vectors (bias, scales, corrections) have `padded_rows(Out)`
+/// Layouts (what `quant/` stores), 64-byte aligned:
+///  - bf16: W row-major with `padded_rows(Out)` rows (zero rows past `Out`)
+///    of `bf16_in<In>` elements (zeros past `In`), x staged in the same width;
+///  - int8: W in *column quads* (`int8_at`): per tile of 16 rows, for each
+///    quad j of inputs, the 16 rows' weights 4j..4j+3 in one 64-byte line, so
+///    one `vpdpbusd` against x[4j..4j+3] broadcast adds to all 16 rows with
+///    no horizontal sum; `int8_weight_bytes<Out, In>` bytes (In padded to a
+///    multiple of 4 only); x staged in `int8_in<In>` bytes.
+/// The epilogue vectors (bias, scales, corrections) have `padded_rows(Out)`
 /// entries; only `y[0, Out)` is written. Nothing allocates.
 
 #include <algorithm>
@@ -23,6 +28,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "../core/config.hpp"
 #include "arch.hpp"  // <immintrin.h>, read with GCC 12's false -Wuninitialized off (see there)
@@ -53,6 +59,15 @@ template <std::size_t In>
 inline constexpr std::size_t bf16_in = round_up(In, 32);
 template <std::size_t In>
 inline constexpr std::size_t int8_in = round_up(In, 64);
+/// int8 W: quads of inputs per row, bytes of the whole array, and where w[o, i] lives in it.
+template <std::size_t In>
+inline constexpr std::size_t int8_quads = (In + 3) / 4;
+template <std::size_t Out, std::size_t In>
+inline constexpr std::size_t int8_weight_bytes = padded_rows<Out> * int8_quads<In> * 4;
+template <std::size_t In>
+constexpr std::size_t int8_at(std::size_t o, std::size_t i) noexcept {
+    return (o / tile_rows) * int8_quads<In> * 64 + (i / 4) * 64 + (o % tile_rows) * 4 + i % 4;
+}
 
 // ---- bf16 ----------------------------------------------------------------------
 
@@ -97,6 +112,10 @@ CTNN_INLINE __m512 reduce16(const __m512* a, Add add) noexcept {
     for (int i = 0; i < 2; ++i)
         s[i] = add(_mm512_shuffle_ps(w[2 * i], w[2 * i + 1], 0x44), _mm512_shuffle_ps(w[2 * i], w[2 * i + 1], 0xEE));
     return add(_mm512_shuffle_ps(s[0], s[1], 0x88), _mm512_shuffle_ps(s[0], s[1], 0xDD));  // (l, l+2), (l, l+1)
+}
+/// Mask of `n` < 16 lanes (all 16 for n >= 16).
+constexpr __mmask16 first_lanes(std::size_t n) noexcept {
+    return n >= 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1u);
 }
 /// Mask of the outputs of the tile that starts at `r0`.
 template <std::size_t Out>
@@ -180,18 +199,48 @@ struct int8_row {
     float scale;
     std::int32_t sum;
 };
-inline int8_row quantize_int8_row(const float* w, std::size_t n, std::int8_t* q) noexcept {
+/// ... each code `q` of `w[i]` handed to `store(i, q)` (a layout of the caller's).
+template <class Store>
+int8_row quantize_int8_row(const float* w, std::size_t n, Store&& store) noexcept {
     float m = 0;
     for (std::size_t i = 0; i < n; ++i) m = std::max(m, std::fabs(w[i]));
     const float s = m / 127.0f;
     std::int32_t sum = 0;
     for (std::size_t i = 0; i < n; ++i) {
         const float v = s > 0 ? std::nearbyint(std::clamp(w[i] / s, -127.0f, 127.0f)) : 0.0f;
-        q[i] = std::int8_t(v);
+        store(i, std::int8_t(v));
         sum += std::int32_t(v);
     }
     return {s, sum};
 }
+/// ... the codes written to `q[0, n)`.
+inline int8_row quantize_int8_row(const float* w, std::size_t n, std::int8_t* q) noexcept {
+    return quantize_int8_row(w, n, [q](std::size_t i, std::int8_t v) noexcept { q[i] = v; });
+}
+
+#ifdef CTNN_QUANT_VNNI_SIMD
+namespace detail {
+/// 64 inputs from `x` (the first `N` of them; zeros after) to 64 bytes at `q`:
+/// scale, clamp and round as the portable path, then two signed packs
+/// (exact: the codes are in [-127, 255]), the zero point added in 16 bits,
+/// one unsigned pack and a permutation back to input order.
+template <std::size_t N>
+CTNN_INLINE void to_u8_64(const float* x, __m512 s, __m512 lo, __m512 hi, __m512i zp, std::uint8_t* q) noexcept {
+    __m512i n[4];
+    for (std::size_t k = 0; k < 4; ++k) {
+        const __m512 v = N >= 16 * (k + 1) ? _mm512_loadu_ps(x + 16 * k)
+                         : N > 16 * k     ? _mm512_maskz_loadu_ps(first_lanes(N - 16 * k), x + 16 * k)
+                                          : _mm512_setzero_ps();
+        n[k] = _mm512_cvtps_epi32(_mm512_min_ps(_mm512_max_ps(_mm512_mul_ps(v, s), lo), hi));
+    }
+    const __m512i a = _mm512_add_epi16(_mm512_packs_epi32(n[0], n[1]), zp);
+    const __m512i b = _mm512_add_epi16(_mm512_packs_epi32(n[2], n[3]), zp);
+    // 128-bit lane L of the pack holds n[k][4L, 4L + 4) as its dword k.
+    const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+    _mm512_store_si512(q, _mm512_permutexvar_epi32(order, _mm512_packus_epi16(a, b)));
+}
+}  // namespace detail
+#endif
 
 /// `q[0, int8_in<In>)` = x quantized by `in`; `zero_point` past `In` (a zero).
 template <std::size_t In, bool Portable = false>
@@ -199,15 +248,10 @@ CTNN_REALTIME inline void to_u8_n(const float* x, const u8_input& in, std::uint8
 #ifdef CTNN_QUANT_VNNI_SIMD
     if constexpr (!Portable) {
         const __m512 s = _mm512_set1_ps(in.inv_scale), lo = _mm512_set1_ps(in.lo()), hi = _mm512_set1_ps(in.hi());
-        const __m512i zp = _mm512_set1_epi32(in.zero_point);
-        for (std::size_t i = 0; i < int8_in<In>; i += 16) {
-            const __mmask16 m =
-                i >= In ? __mmask16(0) : i + 16 <= In ? __mmask16(0xffff) : __mmask16((1u << (In - i)) - 1u);
-            __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, x + i), s);
-            v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
-            const __m512i n = _mm512_add_epi32(_mm512_cvtps_epi32(v), zp);
-            _mm_store_si128(reinterpret_cast<__m128i*>(q + i), _mm512_cvtepi32_epi8(n));
-        }
+        const __m512i zp = _mm512_set1_epi16(std::int16_t(in.zero_point));
+        constexpr std::size_t whole = In / 64 * 64;
+        for (std::size_t i = 0; i < whole; i += 64) detail::to_u8_64<64>(x + i, s, lo, hi, zp, q + i);
+        if constexpr (whole < In) detail::to_u8_64<In - whole>(x + whole, s, lo, hi, zp, q + whole);
         return;
     }
 #endif
@@ -220,41 +264,79 @@ CTNN_REALTIME inline void to_u8_n(const float* x, const u8_input& in, std::uint8
     }
 }
 
+#ifdef CTNN_QUANT_VNNI_SIMD
+namespace detail {
+/// `acc + x·w` by `vpdpbusd`, W read from memory. g++ 12 copies each
+/// accumulator twice per loop iteration around the intrinsic (and spills
+/// one when 16 are live: measured, bench/probes/int8_gemv.cpp); the same
+/// instruction as inline asm on a value it owns keeps them in place.
+CTNN_INLINE __m512i dpbusd(__m512i acc, __m512i x, const std::int8_t* w) noexcept {
+#if defined(__GNUC__) && !defined(__clang__)
+    __asm__("vpdpbusd {%2, %1, %0|%0, %1, %2}" : "+v"(acc) : "v"(x), "m"(*reinterpret_cast<const __m512i*>(w)));
+    return acc;
+#else
+    return _mm512_dpbusd_epi32(acc, x, _mm512_load_si512(w));
+#endif
+}
+/// Tiles of 16 rows at once that share each broadcast of x.
+inline constexpr std::size_t int8_group = 4;
+/// G tiles (rows r0 .. r0 + 16G) of the column-quad layout: C independent
+/// accumulators per tile (about 16 in flight: `vpdpbusd` has 5 cycles of
+/// latency, two a cycle), x[4j, 4j + 4) broadcast once per quad for the G
+/// tiles, then per tile the C sums added and `fma(float(acc - corr), scale, bias)`.
+template <std::size_t Out, std::size_t Quads, std::size_t G>
+CTNN_INLINE void int8_tiles(const std::int8_t* w, const std::uint8_t* x, std::size_t r0,
+                            const std::int32_t* correction, const float* scale, const float* bias, float* y) noexcept {
+    constexpr std::size_t C = G >= 4 ? 4 : 8, tile_bytes = Quads * 64;
+    __m512i acc[G][C];
+    for (auto& a : acc)
+        for (auto& c : a) c = _mm512_setzero_si512();
+    const auto quad = [&](std::size_t j, std::size_t c) CTNN_INLINE_LAMBDA {
+        std::int32_t xj;
+        std::memcpy(&xj, x + 4 * j, 4);
+        const __m512i xv = _mm512_set1_epi32(xj);
+        for (std::size_t g = 0; g < G; ++g) acc[g][c] = dpbusd(acc[g][c], xv, w + g * tile_bytes + j * 64);
+    };
+    std::size_t j = 0;
+    for (; j + C <= Quads; j += C)
+        for (std::size_t c = 0; c < C; ++c) quad(j + c, c);
+    for (std::size_t c = 0; c < Quads % C; ++c) quad(j + c, c);
+    for (std::size_t g = 0; g < G; ++g) {
+        __m512i s = acc[g][0];
+        for (std::size_t c = 1; c < C; ++c) s = _mm512_add_epi32(s, acc[g][c]);
+        const std::size_t r = r0 + g * tile_rows;
+        const __m512 f = _mm512_cvtepi32_ps(_mm512_sub_epi32(s, _mm512_load_si512(correction + r)));
+        _mm512_mask_storeu_ps(y + r, tile_mask<Out>(r), _mm512_fmadd_ps(f, _mm512_load_ps(scale + r), _mm512_load_ps(bias + r)));
+    }
+}
+}  // namespace detail
+#endif
+
 /// `y[o] = fma(float(Σ_i x[i]·w[o,i] - correction[o]), scale[o], bias[o])`
-/// for o < Out: uint8 `x`, int8 `w`, exact int32 sums (`vpdpbusd`, no
-/// saturation; exact while 255·127·In < 2³¹). `correction[o]` is
-/// zero_point·Σ_i w[o,i], `scale[o]` the weight row's scale times the input's.
+/// for o < Out: uint8 `x`, int8 `w` (column quads, `int8_at`), exact int32
+/// sums (`vpdpbusd`, no saturation; exact while 255·127·In < 2³¹, in any
+/// order). `correction[o]` is zero_point·Σ_i w[o,i], `scale[o]` the weight
+/// row's scale times the input's.
 template <std::size_t Out, std::size_t In, bool Portable = false>
 CTNN_REALTIME inline void gemv_int8(const std::int8_t* w, const std::uint8_t* x, const std::int32_t* correction,
                                     const float* scale, const float* bias, float* y) noexcept {
-    constexpr std::size_t width = int8_in<In>;
     static_assert(255.0 * 127.0 * double(In) < 2147483648.0, "ctnn: an int8 row this long could overflow int32");
+    constexpr std::size_t quads = int8_quads<In>;
 #ifdef CTNN_QUANT_VNNI_SIMD
     if constexpr (!Portable) {
-        for (std::size_t r0 = 0; r0 < Out; r0 += tile_rows) {
-            __m512i acc[tile_rows];
-            for (auto& a : acc) a = _mm512_setzero_si512();
-            for (std::size_t k = 0; k < width; k += 64) {
-                const __m512i xv = _mm512_load_si512(x + k);
-                for (std::size_t r = 0; r < tile_rows; ++r)
-                    acc[r] = _mm512_dpbusd_epi32(acc[r], xv, _mm512_load_si512(w + (r0 + r) * width + k));
-            }
-            __m512 bits[tile_rows];
-            for (std::size_t r = 0; r < tile_rows; ++r) bits[r] = _mm512_castsi512_ps(acc[r]);
-            const __m512i s = _mm512_castps_si512(detail::reduce16(bits, [](__m512 a, __m512 b) {
-                return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(a), _mm512_castps_si512(b)));
-            }));
-            const __m512 f = _mm512_cvtepi32_ps(_mm512_sub_epi32(s, _mm512_load_si512(correction + r0)));
-            _mm512_mask_storeu_ps(y + r0, detail::tile_mask<Out>(r0),
-                                  _mm512_fmadd_ps(f, _mm512_load_ps(scale + r0), _mm512_load_ps(bias + r0)));
-        }
+        constexpr std::size_t tiles = padded_rows<Out> / tile_rows, G = std::min(tiles, detail::int8_group);
+        constexpr std::size_t whole = tiles / G * G;
+        for (std::size_t t = 0; t < whole; t += G)
+            detail::int8_tiles<Out, quads, G>(w + t * quads * 64, x, t * tile_rows, correction, scale, bias, y);
+        if constexpr (whole < tiles)
+            detail::int8_tiles<Out, quads, tiles - whole>(w + whole * quads * 64, x, whole * tile_rows, correction,
+                                                          scale, bias, y);
         return;
     }
 #endif
     for (std::size_t o = 0; o < Out; ++o) {
         std::int32_t acc = 0;
-        const std::int8_t* row = w + o * width;
-        for (std::size_t i = 0; i < width; ++i) acc += std::int32_t(x[i]) * std::int32_t(row[i]);
+        for (std::size_t i = 0; i < quads * 4; ++i) acc += std::int32_t(x[i]) * std::int32_t(w[int8_at<In>(o, i)]);
         y[o] = std::fma(float(acc - correction[o]), scale[o], bias[o]);
     }
 }

@@ -25,7 +25,6 @@ using namespace ctnn;
 using Net = Sequential<Input<160>, Dense<48>, ReLU, Dense<64>, Tanh, Dense<10>>;
 using ColumnMajor = quant::f32_policy<quant::f32_layout::column_major>;  // every Dense (tails: 48 and 10 outputs)
 constexpr std::size_t samples = 32;
-constexpr std::size_t in_sizes[] = {160, 48, 64}, out_sizes[] = {48, 64, 10};
 
 struct fixture : quant_test::net_and_samples<Net> {
     fixture() : net_and_samples(samples, 5, 17, 1.0f) {
@@ -45,12 +44,11 @@ struct fixture : quant_test::net_and_samples<Net> {
 // own rounding (2⁻²² absolute).
 template <std::size_t I, class Q>
 void check_stage(const Q& q, const Net& net, const std::vector<float>& in, const std::vector<float>& out) {
-    using S = typename Q::template stage<I>;
-    constexpr std::size_t In = S::in_size, Out = S::out_size;
-    const float* w = net.params() + Net::root::template param_offsets<float>[I];
-    const float* b = w + S::bound::template bias_at<float>;
-    std::vector<float> y(Out);
-    q.template layer<I>().forward(in.data(), y.data());
+    const quant_test::stage_run<I, Q, Net> run(q, net, in);
+    using S = typename decltype(run)::stage;
+    constexpr std::size_t In = run.in_size, Out = run.out_size;
+    const float *w = run.w, *b = run.b;
+    const auto& y = run.y;
     for (std::size_t o = 0; o < Out; ++o) {
         double mag = std::fabs(b[o]);
         for (std::size_t i = 0; i < In; ++i) mag += std::fabs(double(w[o * In + i]) * in[i]);
@@ -70,14 +68,10 @@ void check_network(const fixture& f) {
     for (std::size_t s = 0; s < samples; ++s) {
         Net::input_type x;
         std::copy(f.x.begin() + std::ptrdiff_t(s * 160), f.x.begin() + std::ptrdiff_t(s * 160 + 160), x.data());
-        std::vector<std::vector<float>> ins, outs;
-        quant::detail::float_children(f.net, x.data(), [&](std::size_t i, const float* in, const float* out) {
-            ins.emplace_back(in, in + in_sizes[i]);
-            outs.emplace_back(out, out + out_sizes[i]);
-        });
-        check_stage<0>(*q, f.net, ins[0], outs[0]);
-        check_stage<1>(*q, f.net, ins[1], outs[1]);
-        check_stage<2>(*q, f.net, ins[2], outs[2]);
+        const quant_test::float_trace<Net> t(f.net, x.data());
+        check_stage<0>(*q, f.net, t.ins[0], t.outs[0]);
+        check_stage<1>(*q, f.net, t.ins[1], t.outs[1]);
+        check_stage<2>(*q, f.net, t.ins[2], t.outs[2]);
         Net::output_type y;
         CHECK(ctnn_test::allocations_during([&] { q->forward(x, y); }) == 0);
         const auto ref = f.net.forward(x);

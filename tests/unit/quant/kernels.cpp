@@ -1,5 +1,5 @@
 // The bf16 and int8 GEMV kernels (simd/quant.hpp) against scalar references
-// over odd sizes (In 1, 7, 13, 784; Out 1, 5, 128), and the SIMD path
+// over odd sizes (In 1, 7, 13, 50, 200, 784; Out 1, 5, 40, 80, 128), and the SIMD path
 // against the portable emulation bit for bit (on a target without the
 // instructions both calls run the emulation, and the references still hold).
 #include <catch2/catch.hpp>
@@ -33,7 +33,8 @@ bool same_bits(float a, float b) { return std::bit_cast<std::uint32_t>(a) == std
 
 // The kernels of one shape behind function pointers: the checks are compiled once.
 struct shape_kernels {
-    std::size_t out, in, out_p, bf_in, i8_in;
+    std::size_t out, in, out_p, bf_in, i8_in, i8_w;
+    std::size_t (*i8_at)(std::size_t, std::size_t);  // where int8 w[o, i] lives
     void (*bf16_x[2])(const float*, std::uint16_t*);
     void (*bf16[2])(const std::uint16_t*, const std::uint16_t*, const float*, float*);
     void (*u8_x[2])(const float*, const q::u8_input&, std::uint8_t*);
@@ -46,6 +47,8 @@ shape_kernels kernels_for() {
             q::padded_rows<Out>,
             q::bf16_in<In>,
             q::int8_in<In>,
+            q::int8_weight_bytes<Out, In>,
+            &q::int8_at<In>,
             {&q::to_bf16_n<In, false>, &q::to_bf16_n<In, true>},
             {&q::gemv_bf16<Out, In, false>, &q::gemv_bf16<Out, In, true>},
             {&q::to_u8_n<In, false>, &q::to_u8_n<In, true>},
@@ -93,7 +96,7 @@ void check_bf16(const shape_kernels& k, std::mt19937& rng) {
 void check_int8(const shape_kernels& k, std::mt19937& rng, std::int32_t zero_point) {
     std::uniform_int_distribution<int> wd(-127, 127);
     std::uniform_real_distribution<float> u(-1, 1);
-    aligned_buffer<std::int8_t> w(k.out_p * k.i8_in);
+    aligned_buffer<std::int8_t> w(k.i8_w);
     aligned_buffer<std::uint8_t> xq(k.i8_in), xq2(k.i8_in);
     aligned_buffer<float> scale(k.out_p), bias(k.out_p);
     aligned_buffer<std::int32_t> corr(k.out_p);
@@ -101,10 +104,10 @@ void check_int8(const shape_kernels& k, std::mt19937& rng, std::int32_t zero_poi
     const q::u8_input in{0.01f, 100.0f, zero_point};
     for (std::size_t o = 0; o < k.out; ++o) {
         std::int32_t sum = 0;
-        for (std::size_t i = 0; i < k.in; ++i) sum += w.p[o * k.i8_in + i] = std::int8_t(wd(rng));
+        for (std::size_t i = 0; i < k.in; ++i) sum += w.p[k.i8_at(o, i)] = std::int8_t(wd(rng));
         if (o == 0) {  // the extremes: every product at its largest
             sum = 0;
-            for (std::size_t i = 0; i < k.in; ++i) sum += w.p[i] = std::int8_t(i % 2 ? -127 : 127);
+            for (std::size_t i = 0; i < k.in; ++i) sum += w.p[k.i8_at(0, i)] = std::int8_t(i % 2 ? -127 : 127);
         }
         corr.p[o] = zero_point * sum;
         scale.p[o] = 0.001f * u(rng);
@@ -131,7 +134,7 @@ void check_int8(const shape_kernels& k, std::mt19937& rng, std::int32_t zero_poi
         INFO("out " << k.out << " in " << k.in << " row " << o);
         std::int64_t acc = 0;  // Σ (q - zero point)·w in 64 bits
         for (std::size_t i = 0; i < k.in; ++i)
-            acc += (std::int64_t(xq.p[i]) - zero_point) * std::int64_t(w.p[o * k.i8_in + i]);
+            acc += (std::int64_t(xq.p[i]) - zero_point) * std::int64_t(w.p[k.i8_at(o, i)]);
         REQUIRE(same_bits(y[o], y2[o]));
         REQUIRE(same_bits(y[o], std::fma(float(acc), scale.p[o], bias.p[o])));
     }
@@ -173,7 +176,8 @@ TEST_CASE("bf16 and int8 GEMV against scalar references, SIMD against emulation 
     std::mt19937 rng(5);
     const shape_kernels shapes[] = {kernels_for<1, 1>(),  kernels_for<5, 7>(),   kernels_for<128, 13>(),
                                     kernels_for<1, 784>(), kernels_for<5, 784>(), kernels_for<128, 784>(),
-                                    kernels_for<128, 1>(), kernels_for<5, 13>(),  kernels_for<1, 7>()};
+                                    kernels_for<128, 1>(), kernels_for<5, 13>(),  kernels_for<1, 7>(),
+                                    kernels_for<80, 50>(), kernels_for<40, 200>()};  // int8: 4 + 1 and 3 tiles, quad tails
     for (const auto& k : shapes) {
         check_bf16(k, rng);
         check_int8(k, rng, 0);
@@ -182,12 +186,12 @@ TEST_CASE("bf16 and int8 GEMV against scalar references, SIMD against emulation 
 }
 
 TEST_CASE("int8 GEMV: all-zero rows and zero scales give the bias exactly", "[quant]") {
-    aligned_buffer<std::int8_t> w(16 * 64);
+    aligned_buffer<std::int8_t> w(q::int8_weight_bytes<3, 13>);
     aligned_buffer<std::uint8_t> x(64);
     aligned_buffer<float> scale(16), bias(16);
     aligned_buffer<std::int32_t> corr(16);
     for (std::size_t i = 0; i < 64; ++i) x.p[i] = std::uint8_t(255 - i);
-    for (std::size_t i = 0; i < 13; ++i) w.p[64 + i] = 127;  // row 1: nonzero weights, scale 0
+    for (std::size_t i = 0; i < 13; ++i) w.p[q::int8_at<13>(1, i)] = 127;  // row 1: nonzero weights, scale 0
     for (std::size_t o = 0; o < 3; ++o) bias.p[o] = 0.25f * float(o + 1);
     float y[3], y2[3];
     q::gemv_int8<3, 13, false>(w.p, x.p, corr.p, scale.p, bias.p, y);

@@ -31,12 +31,10 @@ struct fixture : quant_test::net_and_samples<Net> {
 // Checks stage I of q (a Dense In -> Out) on the float network's input to it.
 template <std::size_t I, bool Int8, class Q>
 void check_stage(const Q& q, const Net& net, const std::vector<float>& in, const std::vector<float>& out) {
-    using S = typename Q::template stage<I>;
-    constexpr std::size_t In = S::in_size, Out = S::out_size;
-    const float* w = net.params() + Net::root::template param_offsets<float>[I];
-    const float* b = w + S::bound::template bias_at<float>;
-    std::vector<float> y(Out);
-    q.template layer<I>().forward(in.data(), y.data());
+    const quant_test::stage_run<I, Q, Net> run(q, net, in);
+    constexpr std::size_t In = run.in_size, Out = run.out_size;
+    const float *w = run.w, *b = run.b;
+    const auto& y = run.y;
     for (std::size_t o = 0; o < Out; ++o) {
         double z = b[o], mag = std::fabs(b[o]), bound = 0;
         for (std::size_t i = 0; i < In; ++i) {
@@ -68,15 +66,10 @@ void check_network(const fixture& f) {
     for (std::size_t s = 0; s < samples; ++s) {
         Net::input_type x;
         std::copy(f.x.begin() + std::ptrdiff_t(s * 13), f.x.begin() + std::ptrdiff_t(s * 13 + 13), x.data());
-        std::vector<std::vector<float>> ins, outs;
-        constexpr std::size_t in_sizes[] = {13, 20, 7}, out_sizes[] = {20, 7, 3};
-        quant::detail::float_children(f.net, x.data(), [&](std::size_t i, const float* in, const float* out) {
-            ins.emplace_back(in, in + in_sizes[i]);
-            outs.emplace_back(out, out + out_sizes[i]);
-        });
-        check_stage<0, Int8>(*q, f.net, ins[0], outs[0]);
-        check_stage<1, Int8>(*q, f.net, ins[1], outs[1]);
-        check_stage<2, Int8>(*q, f.net, ins[2], outs[2]);
+        const quant_test::float_trace<Net> t(f.net, x.data());
+        check_stage<0, Int8>(*q, f.net, t.ins[0], t.outs[0]);
+        check_stage<1, Int8>(*q, f.net, t.ins[1], t.outs[1]);
+        check_stage<2, Int8>(*q, f.net, t.ins[2], t.outs[2]);
         Net::output_type y, y2;
         q->forward(x, y);
         p->forward(x, y2);
@@ -130,7 +123,7 @@ TEST_CASE("int8: zero rows, clipping at ±127, zero points, missing calibration"
     CHECK(s0.weight_scale[2] == 0.0f);
     for (std::size_t o = 0; o < 20; ++o) {
         int m = 0;
-        for (std::size_t i = 0; i < 13; ++i) m = std::max(m, std::abs(int(s0.weight[o * s0.width + i])));
+        for (std::size_t i = 0; i < 13; ++i) m = std::max(m, std::abs(int(s0.weight[simd::quant::int8_at<13>(o, i)])));
         CHECK(m == (o == 2 ? 0 : 127));  // the largest |w| of a row is exactly ±127
     }
     // Inputs: signed data (zero point 128); after ReLU, unsigned (zero point 0).
