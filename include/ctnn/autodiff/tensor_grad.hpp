@@ -65,38 +65,33 @@ struct grad_slot {
     }
 };
 
-/// Adjoint storage for node E and its children.
+/// Adjoint storage for node E and its children. No member has a default
+/// initialiser: `bind` sets every one, and a tape is then trivially
+/// default-constructible (initialisers made each node's constructor
+/// initialise its whole sub-tree once more after inlining: quadratic in the
+/// expression's size, most of clang's optimiser time for a deep gradient).
 template <class E>
 struct tape;
 
 template <class X>
 struct tape<Ref<X>> {
-    grad_slot<typename X::value_type>* slot = nullptr;
-    bool wants = false;
+    grad_slot<typename X::value_type>* slot;
+    bool wants;
 };
 template <class T>
 struct tape<Constant<T>> {
     static constexpr bool wants = false;
 };
-/// The operands' tapes of a Map: one base per operand (a std::tuple costs
-/// the compiler far more per node: its constructors' constraints).
+/// Operand I's tape in a Map's tape (whose operands' tapes are laid out as
+/// the Map's operands are: `expr::operand_list`, not a std::tuple).
 template <std::size_t I, class T>
-struct tape_at {
-    T value;
-};
-template <class Ix, class... Ts>
-struct tape_args;
-template <std::size_t... I, class... Ts>
-struct tape_args<std::index_sequence<I...>, Ts...> : tape_at<I, Ts>... {};
-/// Operand I's tape.
-template <std::size_t I, class T>
-CTNN_INLINE T& arg(tape_at<I, T>& a) noexcept {
-    return a.value;
+CTNN_INLINE T& arg(expr::operand_at<I, T>& a) noexcept {
+    return expr::operand<I>(a);
 }
 template <class Op, class... Es>
 struct tape<Map<Op, Es...>> {
-    tape_args<std::index_sequence_for<Es...>, tape<Es>...> args;
-    bool wants = false;
+    expr::operand_list<std::index_sequence_for<Es...>, tape<Es>...> args;
+    bool wants;
 };
 /// An operand's adjoint, when it must be computed before going further down.
 template <class E>
@@ -120,25 +115,26 @@ struct tape<MatMul<L, R>> {
     tape<R> r;
     operand_grad<L> dl;
     operand_grad<R> dr;
-    bool wants = false;
+    bool wants;
 };
 template <class E, std::size_t Axis, bool Mean>
 struct tape<Reduce<E, Axis, Mean>> {
     scratch<typename E::value_type, Reduce<E, Axis, Mean>::shape_type::size> dres;
     tape<E> e;
-    bool wants = false;
+    bool wants;
 };
 template <class E>
 struct tape<Transposed<E>> {
     operand_grad<Transposed<E>> dinner;  // used when Transposed sits in an element-wise region
     tape<E> e;
-    bool wants = false;
+    bool wants;
 };
 
 // ---- binding the wrt tensors to the leaves ----------------------------------
 
 template <class X, class Slots>
 void bind(const Ref<X>& n, tape<Ref<X>>& t, Slots& slots) noexcept {
+    t.slot = nullptr;
     std::apply(
         [&](auto&... s) {
             (([&] {
@@ -155,7 +151,7 @@ void bind(const Constant<T>&, tape<Constant<T>>&, Slots&) noexcept {}
 template <class Op, class... Es, class Slots>
 void bind(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t, Slots& slots) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (bind(std::get<I>(n.args), arg<I>(t.args), slots), ...);
+        (bind(expr::operand<I>(n.args), arg<I>(t.args), slots), ...);
         t.wants = (arg<I>(t.args).wants || ...);
     }(std::index_sequence_for<Es...>{});
 }
@@ -203,7 +199,7 @@ CTNN_INLINE void prime(const Constant<T>&, tape<Constant<T>>&) noexcept {}
 template <class Op, class... Es>
 CTNN_INLINE void prime(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (prime(std::get<I>(n.args), arg<I>(t.args)), ...);
+        (prime(expr::operand<I>(n.args), arg<I>(t.args)), ...);
     }(std::index_sequence_for<Es...>{});
 }
 template <class L, class R>
@@ -297,10 +293,25 @@ CTNN_INLINE P local_d(const P& y, const P* x, std::index_sequence<J...>) noexcep
     return Op::template d<I>(y, x[J]...);
 }
 
+/// The lanes of a pack at or after `skip`, as a mask: in the overlapping
+/// last pack of a row (`expr::detail::for_each_sweep_pack`) the lanes before
+/// `skip` have handed their adjoints down with the pack before. Applied where
+/// an adjoint leaves the region (an input: `select(keep, g, 0)`, exact), not
+/// to the root's seed: a zero there would meet an infinite local derivative
+/// (log at 0) and hand down NaN.
+template <class T, class A>
+CTNN_INLINE auto lanes_from(std::size_t skip) noexcept {
+    using Pk = simd::pack_traits<T, A>;
+    alignas(64) T index[Pk::width];
+    for (std::size_t k = 0; k < Pk::width; ++k) index[k] = T(k);
+    return Pk::load(index) >= Pk::splat(T(skip));
+}
+
 /// Reverse step: node K hands its adjoint a[K] to its operands (a Map) or
-/// to what is below the region (an input).
-template <std::size_t K, class A, class Out, class F, class Tp, class P>
-CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col) noexcept {
+/// to what is below the region (an input; lanes from `skip` on).
+template <std::size_t K, class A, class Out, class F, class Tp, class P, class M>
+CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col,
+                              const M& keep) noexcept {
     using N = typename F::template node_t<K>;
     const N& n = *static_cast<const N*>(f.node[K]);  // not f.at<K>(): a function fewer per node
     auto& t = *static_cast<tape<N>*>(tp.tp[K]);
@@ -332,24 +343,24 @@ CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::s
             }
         }(Ix{});
     } else {
-        vjp<A, Out>(n, t, row, col, a[K]);
+        vjp<A, Out>(n, t, row, col, simd::select(keep, a[K], P(typename N::value_type(0))));
     }
 }
 
 /// Nodes [B, E) of the reverse sweep, last first.
 template <class A, class Out>
 struct adjoints_piece {
-    template <std::size_t B, std::size_t E, class F, class Tp, class P>
-    static CTNN_INLINE void run(const F& f, const Tp& tp, const P* v, P* a, std::size_t row,
-                                std::size_t col) noexcept {
+    template <std::size_t B, std::size_t E, class F, class Tp, class P, class M>
+    static CTNN_INLINE void run(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col,
+                                const M& keep) noexcept {
         [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
-            (adjoint_step<E - 1 - K, A, Out>(f, tp, v, a, row, col), ...);
+            (adjoint_step<E - 1 - K, A, Out>(f, tp, v, a, row, col, keep), ...);
         }(std::make_index_sequence<E - B>{});
     }
-    template <std::size_t B, std::size_t E, class F, class Tp, class P>
+    template <std::size_t B, std::size_t E, class F, class Tp, class P, class M>
     [[gnu::noinline]] static void call(const F& f, const Tp& tp, const P* v, P* a, std::size_t row,
-                                       std::size_t col) noexcept {
-        run<B, E>(f, tp, v, a, row, col);
+                                       std::size_t col, const M& keep) noexcept {
+        run<B, E>(f, tp, v, a, row, col, keep);
     }
 };
 
@@ -406,14 +417,16 @@ void region(const E& n, tape<E>& t, const G& g, const Sink& sink = {}) noexcept 
     collect_tapes<0>(t, tp);
     prime(n, t);
     for (std::size_t r = 0; r < rows; ++r)
-        simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
+        // one pack width: the sweep is generated once (an overlapping last pack, not a narrower tail)
+        expr::detail::for_each_sweep_pack<T, cols>([&]<class A>(std::size_t c, std::size_t skip) CTNN_INLINE_LAMBDA {
             using P = typename simd::pack_traits<T, A>::type;
             P v[nodes], a[nodes];  // each node's value and adjoint, post-order
             flat_values<A, Out>(f, v, r, c);
-            sink.template put<A>(r * cols + c, v[nodes - 1]);
+            sink.template put<A>(r * cols + c, v[nodes - 1]);  // the overlap's lanes again: the same values
             a[nodes - 1] = g.template load<A, Out>(r, c);
             const P* cv = v;
-            expr::detail::flat_chunks<adjoints_piece<A, Out>, nodes, true>(f, tp, cv, a, r, c);
+            const auto keep = lanes_from<T, A>(skip);
+            expr::detail::flat_chunks<adjoints_piece<A, Out>, nodes, true>(f, tp, cv, a, r, c, keep);
         });
     finish(n, t);
 }
@@ -421,7 +434,7 @@ void region(const E& n, tape<E>& t, const G& g, const Sink& sink = {}) noexcept 
 template <class Op, class... Es>
 void finish(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t) noexcept {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (finish(std::get<I>(n.args), arg<I>(t.args)), ...);
+        (finish(expr::operand<I>(n.args), arg<I>(t.args)), ...);
     }(std::index_sequence_for<Es...>{});
 }
 

@@ -50,7 +50,7 @@ CTNN_INLINE const auto& find_matmul(const E& e) noexcept {
     if constexpr (requires { e.lstore; })
         return e;
     else
-        return find_matmul(std::get<matmul_index(typename E::operands{})>(e.args));
+        return find_matmul(operand<matmul_index(typename E::operands{})>(e.args));
 }
 
 // ---- the constant-evaluated path ------------------------------------------------
@@ -86,7 +86,7 @@ constexpr typename N::value_type value_at(const N& n, std::size_t i) noexcept {
         return [&]<std::size_t... I>(std::index_sequence<I...>) {
             using Args = typename N::operands;
             return N::op::value(
-                value_at(std::get<I>(n.args), broadcast_offset<typename meta::at_t<I, Args>::shape_type, S>(i))...);
+                value_at(operand<I>(n.args), broadcast_offset<typename meta::at_t<I, Args>::shape_type, S>(i))...);
         }(std::make_index_sequence<N::operands::size>{});
     } else if constexpr (is_transposed<N>) {  // [a, b] read as [b, a]
         constexpr std::size_t a = S::dims[1], b = S::dims[0];

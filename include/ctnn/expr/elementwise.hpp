@@ -32,14 +32,39 @@ struct broadcast_all<S, Rest...> {
 };
 }  // namespace detail
 
+/// Operand I of a Map (a base of `operand_list`: one per operand).
+template <std::size_t I, class E>
+struct operand_at {
+    E node;
+};
+/// A Map's operands (and their tapes, autodiff/tensor_grad.hpp): an
+/// aggregate of one `operand_at` base per operand, not a `std::tuple`, whose
+/// constructors' constraints, instantiated for every Map type, were ~13% of
+/// clang's time and ~100 MB of the compilers' memory on a 100-node expression.
+template <class Ix, class... Es>
+struct operand_list;
+template <std::size_t... I, class... Es>
+struct operand_list<std::index_sequence<I...>, Es...> : operand_at<I, Es>... {};
+
+/// Operand I of a Map's `args` (found by deduction against the bases).
+template <std::size_t I, class E>
+CTNN_INLINE constexpr const E& operand(const operand_at<I, E>& a) noexcept {
+    return a.node;
+}
+template <std::size_t I, class E>
+CTNN_INLINE constexpr E& operand(operand_at<I, E>& a) noexcept {
+    return a.node;
+}
+
 /// `Op(args...)` element-wise, broadcast to the common shape of the args.
 template <class Op, class... Es>
-struct Map : expression_tag {
+struct Map {
+    using expression_kind = expression_tag;
     using operands = meta::type_list<Es...>;
     using value_type = typename meta::front_t<operands>::value_type;
     using shape_type = typename detail::broadcast_all<typename Es::shape_type...>::type;
     using op = Op;
-    std::tuple<Es...> args;
+    operand_list<std::index_sequence_for<Es...>, Es...> args;
 
     // Pack expansions over index sequences, not std::apply: a chain of
     // nested Maps then costs two template levels a node (std::apply's
@@ -55,12 +80,12 @@ struct Map : expression_tag {
 private:
     template <std::size_t... I>
     CTNN_INLINE void prepare_args(bool fusing, std::index_sequence<I...>) const noexcept {
-        (detail::prepare(std::get<I>(args), fusing), ...);
+        (detail::prepare(operand<I>(args), fusing), ...);
     }
     template <class A, class Out, class H, std::size_t... I>
     CTNN_INLINE auto load_args(std::size_t row, std::size_t col, const H& hole,
                                std::index_sequence<I...>) const noexcept {
-        return Op::value(std::get<I>(args).template load<A, Out>(row, col, hole)...);
+        return Op::value(operand<I>(args).template load<A, Out>(row, col, hole)...);
     }
 };
 
@@ -81,7 +106,7 @@ inline constexpr bool is_failed<Failed<T>> = true;
 
 template <class T>
 constexpr Failed<T> after_error() noexcept {
-    return Failed<T>{{}, {Constant<T>{{}, T(0)}}};
+    return Failed<T>{{{Constant<T>{T(0)}}}};
 }
 }  // namespace detail
 
@@ -98,7 +123,7 @@ constexpr auto make_map(const X&... x) noexcept {
     if constexpr ((detail::is_failed<expr_t<T, X>> || ...))
         return detail::after_error<T>();
     else
-        return Map<Op, expr_t<T, X>...>{{}, {as_expr<T>(x)...}};
+        return Map<Op, expr_t<T, X>...>{{{detail::operand_for<T>(x)}...}};
 }
 
 namespace detail {

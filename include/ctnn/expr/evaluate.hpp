@@ -50,10 +50,11 @@ CTNN_INLINE void evaluate_prepared(typename E::value_type* out, const E& e) noex
         detail::flat_nodes<E> f;
         detail::collect_nodes<0>(e, f);
         for (std::size_t r = 0; r < rows; ++r) {
-            simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
+            detail::for_each_sweep_pack<T, cols>([&]<class A>(std::size_t c, std::size_t skip) CTNN_INLINE_LAMBDA {
                 typename simd::pack_traits<T, A>::type v[detail::flat_nodes<E>::size];
                 detail::flat_values<A, Out>(f, v, r, c);
-                simd::pack_traits<T, A>::store(out + r * cols + c, v[detail::flat_nodes<E>::size - 1]);
+                // an overlapping last pack stores its new lanes only: `out` may be an operand
+                detail::store_from<A>(out + r * cols + c, v[detail::flat_nodes<E>::size - 1], skip);
             });
         }
     } else {

@@ -22,12 +22,18 @@
 
 namespace ctnn::expr {
 
-/// Base of every expression node (a tag).
+/// The mark of every expression node: its member `using expression_kind =
+/// expression_tag;`. A member type, not an empty base: nodes nest nodes, and
+/// two empty bases of one type may not share an address, so a base would pad
+/// every level of an expression (a 33-level chain of three nodes a level was
+/// 1,328 bytes for 536 bytes of pointers) and make every copy of a
+/// sub-expression (nodes hold theirs by value) cost more to compile and run.
 struct expression_tag {};
 
 /// A tensor expression node.
 template <class E>
-concept Expression = std::is_base_of_v<expression_tag, std::remove_cvref_t<E>>;
+concept Expression = requires { typename std::remove_cvref_t<E>::expression_kind; } &&
+                     std::is_same_v<typename std::remove_cvref_t<E>::expression_kind, expression_tag>;
 
 /// No fused matmul value in this pass.
 struct no_hole {};
@@ -68,7 +74,8 @@ inline constexpr bool splats_last = S::dims[S::rank - 1] == 1 && Out::dims[Out::
 
 /// A leaf: a tensor (or view) held by reference.
 template <class X>
-struct Ref : expression_tag {
+struct Ref {
+    using expression_kind = expression_tag;
     using value_type = typename X::value_type;
     using shape_type = typename X::shape_type;
     const X& x;
@@ -89,12 +96,13 @@ struct Ref : expression_tag {
 /// argument by value (e.g. a generic lambda `[](auto x) { ... }`).
 template <TensorLike X>
 constexpr Ref<X> ref(const X& x) noexcept {
-    return Ref<X>{{}, x};
+    return Ref<X>{x};
 }
 
 /// A leaf: one value broadcast everywhere.
 template <class T>
-struct Constant : expression_tag {
+struct Constant {
+    using expression_kind = expression_tag;
     using value_type = T;
     using shape_type = Shape<1>;
     T v;
@@ -121,13 +129,26 @@ constexpr auto as_expr(const X& x) noexcept {
     if constexpr (Expression<X>)
         return x;
     else if constexpr (std::is_arithmetic_v<X>)
-        return Constant<T>{{}, T(x)};
+        return Constant<T>{T(x)};
     else
-        return Ref<X>{{}, x};
+        return Ref<X>{x};
 }
 
 template <class T, class X>
 using expr_t = decltype(as_expr<T>(std::declval<const X&>()));
+
+namespace detail {
+/// What builds operand `x`'s node inside a parent: a node itself (by
+/// reference: the parent copies it once, where `as_expr`'s result would be
+/// a temporary copied again into a `std::tuple`), else `as_expr`'s leaf.
+template <class T, class X>
+constexpr decltype(auto) operand_for(const X& x) noexcept {
+    if constexpr (Expression<X>)
+        return static_cast<const X&>(x);
+    else
+        return as_expr<T>(x);
+}
+}  // namespace detail
 
 /// Element type of an operand (numbers adopt the other operand's type).
 template <class X>

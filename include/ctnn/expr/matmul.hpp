@@ -79,7 +79,8 @@ struct operand_store {
 /// `eᵀ` of a matrix expression. As a matmul operand it selects the kernel
 /// form (no data moves); in an element-wise chain it reads with strides.
 template <class E>
-struct Transposed : expression_tag {
+struct Transposed {
+    using expression_kind = expression_tag;
     using value_type = typename E::value_type;
     using inner_shape = typename E::shape_type;
     using shape_type = transpose_shape_t<inner_shape>;
@@ -103,7 +104,8 @@ struct Transposed : expression_tag {
 
 /// The product of two matrix (or matrix and vector) expressions.
 template <class L, class R>
-struct MatMul : expression_tag {
+struct MatMul {
+    using expression_kind = expression_tag;
     using value_type = typename L::value_type;
     using shape_type = matmul_shape_t<typename L::shape_type, typename R::shape_type>;
     L l;
@@ -199,7 +201,7 @@ constexpr auto matmul(const X& a, const Y& b) noexcept {
     static_assert(failed || !(detail::is_transposed<LE> && detail::is_transposed<RE>),
                   "ctnn: matmul of two transposes: transpose the product instead");
     if constexpr (!failed && detail::matmul_ok<LE, RE>)
-        return MatMul<LE, RE>{{}, as_expr<T>(a), as_expr<T>(b), {}, {}, {}};
+        return MatMul<LE, RE>{as_expr<T>(a), as_expr<T>(b), {}, {}, {}};
     else
         return detail::after_error<T>();
 }
@@ -212,7 +214,7 @@ constexpr auto transpose(const X& a) noexcept {
     constexpr bool failed = detail::is_failed<E>;
     static_assert(failed || ctnn::detail::is_matrix<typename X::shape_type>, "ctnn: transpose needs a matrix (rank 2)");
     if constexpr (!failed && ctnn::detail::is_matrix<typename X::shape_type>)
-        return Transposed<E>{{}, as_expr<T>(a), {}};
+        return Transposed<E>{as_expr<T>(a), {}};
     else
         return detail::after_error<T>();
 }

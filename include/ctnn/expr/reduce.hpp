@@ -47,7 +47,8 @@ struct reduce_shape<S, all_axes> {
 
 /// Σ (or mean) of `e` over `Axis` (`all_axes`: every element).
 template <class E, std::size_t Axis, bool Mean>
-struct Reduce : expression_tag {
+struct Reduce {
+    using expression_kind = expression_tag;
     using value_type = typename E::value_type;
     using input_shape = typename E::shape_type;
     static constexpr std::size_t axis = Axis;
@@ -124,7 +125,7 @@ template <std::size_t Axis, bool Mean, class X>
 constexpr auto reduce(const X& x) noexcept {
     using T = typename X::value_type;
     if constexpr (Axis == all_axes || axis_in_range<typename X::shape_type, Axis>)
-        return Reduce<expr_t<T, X>, Axis, Mean>{{}, as_expr<T>(x), {}, {}};
+        return Reduce<expr_t<T, X>, Axis, Mean>{as_expr<T>(x), {}, {}};
     else
         return after_error<T>();
 }

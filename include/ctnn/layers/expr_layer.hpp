@@ -254,9 +254,9 @@ template <bool Save, class E, class P>
 CTNN_INLINE P* exchange_products(const E& e, P* at) noexcept {
     if constexpr (expr::detail::is_map<E>) {
         return [&]<std::size_t... K>(std::index_sequence<K...>) {
-            ((at = exchange_products<Save>(std::get<K>(e.args), at)), ...);
+            ((at = exchange_products<Save>(expr::operand<K>(e.args), at)), ...);
             return at;
-        }(std::make_index_sequence<std::tuple_size_v<decltype(e.args)>>{});
+        }(std::make_index_sequence<E::operands::size>{});
     } else if constexpr (saved_products<E> != 0) {
         if constexpr (Save) {
             std::memcpy(at, e.result.data, saved_products<E> * sizeof(*at));

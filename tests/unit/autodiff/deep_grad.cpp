@@ -173,3 +173,29 @@ TEST_CASE("vjp of an element-wise expression with broadcasting", "[autodiff]") {
     REQUIRE(max_error(f, dy, a, da) < 1e-6);
     REQUIRE(max_error(f, dy, c, dc) < 1e-6);
 }
+
+TEST_CASE("the overlapping last pack of a row hands each adjoint down once, and no NaN", "[autodiff]") {
+    // 13 doubles: whole packs, then a last pack ending at element 12 whose
+    // first lanes repeat elements of the pack before (expr/flat.hpp,
+    // for_each_sweep_pack). Those lanes must add nothing: d sum(x^2 + sqrt(x)) / dx
+    // is exactly 2x + 0.5/sqrt(x), and +inf at x = 0 (where a zeroed adjoint
+    // times the infinite local derivative would give NaN).
+    Vec x, dx;
+    for (std::size_t i = 0; i < Vec::size; ++i) x(i) = 0.25 * double(i);
+    grad_into(sum(square(x) + sqrt(x)), wrt(x), dx);
+    REQUIRE(std::isinf(dx(0)));
+    REQUIRE(dx(0) > 0);
+    for (std::size_t i = 1; i < Vec::size; ++i) REQUIRE(dx(i) == 2 * x(i) + 0.5 / std::sqrt(x(i)));
+    // the same at every element: x = 0 in each lane the last pack repeats
+    for (std::size_t z = 0; z < Vec::size; ++z) {
+        Vec y = x;
+        y(z) = 0;
+        grad_into(sum(sqrt(y)), wrt(y), dx);
+        for (std::size_t i = 0; i < Vec::size; ++i) {
+            if (i == z)
+                REQUIRE((std::isinf(dx(i)) && dx(i) > 0));
+            else
+                REQUIRE(dx(i) == 0.5 / std::sqrt(y(i)));
+        }
+    }
+}
