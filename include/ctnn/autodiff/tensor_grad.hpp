@@ -742,9 +742,9 @@ struct kept_values_piece {
         else
             expr::detail::flat_value<K, A, Out>(f, v, row, col);
     }
-    template <std::size_t B, std::size_t E, class F, class Tp, class P, class T>
+    template <std::size_t B, std::size_t E, class F, class Tp, class P, class T, class M>
     static CTNN_INLINE void run(const F& f, const Tp&, P* v, const P*, P*, const kept_values<T>& k, std::size_t row,
-                                std::size_t col) noexcept {
+                                std::size_t col, const M&) noexcept {
         [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
             (value<B + K>(f, v, k, row, col), ...);
         }(std::make_index_sequence<E - B>{});
@@ -759,21 +759,22 @@ struct kept_values_piece {
 /// takes its adjoint as it is; the others as `adjoint_step`.
 template <class A, class Out>
 struct kept_adjoints_piece {
-    template <std::size_t K, class F, class Tp, class P>
-    static CTNN_INLINE void step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col) noexcept {
+    template <std::size_t K, class F, class Tp, class P, class M>
+    static CTNN_INLINE void step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col,
+                                 const M& keep) noexcept {
         using N = typename F::template node_t<K>;
         if constexpr (stored_once<N, Out>) {
             auto& t = *static_cast<tape<N>*>(tp.tp[K]);
             if (t.wants) simd::pack_traits<typename N::value_type, A>::store(t.dc.data + row * Out::dims[Out::rank - 1] + col, a[K]);
         } else {
-            adjoint_step<K, A, Out>(f, tp, v, a, row, col);
+            adjoint_step<K, A, Out>(f, tp, v, a, row, col, keep);
         }
     }
-    template <std::size_t B, std::size_t E, class F, class Tp, class P, class T>
+    template <std::size_t B, std::size_t E, class F, class Tp, class P, class T, class M>
     static CTNN_INLINE void run(const F& f, const Tp& tp, P*, const P* v, P* a, const kept_values<T>&, std::size_t row,
-                                std::size_t col) noexcept {
+                                std::size_t col, const M& keep) noexcept {
         [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
-            (step<E - 1 - K>(f, tp, v, a, row, col), ...);
+            (step<E - 1 - K>(f, tp, v, a, row, col, keep), ...);
         }(std::make_index_sequence<E - B>{});
     }
     template <std::size_t B, std::size_t E, class... Args>
@@ -809,13 +810,15 @@ void kept_region(const E& n, tape<E>& t, const kept_values<T>& k) noexcept {
     const flat_tapes<E> tl = tp;
     const kept_values<T> kl = k;
     for (std::size_t r = 0; r < rows; ++r)
-        simd::for_each_pack<T, cols>([&]<class A>(std::size_t c) CTNN_INLINE_LAMBDA {
+        // one pack width, as `region`; a matmul stored once stores the overlap's lanes again (the same values)
+        expr::detail::for_each_sweep_pack<T, cols>([&]<class A>(std::size_t c, std::size_t skip) CTNN_INLINE_LAMBDA {
             using P = typename simd::pack_traits<T, A>::type;
             P v[nodes], a[nodes];  // each node's value and adjoint, post-order
             const P* cv = v;
-            expr::detail::flat_chunks<kept_values_piece<A, Out>, nodes, false>(fl, tl, v, cv, a, kl, r, c);
+            const auto keep = lanes_from<T, A>(skip);
+            expr::detail::flat_chunks<kept_values_piece<A, Out>, nodes, false>(fl, tl, v, cv, a, kl, r, c, keep);
             a[nodes - 1] = simd::pack_traits<T, A>::load(kl.dy + r * cols + c);
-            expr::detail::flat_chunks<kept_adjoints_piece<A, Out>, nodes, true>(fl, tl, v, cv, a, kl, r, c);
+            expr::detail::flat_chunks<kept_adjoints_piece<A, Out>, nodes, true>(fl, tl, v, cv, a, kl, r, c, keep);
         });
     finish(n, t);
 }
