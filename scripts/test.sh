@@ -32,7 +32,7 @@ run() {
   ctest --test-dir "build/$name" --output-on-failure -j "$jobs" "${select[@]}"
   t2=$(date +%s)
   times+=("$(printf '%-9s %5d s  (build %d, tests %d)' "$name" $((t2 - t0)) $((t1 - t0)) $((t2 - t1)))")
-  ./scripts/test_costs.sh "build/$name" 10
+  ./scripts/test_costs.sh "build/$name" 10 || true  # a report: never fails the command
 }
 
 # the unit tests at -O1 (-O3 costs up to 1.6x their CPU: layers/gru.cpp 68.5 against 43.0 s); benchmarks,
