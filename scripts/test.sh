@@ -12,18 +12,27 @@ CTNN_SETUP_FEATURES="${CTNN_SETUP_FEATURES:-audio}" ./scripts/setup.sh
 jobs=$(nproc)
 start=$(date +%s)
 
+# the seconds of each build and its tests, printed at the end (and kept in build/test_times.txt)
+times=()
+
 # configure NAME LABEL EXCLUDE [cmake args...]; build it; run its tests
-# (ctest -L LABEL / -LE EXCLUDE when given)
+# (ctest -L LABEL / -LE EXCLUDE when given); then its slowest steps (scripts/test_costs.sh)
 run() {
   local name=$1 label=$2 exclude=$3
   shift 3
   echo "=== ctnn tests: $name"
+  local t0 t1 t2
+  t0=$(date +%s)
   cmake -S . -B "build/$name" -G Ninja "$@" >/dev/null
   cmake --build "build/$name" -j "$jobs"
+  t1=$(date +%s)
   local select=()
   [ -n "$label" ] && select+=(-L "$label")
   [ -n "$exclude" ] && select+=(-LE "$exclude")
   ctest --test-dir "build/$name" --output-on-failure -j "$jobs" "${select[@]}"
+  t2=$(date +%s)
+  times+=("$(printf '%-9s %5d s  (build %d, tests %d)' "$name" $((t2 - t0)) $((t1 - t0)) $((t2 - t1)))")
+  ./scripts/test_costs.sh "build/$name" 10 || true  # a report: never fails the command
 }
 
 # the unit tests at -O1 (-O3 costs up to 1.6x their CPU: layers/gru.cpp 68.5 against 43.0 s); benchmarks,
@@ -46,4 +55,7 @@ run portable "unit" "" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Releas
 run fuzz "fuzz" "" -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release -DCTNN_BUILD_FUZZERS=ON \
   -DCTNN_BUILD_TESTS=OFF -DCTNN_BUILD_EXAMPLES=OFF -DCTNN_FUZZ_SECONDS=20
 
-echo "ctnn tests: all four builds passed in $(( $(date +%s) - start )) s"
+total=$(( $(date +%s) - start ))
+# the budget: 40 minutes on the CI's 2 cores (docs/design.md, "The test command's time")
+{ printf '%s\n' "${times[@]}"; echo "total     $total s (budget 2400 s on 2 cores)"; } | tee build/test_times.txt
+echo "ctnn tests: all four builds passed in $total s"

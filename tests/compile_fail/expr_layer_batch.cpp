@@ -2,7 +2,10 @@
 // expect: layer<(ctnn::)?path<0>, ctnn::ExprLayer<.*Scaled.*expression_keeps_the_batch_leading<ctnn::Shape<5> ?>
 #include <array>
 
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
 
 // The expression forgets x: its shape is the weight's, not [B, ...].
 struct Scaled {

@@ -3,7 +3,10 @@
 // expr_layer_expression_shapes.cpp: the same layers with the mistakes fixed.
 #include <array>
 
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
 
 struct Gate {
     static constexpr std::size_t in_rank = 2;

@@ -3,7 +3,10 @@
 // expect-lines-before: 16 (the expression's own check, inside the user's forward, inside the layer's binding)
 #include <array>
 
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
 
 // matmul(x, W) without the transpose: [B, 5] · [4, 5]. The expression's own
 // check reports it (its requirement shows both shapes; the instantiation

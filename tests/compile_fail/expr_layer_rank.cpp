@@ -2,7 +2,10 @@
 // expect: layer<(ctnn::)?path<1>, ctnn::ExprLayer<Gate ?> ?>::expects_rank<2>::but_layer<(ctnn::)?path<0>, ctnn::Flatten ?>::produces<ctnn::Shape<6> ?>
 #include <array>
 
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
 
 // A gated unit over rank-2 samples: the spec says it takes matrices (in_rank
 // 2), the network hands it a flat sample. The one error names the layer.

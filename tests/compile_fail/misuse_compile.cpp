@@ -2,7 +2,13 @@
 // The positive twins of optim_other_network, net_input_element_type,
 // loss_mse_labels and train_fit_argument_order: the same code with the
 // mistake fixed compiles (so those cases cannot pass because the harness broke).
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
+#include <ctnn/loss.hpp>
+#include <ctnn/optim/adam.hpp>
+#include <ctnn/train/fit.hpp>
 
 using Net = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<16>, ctnn::Dense<2>>;
 void step(Net& net, Net::gradients& g, ctnn::optim::Adam<Net>& adam) { adam.step(net, g); }

@@ -1,6 +1,12 @@
 // expect: ctnn: Dense needs at least one output feature
 // expect: check::layer<ctnn::path<1>, ctnn::Dense<0.*needs_at_least_one_output_feature
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
+#include <ctnn/loss.hpp>
+#include <ctnn/optim/adam.hpp>
+#include <ctnn/train/step.hpp>
 
 // Dense<0>, and the network then used as the README does: forward, loss,
 // backward, a training step. The one error is the Dense<0> one.

@@ -1,6 +1,9 @@
 // expect: ctnn: a tensor takes a tensor of its own shape
 // expect: tensor_of_shape<ctnn::Shape<2> ?>::initialised_from<ctnn::Shape<3> ?>
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
 
 // The network's output kept in a tensor of the wrong width, then used.
 using Net = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<3>>;

@@ -1,6 +1,9 @@
 // expect: ctnn: assign copies a tensor of the same shape \(a transposed weight is another shape\)
 // expect: Shape<4, 3>, ctnn::Shape<3, 4>
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
 
 // A weight kept as [in, out] (transposed) copied into nn.Linear's [out, in].
 using Net = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<3>>;

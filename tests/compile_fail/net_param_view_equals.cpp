@@ -1,5 +1,8 @@
 // expect: ctnn: `view = tensor` does not copy: view.assign\(tensor\) copies a tensor of the view's shape
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
 
 // `=` on a parameter's view, expecting a copy.
 using Net = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<3>>;

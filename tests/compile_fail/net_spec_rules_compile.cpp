@@ -1,7 +1,10 @@
 // expect-success
 // The positive twins of net_spec_rule, net_input_zero_extent and
 // net_activation_rule: the same networks with valid template arguments.
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
 
 using A = ctnn::Sequential<ctnn::Input<4, 16>, ctnn::Conv1D<4, 1>,
                            ctnn::Residual<ctnn::Conv1D<4, 3, 1, 1, 1, ctnn::Same>, ctnn::ReLU>, ctnn::Flatten,

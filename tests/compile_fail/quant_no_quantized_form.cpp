@@ -1,6 +1,9 @@
 // Quantized<Net, Policy> of a network with a layer that has parameters and no
 // quantized form (here LayerNorm): one ctnn: error naming the layer's index and spec.
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
 #include <ctnn/quant.hpp>
 
 using namespace ctnn;

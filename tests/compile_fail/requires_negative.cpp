@@ -4,7 +4,8 @@
 // compile. Mistakes caught by a static_assert inside a body (matmul_shape_t,
 // dot, row(), ...) are hard errors, not substitution failures, so they are
 // the compile-fail cases next to this file.
-#include <ctnn/ctnn.hpp>
+#include <ctnn/core.hpp>
+#include <ctnn/simd.hpp>
 
 #include <cstddef>
 #include <sstream>

@@ -1,5 +1,11 @@
 // expect: ctnn: fit takes the loss first, then the batch size
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
+#include <ctnn/loss.hpp>
+#include <ctnn/optim/adam.hpp>
+#include <ctnn/train/fit.hpp>
 
 // fit's template arguments swapped.
 using Net = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<3>>;

@@ -1,5 +1,11 @@
 // expect: ctnn: train::step takes \(net, workspace, gradients, optimizer, inputs, targets\[, n\]\)
-#include <ctnn/ctnn.hpp>
+#include <ctnn/layers/checks.hpp>  // ctnn.hpp's order (the shortest include chains), not all of it
+#include <ctnn/core.hpp>
+#include <ctnn/expr.hpp>
+#include <ctnn/net.hpp>
+#include <ctnn/loss.hpp>
+#include <ctnn/optim/adam.hpp>
+#include <ctnn/train/step.hpp>
 
 // The workspace left out of a training step.
 using Net = ctnn::Sequential<ctnn::Input<4>, ctnn::Dense<3>>;
