@@ -36,13 +36,14 @@ using expr::no_hole;
 using expr::Reduce;
 using expr::Ref;
 using expr::Transposed;
-using expr::detail::collect_nodes;
 using expr::detail::flat_nodes;
 using expr::detail::flat_values;
+using expr::detail::flatten;
 using expr::detail::in_place;
 using expr::detail::is_leaf;
 using expr::detail::is_map;
 using expr::detail::map_layout;
+using expr::detail::node_at;
 using expr::detail::region_size;
 using expr::detail::row_offset;
 using expr::detail::scratch;
@@ -58,10 +59,12 @@ struct grad_slot {
     bool written = false;
 
     CTNN_INLINE void prime() noexcept {
-        if (!written) {
-            for (std::size_t i = 0; i < size; ++i) data[i] = T(0);
-            written = true;
-        }
+        if (!written) zero();
+    }
+    // out of line: a region primes each of its leaves, and a deep expression has many
+    [[gnu::noinline]] void zero() noexcept {
+        for (std::size_t i = 0; i < size; ++i) data[i] = T(0);
+        written = true;
     }
 };
 
@@ -82,17 +85,17 @@ template <class T>
 struct tape<Constant<T>> {
     static constexpr bool wants = false;
 };
-/// Operand I's tape in a Map's tape (whose operands' tapes are laid out as
-/// the Map's operands are: `expr::operand_list`, not a std::tuple).
-template <std::size_t I, class T>
-CTNN_INLINE T& arg(expr::operand_at<I, T>& a) noexcept {
-    return expr::operand<I>(a);
-}
+/// A Map's tape holds its operands' as the Map holds its operands (first
+/// member, in an `operand_list`), so a region reaches each input's tape at a
+/// constant offset from the root's (`expr::detail::flat_layout`). `wants`:
+/// whether anything below the region asks for a gradient, set at a region's
+/// root only (inside a region every adjoint is computed: see `adjoint_step`).
 template <class Op, class... Es>
 struct tape<Map<Op, Es...>> {
     expr::operand_list<std::index_sequence_for<Es...>, tape<Es>...> args;
     bool wants;
 };
+
 /// An operand's adjoint, when it must be computed before going further down.
 template <class E>
 struct operand_grad {
@@ -130,30 +133,64 @@ struct tape<Transposed<E>> {
     bool wants;
 };
 
+/// The tapes of the region rooted at E, laid out as its nodes (flat.hpp).
+template <class E>
+using flat_tapes = expr::detail::flat_layout<E, tape, char>;
+
+/// The tape of type Tp at byte `off` from `base` (per tape type, as `node_at`).
+template <class Tp>
+CTNN_INLINE Tp& tape_at(char* base, std::size_t off) noexcept {
+    return *reinterpret_cast<Tp*>(base + off);
+}
+
+/// Calls `fn(input, its tape)` for each input of the region rooted at `n`:
+/// the Maps between hold nothing to visit, so binding, priming and
+/// finishing a region take no function per node, and its code is generated
+/// once per input type (`expr::detail::for_each_input_of_type`).
+template <class E, class Fn>
+CTNN_INLINE void for_each_input(const E& n, tape<E>& t, Fn&& fn) noexcept {
+    using F = flat_nodes<E>;
+    const char* nb = reinterpret_cast<const char*>(&n);
+    char* tb = reinterpret_cast<char*>(&t);
+    expr::detail::for_each_input_of_type<F>([&]<class N>(std::type_identity<N>, std::size_t j) CTNN_INLINE_LAMBDA {
+        fn(node_at<N>(nb, expr::detail::input_offsets<F, F>::at[j]),
+           tape_at<tape<N>>(tb, expr::detail::input_offsets<flat_tapes<E>, F>::at[j]));
+    });
+}
+
 // ---- binding the wrt tensors to the leaves ----------------------------------
 
-template <class X, class Slots>
-void bind(const Ref<X>& n, tape<Ref<X>>& t, Slots& slots) noexcept {
-    t.slot = nullptr;
+/// The slot of the `wrt` tensor at `tensor`, or null (the last one, as
+/// written; out of line: a deep expression binds many leaves).
+template <class T, class Slots>
+[[gnu::noinline]] grad_slot<T>* find_slot(const void* tensor, Slots& slots) noexcept {
+    grad_slot<T>* found = nullptr;
     std::apply(
         [&](auto&... s) {
             (([&] {
-                 if constexpr (std::is_same_v<std::remove_cvref_t<decltype(*s.data)>, typename X::value_type>)
-                     if (s.tensor == static_cast<const void*>(&n.x)) t.slot = &s;
+                 if constexpr (std::is_same_v<std::remove_cvref_t<decltype(s)>, grad_slot<T>>)
+                     if (s.tensor == tensor) found = &s;
              }()),
              ...);
         },
         slots);
+    return found;
+}
+template <class X, class Slots>
+CTNN_INLINE void bind(const Ref<X>& n, tape<Ref<X>>& t, Slots& slots) noexcept {
+    t.slot = find_slot<typename X::value_type>(static_cast<const void*>(&n.x), slots);
     t.wants = t.slot != nullptr;
 }
 template <class T, class Slots>
 void bind(const Constant<T>&, tape<Constant<T>>&, Slots&) noexcept {}
 template <class Op, class... Es, class Slots>
 void bind(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t, Slots& slots) noexcept {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (bind(expr::operand<I>(n.args), arg<I>(t.args), slots), ...);
-        t.wants = (arg<I>(t.args).wants || ...);
-    }(std::index_sequence_for<Es...>{});
+    bool wants = false;
+    for_each_input(n, t, [&](const auto& in, auto& tin) CTNN_INLINE_LAMBDA {
+        bind(in, tin, slots);
+        wants = wants || tin.wants;
+    });
+    t.wants = wants;
 }
 template <class L, class R, class Slots>
 void bind(const MatMul<L, R>& n, tape<MatMul<L, R>>& t, Slots& slots) noexcept {
@@ -198,9 +235,7 @@ template <class T>
 CTNN_INLINE void prime(const Constant<T>&, tape<Constant<T>>&) noexcept {}
 template <class Op, class... Es>
 CTNN_INLINE void prime(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t) noexcept {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (prime(expr::operand<I>(n.args), arg<I>(t.args)), ...);
-    }(std::index_sequence_for<Es...>{});
+    for_each_input(n, t, [](const auto& in, auto& tin) CTNN_INLINE_LAMBDA { prime(in, tin); });
 }
 template <class L, class R>
 CTNN_INLINE void prime(const MatMul<L, R>&, tape<MatMul<L, R>>& t) noexcept {
@@ -270,23 +305,6 @@ CTNN_INLINE void vjp(const Transposed<E>&, tape<Transposed<E>>& t, std::size_t r
 // comes from its one parent; only the inputs accumulate (a tensor used
 // twice, broadcasting).
 
-/// Each node's tape entry, in the order of `flat_nodes<E>`.
-template <class E>
-struct flat_tapes {
-    void* tp[region_size<E>];  // entry K: a tape<flat_nodes<E>::node_t<K>>
-};
-
-/// Fills `f` for the sub-region rooted at the node of tape `t`, numbered from O.
-template <std::size_t O, class E, class F>
-[[gnu::noinline]] void collect_tapes(tape<E>& t, F& f) noexcept {
-    f.tp[O + region_size<E> - 1] = &t;
-    if constexpr (is_map<E>) {
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (collect_tapes<O + map_layout<E>::offset(I)>(arg<I>(t.args), f), ...);
-        }(typename map_layout<E>::operands{});
-    }
-}
-
 /// ∂y/∂x_I of op `Op` at operand values x[0 ..].
 template <class Op, std::size_t I, class P, std::size_t... J>
 CTNN_INLINE P local_d(const P& y, const P* x, std::index_sequence<J...>) noexcept {
@@ -308,13 +326,14 @@ CTNN_INLINE auto lanes_from(std::size_t skip) noexcept {
 }
 
 /// Reverse step: node K hands its adjoint a[K] to its operands (a Map) or
-/// to what is below the region (an input; lanes from `skip` on).
+/// to what is below the region (an input; lanes from `skip` on). Every
+/// Map's operands get their adjoints, whether an input below asks for one
+/// or not (an input that does not drops it): no flag per node to set and
+/// test, and a sub-expression over no `wrt` tensor costs its derivatives.
 template <std::size_t K, class A, class Out, class F, class Tp, class P, class M>
 CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col,
                               const M& keep) noexcept {
     using N = typename F::template node_t<K>;
-    const N& n = *static_cast<const N*>(f.node[K]);  // not f.at<K>(): a function fewer per node
-    auto& t = *static_cast<tape<N>*>(tp.tp[K]);
     if constexpr (is_map<N>) {
         constexpr std::size_t first = K + 1 - region_size<N>;
         using Ix = typename map_layout<N>::operands;
@@ -322,28 +341,17 @@ CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::s
         constexpr auto& r = map_layout<N>::roots;
         // unary and binary ops written out: no function per node for the compiler to inline
         if constexpr (r.size() == 1) {
-            if (t.wants)
-                a[first + r[0]] = a[K] * Op::template d<0>(v[K], v[first + r[0]]);
-            else
-                a[first + r[0]] = P(0);
+            a[first + r[0]] = a[K] * Op::template d<0>(v[K], v[first + r[0]]);
         } else if constexpr (r.size() == 2) {
-            if (t.wants) {
-                a[first + r[0]] = a[K] * Op::template d<0>(v[K], v[first + r[0]], v[first + r[1]]);
-                a[first + r[1]] = a[K] * Op::template d<1>(v[K], v[first + r[0]], v[first + r[1]]);
-            } else {
-                a[first + r[0]] = P(0);
-                a[first + r[1]] = P(0);
-            }
+            a[first + r[0]] = a[K] * Op::template d<0>(v[K], v[first + r[0]], v[first + r[1]]);
+            a[first + r[1]] = a[K] * Op::template d<1>(v[K], v[first + r[0]], v[first + r[1]]);
         } else [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
-            if (t.wants) {
-                const P x[] = {v[first + map_layout<N>::roots[I]]...};
-                ((a[first + map_layout<N>::roots[I]] = a[K] * local_d<typename N::op, I>(v[K], x, Ix{})), ...);
-            } else {
-                ((a[first + map_layout<N>::roots[I]] = P(0)), ...);
-            }
+            const P x[] = {v[first + map_layout<N>::roots[I]]...};
+            ((a[first + map_layout<N>::roots[I]] = a[K] * local_d<typename N::op, I>(v[K], x, Ix{})), ...);
         }(Ix{});
     } else {
-        vjp<A, Out>(n, t, row, col, simd::select(keep, a[K], P(typename N::value_type(0))));
+        vjp<A, Out>(node_at<N>(f.base, F::template offset<K>), tape_at<tape<N>>(tp.base, Tp::template offset<K>), row, col,
+                    simd::select(keep, a[K], P(typename N::value_type(0))));
     }
 }
 
@@ -411,10 +419,8 @@ void region(const E& n, tape<E>& t, const G& g, const Sink& sink = {}) noexcept 
     constexpr std::size_t cols = Out::dims[Out::rank - 1];
     constexpr std::size_t rows = Out::size / cols;
     constexpr std::size_t nodes = region_size<E>;
-    flat_nodes<E> f;
-    flat_tapes<E> tp;
-    collect_nodes<0>(n, f);
-    collect_tapes<0>(t, tp);
+    const flat_nodes<E> f = flatten(n);
+    const flat_tapes<E> tp{reinterpret_cast<char*>(&t)};
     prime(n, t);
     for (std::size_t r = 0; r < rows; ++r)
         // one pack width: the sweep is generated once (an overlapping last pack, not a narrower tail)
@@ -433,9 +439,7 @@ void region(const E& n, tape<E>& t, const G& g, const Sink& sink = {}) noexcept 
 
 template <class Op, class... Es>
 void finish(const Map<Op, Es...>& n, tape<Map<Op, Es...>>& t) noexcept {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-        (finish(expr::operand<I>(n.args), arg<I>(t.args)), ...);
-    }(std::index_sequence_for<Es...>{});
+    for_each_input(n, t, [](const auto& in, auto& tin) CTNN_INLINE_LAMBDA { finish(in, tin); });
 }
 
 /// The loader of a reduction's adjoint broadcast back over its input.
@@ -764,7 +768,7 @@ struct kept_adjoints_piece {
                                  const M& keep) noexcept {
         using N = typename F::template node_t<K>;
         if constexpr (stored_once<N, Out>) {
-            auto& t = *static_cast<tape<N>*>(tp.tp[K]);
+            auto& t = tape_at<tape<N>>(tp.base, Tp::template offset<K>);
             if (t.wants) simd::pack_traits<typename N::value_type, A>::store(t.dc.data + row * Out::dims[Out::rank - 1] + col, a[K]);
         } else {
             adjoint_step<K, A, Out>(f, tp, v, a, row, col, keep);
@@ -783,16 +787,6 @@ struct kept_adjoints_piece {
     }
 };
 
-/// Zeroes what the kept region's inputs accumulate into (not the matmuls stored once).
-template <class Out, class F, class Tp, std::size_t... K>
-CTNN_INLINE void prime_inputs(const F& f, const Tp& tp, std::index_sequence<K...>) noexcept {
-    ([&] {
-        using N = typename F::template node_t<K>;
-        if constexpr (!is_map<N> && !stored_once<N, Out>)
-            prime(*static_cast<const N*>(f.node[K]), *static_cast<tape<N>*>(tp.tp[K]));
-    }(), ...);
-}
-
 /// `region` over the root of `n` from what the forward pass kept (`k`).
 template <class E, class T>
 void kept_region(const E& n, tape<E>& t, const kept_values<T>& k) noexcept {
@@ -801,13 +795,12 @@ void kept_region(const E& n, tape<E>& t, const kept_values<T>& k) noexcept {
     constexpr std::size_t cols = Out::dims[Out::rank - 1];
     constexpr std::size_t rows = Out::size / cols;
     constexpr std::size_t nodes = region_size<E>;
-    flat_nodes<E> f;
-    flat_tapes<E> tp;
-    collect_nodes<0>(n, f);
-    collect_tapes<0>(t, tp);
-    prime_inputs<Out>(f, tp, std::make_index_sequence<nodes>{});
-    const flat_nodes<E> fl = f;
-    const flat_tapes<E> tl = tp;
+    // zero what the inputs accumulate into (not the matmuls stored once)
+    for_each_input(n, t, [](const auto& in, auto& tin) CTNN_INLINE_LAMBDA {
+        if constexpr (!stored_once<std::remove_cvref_t<decltype(in)>, Out>) prime(in, tin);
+    });
+    const flat_nodes<E> fl = flatten(n);
+    const flat_tapes<E> tl{reinterpret_cast<char*>(&t)};
     const kept_values<T> kl = k;
     for (std::size_t r = 0; r < rows; ++r)
         // one pack width, as `region`; a matmul stored once stores the overlap's lanes again (the same values)

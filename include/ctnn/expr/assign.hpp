@@ -74,6 +74,11 @@ struct reduce_node<Reduce<E, Axis, Mean>> : std::true_type {};
 /// reduction's operand is evaluated again for each of its elements, which
 /// is fine for the small networks evaluated at compile time). The op table
 /// (ops.hpp) computes on numbers with `ctnn::cmath`, which is constexpr.
+template <class Op, class E0>
+constexpr typename E0::value_type value_at(const Map<Op, E0>& n, std::size_t i) noexcept;
+template <class Op, class E0, class E1>
+constexpr typename E0::value_type value_at(const Map<Op, E0, E1>& n, std::size_t i) noexcept;
+
 template <class N>
 constexpr typename N::value_type value_at(const N& n, std::size_t i) noexcept {
     using T = typename N::value_type;
@@ -82,7 +87,7 @@ constexpr typename N::value_type value_at(const N& n, std::size_t i) noexcept {
         return n.x.data()[i];
     } else if constexpr (std::is_same_v<N, Constant<T>>) {
         return n.v;
-    } else if constexpr (is_map<N>) {
+    } else if constexpr (is_map<N>) {  // three operands or more (fewer: the overloads below)
         return [&]<std::size_t... I>(std::index_sequence<I...>) {
             using Args = typename N::operands;
             return N::op::value(
@@ -115,6 +120,20 @@ constexpr typename N::value_type value_at(const N& n, std::size_t i) noexcept {
         for (std::size_t k = 0; k < k_; ++k) s += value_at(n.l, row * k_ + k) * value_at(n.r, k * n_ + col);
         return s;
     }
+}
+
+// Unary and binary Maps written out: one function a node, no lambda, no
+// type-list lookup (the path is instantiated for every assigned expression).
+template <class Op, class E0>
+constexpr typename E0::value_type value_at(const Map<Op, E0>& n, std::size_t i) noexcept {
+    using S = typename Map<Op, E0>::shape_type;
+    return Op::value(value_at(operand<0>(n.args), broadcast_offset<typename E0::shape_type, S>(i)));
+}
+template <class Op, class E0, class E1>
+constexpr typename E0::value_type value_at(const Map<Op, E0, E1>& n, std::size_t i) noexcept {
+    using S = typename Map<Op, E0, E1>::shape_type;
+    return Op::value(value_at(operand<0>(n.args), broadcast_offset<typename E0::shape_type, S>(i)),
+                     value_at(operand<1>(n.args), broadcast_offset<typename E1::shape_type, S>(i)));
 }
 
 template <class Out, class E, class M = typename matmul_in<E>::type>

@@ -32,30 +32,6 @@ struct broadcast_all<S, Rest...> {
 };
 }  // namespace detail
 
-/// Operand I of a Map (a base of `operand_list`: one per operand).
-template <std::size_t I, class E>
-struct operand_at {
-    E node;
-};
-/// A Map's operands (and their tapes, autodiff/tensor_grad.hpp): an
-/// aggregate of one `operand_at` base per operand, not a `std::tuple`, whose
-/// constructors' constraints, instantiated for every Map type, were ~13% of
-/// clang's time and ~100 MB of the compilers' memory on a 100-node expression.
-template <class Ix, class... Es>
-struct operand_list;
-template <std::size_t... I, class... Es>
-struct operand_list<std::index_sequence<I...>, Es...> : operand_at<I, Es>... {};
-
-/// Operand I of a Map's `args` (found by deduction against the bases).
-template <std::size_t I, class E>
-CTNN_INLINE constexpr const E& operand(const operand_at<I, E>& a) noexcept {
-    return a.node;
-}
-template <std::size_t I, class E>
-CTNN_INLINE constexpr E& operand(operand_at<I, E>& a) noexcept {
-    return a.node;
-}
-
 /// `Op(args...)` element-wise, broadcast to the common shape of the args.
 template <class Op, class... Es>
 struct Map {
@@ -66,22 +42,22 @@ struct Map {
     using op = Op;
     operand_list<std::index_sequence_for<Es...>, Es...> args;
 
+    /// Prepares the region's inputs (matmuls, reductions: flat.hpp), in one
+    /// fold: no function per Map below.
+    CTNN_INLINE void prepare(bool fusing) const noexcept {
+        detail::for_each_input(*this, [fusing](const auto& in) CTNN_INLINE_LAMBDA { detail::prepare(in, fusing); });
+    }
+
     // Pack expansions over index sequences, not std::apply: a chain of
     // nested Maps then costs two template levels a node (std::apply's
     // noexcept machinery costs about eight), so 100-node expressions
     // compile at the default template depth.
-    CTNN_INLINE void prepare(bool fusing) const noexcept { prepare_args(fusing, std::index_sequence_for<Es...>{}); }
-
     template <class A, class Out, class H>
     CTNN_INLINE auto load(std::size_t row, std::size_t col, const H& hole) const noexcept {
         return load_args<A, Out>(row, col, hole, std::index_sequence_for<Es...>{});
     }
 
 private:
-    template <std::size_t... I>
-    CTNN_INLINE void prepare_args(bool fusing, std::index_sequence<I...>) const noexcept {
-        (detail::prepare(operand<I>(args), fusing), ...);
-    }
     template <class A, class Out, class H, std::size_t... I>
     CTNN_INLINE auto load_args(std::size_t row, std::size_t col, const H& hole,
                                std::index_sequence<I...>) const noexcept {

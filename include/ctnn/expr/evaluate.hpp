@@ -47,8 +47,7 @@ CTNN_INLINE void evaluate_prepared(typename E::value_type* out, const E& e) noex
     constexpr std::size_t cols = Out::dims[Out::rank - 1];
     constexpr std::size_t rows = Out::size / cols;
     if constexpr (detail::is_map<E>) {  // an element-wise region: flat (flat.hpp)
-        detail::flat_nodes<E> f;
-        detail::collect_nodes<0>(e, f);
+        const auto f = detail::flatten(e);
         for (std::size_t r = 0; r < rows; ++r) {
             detail::for_each_sweep_pack<T, cols>([&]<class A>(std::size_t c, std::size_t skip) CTNN_INLINE_LAMBDA {
                 typename simd::pack_traits<T, A>::type v[detail::flat_nodes<E>::size];

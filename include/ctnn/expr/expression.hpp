@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <type_traits>
+#include <utility>
 
 #include "../core/shape_algebra.hpp"
 #include "../core/tensor.hpp"
@@ -37,6 +38,31 @@ concept Expression = requires { typename std::remove_cvref_t<E>::expression_kind
 
 /// No fused matmul value in this pass.
 struct no_hole {};
+
+/// Operand I of a Map (a base of `operand_list`: one per operand).
+template <std::size_t I, class E>
+struct operand_at {
+    E node;
+};
+/// A Map's operands (and their tapes, autodiff/tensor_grad.hpp): an
+/// aggregate of one `operand_at` base per operand, not a `std::tuple`, whose
+/// constructors' constraints, instantiated for every Map type, were ~13% of
+/// clang's time and ~100 MB of the compilers' memory on a 100-node expression.
+template <class Ix, class... Es>
+struct operand_list;
+template <std::size_t... I, class... Es>
+struct operand_list<std::index_sequence<I...>, Es...> : operand_at<I, Es>... {};
+
+/// Operand I of a Map's `args` (found by deduction against the bases).
+template <std::size_t I, class E>
+CTNN_INLINE constexpr const E& operand(const operand_at<I, E>& a) noexcept {
+    return a.node;
+}
+template <std::size_t I, class E>
+CTNN_INLINE constexpr E& operand(operand_at<I, E>& a) noexcept {
+    return a.node;
+}
+
 
 namespace detail {
 

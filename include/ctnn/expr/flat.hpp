@@ -60,57 +60,217 @@ struct map_layout<Map<Op, Es...>> {
     using operands = std::make_index_sequence<sizeof...(Es)>;
 };
 
-/// Entry K of the region's post-order: `pick<K>` finds the one base
-/// `indexed<K, T>` of `flat_index<0, E>` by deduction, in one step.
-template <std::size_t K, class T>
+/// Where the members of an `operand_list` of `Ts` sit (its bases
+/// `operand_at<I, T>`, each holding one `T`, in order): each at the next
+/// multiple of its alignment. The Itanium C++ ABI's rule, which g++ and clang
+/// follow on every x86-64 and ARM target; `flat_operands` checks each list's
+/// size against it, so a compiler that laid a list out otherwise would not
+/// compile the pass. (`offsetof` would say the same, but is only
+/// conditionally supported, with a warning, for classes holding references.)
+template <class... Ts>
+struct operand_layout {
+    static constexpr std::size_t count = sizeof...(Ts);
+    static constexpr std::array<std::size_t, count + 1> at = [] {  // at[count]: the list's size
+        constexpr std::size_t size[] = {sizeof(Ts)..., 0}, align[] = {alignof(Ts)..., 1};
+        std::array<std::size_t, count + 1> r{};
+        std::size_t end = 0, widest = 1;
+        for (std::size_t k = 0; k < count; ++k) {
+            r[k] = (end + align[k] - 1) / align[k] * align[k];
+            end = r[k] + size[k];
+            widest = align[k] > widest ? align[k] : widest;
+        }
+        r[count] = (end + widest - 1) / widest * widest;
+        return r;
+    }();
+};
+
+/// A node's storage in a Map: the node itself (the tapes of autodiff are the
+/// other storage laid out as the nodes are).
+template <class E>
+using node_storage = E;
+
+/// Entry K of the region's post-order: node type T, whose storage sits
+/// `offset` bytes from the root's. `pick<K>` finds the one base
+/// `indexed<K, T, Off>` of a `flat_index` by deduction, in one step.
+template <std::size_t K, class T, std::size_t Off>
 struct indexed {
     using type = T;
+    static constexpr std::size_t offset = Off;
 };
-template <std::size_t K, class T>
-indexed<K, T> pick(const indexed<K, T>&);  // declared only: for decltype
+template <std::size_t K, class T, std::size_t Off>
+indexed<K, T, Off> pick(const indexed<K, T, Off>&);  // declared only: for decltype
 
-/// The node numbers of the sub-region rooted at E, numbered from O: E is
-/// entry O + size - 1, after its operands' sub-regions. Built by inheritance
-/// (a class per node), not by concatenating type lists (quadratic in the
+/// The entries of the sub-region rooted at E, numbered from O, its storage
+/// `S<E>` at byte Off from the root's: E is entry O + size - 1, after its
+/// operands' sub-regions. A Map's `S` holds its operands' `S`s as its first
+/// member, an `operand_list` (a Map its operand nodes; a tape its operands'
+/// tapes), so each operand sits at a constant offset (`operand_layout`), and
+/// a pass reaches every node from the root's address: no function per node
+/// to collect pointers (one such function per node and pass was most of a
+/// deep expression's compile time). Built by inheritance (a class per node),
+/// not by concatenating type lists or offset arrays (quadratic in the
 /// region's size).
-template <std::size_t O, class E>
-struct flat_index : indexed<O + region_size<E> - 1, E> {};
-template <std::size_t O, class M, class Ix>
+template <template <class> class S, std::size_t O, std::size_t Off, class E>
+struct flat_index : indexed<O + region_size<E> - 1, E, Off> {};
+template <template <class> class S, std::size_t O, std::size_t Off, class M, class Ix>
 struct flat_operands;
-template <std::size_t O, class Op, class... Es, std::size_t... I>
-struct flat_operands<O, Map<Op, Es...>, std::index_sequence<I...>>
-    : flat_index<O + map_layout<Map<Op, Es...>>::offset(I), Es>... {};
-template <std::size_t O, class Op, class... Es>
-struct flat_index<O, Map<Op, Es...>> : flat_operands<O, Map<Op, Es...>, std::index_sequence_for<Es...>>,
-                                       indexed<O + region_size<Map<Op, Es...>> - 1, Map<Op, Es...>> {};
+template <template <class> class S, std::size_t O, std::size_t Off, class Op, class... Es, std::size_t... I>
+struct flat_operands<S, O, Off, Map<Op, Es...>, std::index_sequence<I...>>
+    : flat_index<S, O + map_layout<Map<Op, Es...>>::offset(I), Off + operand_layout<S<Es>...>::at[I], Es>... {
+    static_assert(sizeof(operand_list<std::index_sequence<I...>, S<Es>...>) == operand_layout<S<Es>...>::at.back(),
+                  "ctnn: this compiler lays out an expression's operands in a way the flat passes do not know");
+};
+template <template <class> class S, std::size_t O, std::size_t Off, class Op, class... Es>
+struct flat_index<S, O, Off, Map<Op, Es...>>
+    : flat_operands<S, O, Off, Map<Op, Es...>, std::index_sequence_for<Es...>>,
+      indexed<O + region_size<Map<Op, Es...>> - 1, Map<Op, Es...>, Off> {};
 
-/// A pointer to each node of the region rooted at E, in post-order
-/// (untyped: node K's type is `node_t<K>`).
-template <class E>
-struct flat_nodes {
+/// The region rooted at E laid out flat, its storage `S` of each node at
+/// `base` (the root's) + `offset<K>`: node K's type is `node_t<K>`.
+template <class E, template <class> class S, class Base>
+struct flat_layout {
     static constexpr std::size_t size = region_size<E>;
-    using table = flat_index<0, E>;
+    using table = flat_index<S, 0, 0, E>;
+    // a class, not an alias of the decltype: its instantiation is kept, so
+    // each entry is looked up once however often a pass names it
     template <std::size_t K>
-    using node_t = typename decltype(pick<K>(std::declval<const table&>()))::type;
-    const void* node[size];  // entry K: a node_t<K>
+    struct entry : decltype(pick<K>(std::declval<const table&>())) {};
+    template <std::size_t K>
+    using node_t = typename entry<K>::type;
+    template <std::size_t K>
+    static constexpr std::size_t offset = entry<K>::offset;
+    Base* base;
 };
 
-/// Fills `f` for the sub-region rooted at `n`, numbered from O.
-template <std::size_t O, class E, class F>
-[[gnu::noinline]] void collect_nodes(const E& n, F& f) noexcept {
-    f.node[O + region_size<E> - 1] = &n;
-    if constexpr (is_map<E>) {
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (collect_nodes<O + map_layout<E>::offset(I)>(operand<I>(n.args), f), ...);
-        }(typename map_layout<E>::operands{});
-    }
+/// The nodes of the region rooted at E.
+template <class E>
+using flat_nodes = flat_layout<E, node_storage, const char>;
+
+/// The node of type N at byte `off` from `base` (a function per node type,
+/// not per node: all leaves of one type share it).
+template <class N>
+CTNN_INLINE const N& node_at(const char* base, std::size_t off) noexcept {
+    return *reinterpret_cast<const N*>(base + off);
+}
+
+/// The flat layout of the region rooted at `root`.
+template <class E>
+CTNN_INLINE flat_nodes<E> flatten(const E& root) noexcept {
+    return flat_nodes<E>{reinterpret_cast<const char*>(&root)};
+}
+
+/// The post-order positions of the region's inputs (its nodes that are not Maps).
+template <class F, class = std::make_index_sequence<F::size>>
+struct region_inputs;
+template <class F, std::size_t... K>
+struct region_inputs<F, std::index_sequence<K...>> {
+    static constexpr std::size_t count = (std::size_t(!is_map<typename F::template node_t<K>>) + ... + 0);
+    static constexpr std::array<std::size_t, count> index = [] {
+        constexpr bool input[] = {!is_map<typename F::template node_t<K>>...};
+        std::array<std::size_t, count> r{};
+        std::size_t j = 0;
+        for (std::size_t k = 0; k < F::size; ++k)
+            if (input[k]) r[j++] = k;
+        return r;
+    }();
+};
+
+/// A type's mark: two marks have the same address when their types are the
+/// same, which a constant expression can compare.
+template <class T>
+inline constexpr char type_mark = 0;
+
+/// The inputs of a region (`region_inputs<F>`, numbered j = 0, 1, ... left
+/// to right) grouped by type: group g holds inputs `member[begin[g] ..
+/// begin[g + 1])` in order, all of type `type<g>`; groups in the order of
+/// their first input. A pass over the inputs then generates its code once per
+/// type and loops over the inputs of that type (a deep expression has many
+/// leaves of one type: the tensors it reads again and again).
+template <class F, class Ix = std::make_index_sequence<region_inputs<F>::count>>
+struct input_groups;
+template <class F, std::size_t... J>
+struct input_groups<F, std::index_sequence<J...>> {
+    static constexpr std::size_t count = sizeof...(J);
+    static constexpr auto& index = region_inputs<F>::index;
+    static constexpr std::array<std::size_t, count> leader = [] {  // the first input of input j's type
+        constexpr const char* mark[] = {&type_mark<typename F::template node_t<index[J]>>..., nullptr};
+        std::array<std::size_t, count> r{};
+        for (std::size_t j = 0; j < count; ++j) {
+            r[j] = j;
+            for (std::size_t i = 0; i < j; ++i)
+                if (mark[i] == mark[j]) {
+                    r[j] = i;
+                    break;
+                }
+        }
+        return r;
+    }();
+    static constexpr std::size_t groups = ((leader[J] == J) + ... + 0);
+    static constexpr std::array<std::size_t, groups + 1> begin = [] {
+        std::array<std::size_t, groups + 1> r{};
+        std::size_t g = 0;
+        for (std::size_t j = 0; j < count; ++j)
+            if (leader[j] == j) {
+                std::size_t n = 0;
+                for (std::size_t k = j; k < count; ++k) n += leader[k] == j;
+                r[g + 1] = r[g] + n;
+                ++g;
+            }
+        return r;
+    }();
+    static constexpr std::array<std::size_t, count> member = [] {
+        std::array<std::size_t, count> r{};
+        std::size_t m = 0;
+        for (std::size_t j = 0; j < count; ++j)
+            if (leader[j] == j)
+                for (std::size_t k = j; k < count; ++k)
+                    if (leader[k] == j) r[m++] = k;
+        return r;
+    }();
+    template <std::size_t G>
+    using type = typename F::template node_t<index[member[begin[G]]]>;
+};
+
+/// The byte offset in layout L (`flat_layout`: nodes, or what is laid out as
+/// they are) of each input j of the region whose nodes `F` lays out.
+template <class L, class F, class Ix = std::make_index_sequence<region_inputs<F>::count>>
+struct input_offsets;
+template <class L, class F, std::size_t... J>
+struct input_offsets<L, F, std::index_sequence<J...>> {
+    static constexpr std::size_t at[] = {L::template offset<region_inputs<F>::index[J]>..., 0};
+};
+
+/// Calls `visit(std::type_identity<N>{}, j)` for each input j of the region
+/// `F` lays out, N its type: inputs of one type in a loop, left to right;
+/// the types in the order of their first input.
+template <class F, class Visit>
+CTNN_INLINE void for_each_input_of_type(Visit&& visit) noexcept {
+    using G = input_groups<F>;
+    [&]<std::size_t... g>(std::index_sequence<g...>) CTNN_INLINE_LAMBDA {
+        (
+            [&] {
+                for (std::size_t m = G::begin[g]; m < G::begin[g + 1]; ++m)
+                    visit(std::type_identity<typename G::template type<g>>{}, G::member[m]);
+            }(),
+            ...);
+    }(std::make_index_sequence<G::groups>{});
+}
+
+/// Calls `fn(node)` for each input of the region rooted at `root` (Maps hold
+/// nothing to visit), as `for_each_input_of_type`.
+template <class E, class Fn>
+CTNN_INLINE void for_each_input(const E& root, Fn&& fn) noexcept {
+    using F = flat_nodes<E>;
+    const char* base = reinterpret_cast<const char*>(&root);
+    for_each_input_of_type<F>([&]<class N>(std::type_identity<N>, std::size_t j) CTNN_INLINE_LAMBDA {
+        fn(node_at<N>(base, input_offsets<F, F>::at[j]));
+    });
 }
 
 /// The value of node K from the values before it (an input loads its own).
 template <std::size_t K, class A, class Out, class F, class P>
 CTNN_INLINE void flat_value(const F& f, P* v, std::size_t row, std::size_t col) noexcept {
     using N = typename F::template node_t<K>;
-    const N& n = *static_cast<const N*>(f.node[K]);  // not f.at<K>(): a function fewer per node
     if constexpr (is_map<N>) {
         constexpr std::size_t first = K + 1 - region_size<N>;
         constexpr auto& r = map_layout<N>::roots;
@@ -123,7 +283,7 @@ CTNN_INLINE void flat_value(const F& f, P* v, std::size_t row, std::size_t col) 
             v[K] = N::op::value(v[first + map_layout<N>::roots[I]]...);
         }(typename map_layout<N>::operands{});
     } else {
-        v[K] = n.template load<A, Out>(row, col, no_hole{});
+        v[K] = node_at<N>(f.base, F::template offset<K>).template load<A, Out>(row, col, no_hole{});
     }
 }
 
