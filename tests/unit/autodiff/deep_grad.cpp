@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <utility>
+#include <vector>
 
 #include <ctnn/autodiff.hpp>
 
@@ -198,4 +200,85 @@ TEST_CASE("the overlapping last pack of a row hands each adjoint down once, and 
                 REQUIRE(dx(i) == 0.5 / std::sqrt(y(i)));
         }
     }
+}
+
+namespace {
+/// Post-order addresses of a node and everything below it inside its region
+/// (a Map's operands, recursively), found by walking the members: what the
+/// flat layout (expr/flat.hpp) must compute from sizes and alignments.
+template <class N>
+void walk(const N& n, std::vector<const void*>& at) {
+    if constexpr (expr::detail::is_map<N>)
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (walk(expr::operand<I>(n.args), at), ...);
+        }(std::make_index_sequence<N::operands::size>{});
+    at.push_back(&n);
+}
+template <class N>
+void walk_tape(const N& n, autodiff::detail::tape<N>& t, std::vector<const void*>& at) {
+    if constexpr (expr::detail::is_map<N>)
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (walk_tape(expr::operand<I>(n.args), expr::operand<I>(t.args), at), ...);
+        }(std::make_index_sequence<N::operands::size>{});
+    at.push_back(&t);
+}
+
+/// Every node and tape of e's region sits at the flat layout's offset from the root's.
+template <class E>
+void check_layout(const E& e) {
+    using F = expr::detail::flat_nodes<E>;
+    using Tp = autodiff::detail::flat_tapes<E>;
+    autodiff::detail::tape<E> t;
+    std::vector<const void*> nodes, tapes;
+    walk(e, nodes);
+    walk_tape(e, t, tapes);
+    REQUIRE(nodes.size() == F::size);
+    REQUIRE(tapes.size() == F::size);
+    const char* nb = reinterpret_cast<const char*>(&e);
+    const char* tb = reinterpret_cast<const char*>(&t);
+    const std::vector<std::size_t> node_offset = [&]<std::size_t... K>(std::index_sequence<K...>) {
+        return std::vector<std::size_t>{F::template offset<K>...};
+    }(std::make_index_sequence<F::size>{});
+    const std::vector<std::size_t> tape_offset = [&]<std::size_t... K>(std::index_sequence<K...>) {
+        return std::vector<std::size_t>{Tp::template offset<K>...};
+    }(std::make_index_sequence<F::size>{});
+    for (std::size_t k = 0; k < F::size; ++k) {
+        INFO("node " << k << " of " << F::size);
+        CHECK(static_cast<const void*>(nb + node_offset[k]) == nodes[k]);
+        CHECK(static_cast<const void*>(tb + tape_offset[k]) == tapes[k]);
+    }
+}
+}  // namespace
+
+TEST_CASE("the flat layout finds every node and tape where the compiler put it", "[autodiff]") {
+    // operands of every kind and alignment: tensors, numbers of both element
+    // types, a matmul (64-byte aligned scratch), reductions, a transpose
+    Tensor<float, 4, 7> X;
+    Tensor<float, 5, 7> W;
+    Tensor<float, 5> b;
+    Tensor<float, 4, 5> Y;
+    Tensor<float, 5, 4> Z;
+    fill_random(X, 61);
+    fill_random(W, 62);
+    fill_random(b, 63);
+    fill_random(Y, 64);
+    fill_random(Z, 65);
+    check_layout(tanh(matmul(X, transpose(W)) + b) * 2.0f - sum<0>(Y * Y) + transpose(Z));
+    check_layout(exp(-square(Y) + 0.5f) / (1.0f + sum(Y) * b));
+    check_layout(layers<6>(ref(Vec::filled(1.0)), Vec::filled(2.0), Vec::filled(3.0)));
+    Tensor<double, 3, 1> c;
+    Tensor<double, 3, 6> a;
+    check_layout(max(a * c, 0.0) + pow(a, 2.0) * sigmoid(c));
+}
+
+TEST_CASE("a sub-expression over no tensor asked for hands nothing down, even where its derivative is not finite",
+          "[autodiff]") {
+    // every adjoint inside a region is computed (tensor_grad.hpp, adjoint_step);
+    // those that reach a tensor not asked for are dropped: d/dx sum(x * sqrt(c))
+    // is sqrt(c) exactly, though d sqrt(c) / dc is +inf where c = 0
+    Vec x, c, dx;
+    fill_random(x, 71, -1, 1);
+    for (std::size_t i = 0; i < Vec::size; ++i) c(i) = i % 3 == 0 ? 0.0 : 0.5 * double(i);
+    grad_into(sum(x * sqrt(c)), wrt(x), dx);
+    for (std::size_t i = 0; i < Vec::size; ++i) REQUIRE(dx(i) == std::sqrt(c(i)));
 }
