@@ -85,16 +85,26 @@ template <class T>
 struct tape<Constant<T>> {
     static constexpr bool wants = false;
 };
-/// A Map's tape holds its operands' as the Map holds its operands (first
-/// member, in an `operand_list`), so a region reaches each input's tape at a
-/// constant offset from the root's (`expr::detail::flat_layout`). `wants`:
-/// whether anything below the region asks for a gradient, set at a region's
-/// root only (inside a region every adjoint is computed: see `adjoint_step`).
-template <class Op, class... Es>
-struct tape<Map<Op, Es...>> {
-    expr::operand_list<std::index_sequence_for<Es...>, tape<Es>...> args;
+/// The tape of a Map, the root of an element-wise region: the tapes of the
+/// region's inputs (`expr::detail::region_inputs`, left to right), flat; the
+/// Maps between keep nothing (inside a region every adjoint is computed:
+/// see `adjoint_step`). `wants`: whether an input asks for a gradient.
+template <class E, class Ix = std::make_index_sequence<expr::detail::region_inputs<flat_nodes<E>>::count>>
+struct region_tape;
+template <class E, std::size_t... J>
+struct region_tape<E, std::index_sequence<J...>> {
+    template <std::size_t Jn>
+    using input_t = typename flat_nodes<E>::template node_t<expr::detail::region_inputs<flat_nodes<E>>::index[Jn]>;
+    using input_tapes = expr::operand_list<std::index_sequence<J...>, tape<input_t<J>>...>;
+    /// where input j's tape sits in `in` (checked against the compiler's layout)
+    using layout = expr::detail::operand_layout<tape<input_t<J>>...>;
+    static_assert(sizeof(input_tapes) == layout::at.back(),
+                  "ctnn: this compiler lays out a region's tapes in a way the flat passes do not know");
+    input_tapes in;
     bool wants;
 };
+template <class Op, class... Es>
+struct tape<Map<Op, Es...>> : region_tape<Map<Op, Es...>> {};
 
 /// An operand's adjoint, when it must be computed before going further down.
 template <class E>
@@ -133,9 +143,23 @@ struct tape<Transposed<E>> {
     bool wants;
 };
 
-/// The tapes of the region rooted at E, laid out as its nodes (flat.hpp).
+/// The tapes of the inputs of the region rooted at E, as its sweeps reach
+/// them (input j's: `expr::operand<j>(*in)`): a Map's tape holds them; a
+/// region that is one node (not a Map) is its own input.
 template <class E>
-using flat_tapes = expr::detail::flat_layout<E, tape, char>;
+struct input_tapes_of {
+    using type = expr::operand_list<std::index_sequence<0>, tape<E>&>;
+    static type of(tape<E>& t) noexcept { return type{{t}}; }
+};
+template <class Op, class... Es>
+struct input_tapes_of<Map<Op, Es...>> {
+    using type = typename tape<Map<Op, Es...>>::input_tapes;
+    static type& of(tape<Map<Op, Es...>>& t) noexcept { return t.in; }
+};
+template <class E>
+struct flat_tapes {
+    typename input_tapes_of<E>::type* in;
+};
 
 /// The tape of type Tp at byte `off` from `base` (per tape type, as `node_at`).
 template <class Tp>
@@ -149,13 +173,16 @@ CTNN_INLINE Tp& tape_at(char* base, std::size_t off) noexcept {
 /// once per input type (`expr::detail::for_each_input_of_type`).
 template <class E, class Fn>
 CTNN_INLINE void for_each_input(const E& n, tape<E>& t, Fn&& fn) noexcept {
-    using F = flat_nodes<E>;
-    const char* nb = reinterpret_cast<const char*>(&n);
-    char* tb = reinterpret_cast<char*>(&t);
-    expr::detail::for_each_input_of_type<F>([&]<class N>(std::type_identity<N>, std::size_t j) CTNN_INLINE_LAMBDA {
-        fn(node_at<N>(nb, expr::detail::input_offsets<F, F>::at[j]),
-           tape_at<tape<N>>(tb, expr::detail::input_offsets<flat_tapes<E>, F>::at[j]));
-    });
+    if constexpr (!is_map<E>) {
+        fn(n, t);  // a region of one node
+    } else {
+        using F = flat_nodes<E>;
+        const char* nb = reinterpret_cast<const char*>(&n);
+        char* tb = reinterpret_cast<char*>(&t.in);
+        expr::detail::for_each_input_of_type<F>([&]<class N>(std::type_identity<N>, std::size_t j) CTNN_INLINE_LAMBDA {
+            fn(node_at<N>(nb, expr::detail::input_offsets<F, F>::at[j]), tape_at<tape<N>>(tb, tape<E>::layout::at[j]));
+        });
+    }
 }
 
 // ---- binding the wrt tensors to the leaves ----------------------------------
@@ -350,7 +377,8 @@ CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::s
             ((a[first + map_layout<N>::roots[I]] = a[K] * local_d<typename N::op, I>(v[K], x, Ix{})), ...);
         }(Ix{});
     } else {
-        vjp<A, Out>(node_at<N>(f.base, F::template offset<K>), tape_at<tape<N>>(tp.base, Tp::template offset<K>), row, col,
+        vjp<A, Out>(node_at<N>(f.base, F::template offset<K>),
+                    expr::operand<expr::detail::region_inputs<F>::number[K]>(*tp.in), row, col,
                     simd::select(keep, a[K], P(typename N::value_type(0))));
     }
 }
@@ -420,7 +448,8 @@ void region(const E& n, tape<E>& t, const G& g, const Sink& sink = {}) noexcept 
     constexpr std::size_t rows = Out::size / cols;
     constexpr std::size_t nodes = region_size<E>;
     const flat_nodes<E> f = flatten(n);
-    const flat_tapes<E> tp{reinterpret_cast<char*>(&t)};
+    decltype(auto) inputs = input_tapes_of<E>::of(t);
+    const flat_tapes<E> tp{&inputs};
     prime(n, t);
     for (std::size_t r = 0; r < rows; ++r)
         // one pack width: the sweep is generated once (an overlapping last pack, not a narrower tail)
@@ -768,7 +797,7 @@ struct kept_adjoints_piece {
                                  const M& keep) noexcept {
         using N = typename F::template node_t<K>;
         if constexpr (stored_once<N, Out>) {
-            auto& t = tape_at<tape<N>>(tp.base, Tp::template offset<K>);
+            auto& t = expr::operand<expr::detail::region_inputs<F>::number[K]>(*tp.in);
             if (t.wants) simd::pack_traits<typename N::value_type, A>::store(t.dc.data + row * Out::dims[Out::rank - 1] + col, a[K]);
         } else {
             adjoint_step<K, A, Out>(f, tp, v, a, row, col, keep);
@@ -800,7 +829,8 @@ void kept_region(const E& n, tape<E>& t, const kept_values<T>& k) noexcept {
         if constexpr (!stored_once<std::remove_cvref_t<decltype(in)>, Out>) prime(in, tin);
     });
     const flat_nodes<E> fl = flatten(n);
-    const flat_tapes<E> tl{reinterpret_cast<char*>(&t)};
+    decltype(auto) inputs = input_tapes_of<E>::of(t);
+    const flat_tapes<E> tl{&inputs};
     const kept_values<T> kl = k;
     for (std::size_t r = 0; r < rows; ++r)
         // one pack width, as `region`; a matmul stored once stores the overlap's lanes again (the same values)

@@ -136,13 +136,14 @@ constexpr typename E0::value_type value_at(const Map<Op, E0, E1>& n, std::size_t
                      value_at(operand<1>(n.args), broadcast_offset<typename E1::shape_type, S>(i)));
 }
 
-template <class Out, class E, class M = typename matmul_in<E>::type>
+/// `e` holds exactly one matmul, of the output's shape: the pass becomes its
+/// epilogue. (Counted first: `matmul_in` walks the operands again.)
+template <class Out, class E>
 inline constexpr bool fusable = [] {
-    if constexpr (std::is_void_v<M>)
+    if constexpr (matmul_count<E>::value != 1 || !std::is_same_v<Out, typename E::shape_type>)
         return false;
     else
-        return matmul_count<E>::value == 1 && std::is_same_v<Out, typename E::shape_type> &&
-               std::is_same_v<Out, typename M::shape_type>;
+        return std::is_same_v<Out, typename matmul_in<E>::type::shape_type>;
 }();
 }  // namespace detail
 

@@ -173,6 +173,17 @@ struct region_inputs<F, std::index_sequence<K...>> {
             if (input[k]) r[j++] = k;
         return r;
     }();
+    /// number[k]: input k's position j in `index` (for a Map: the next input's)
+    static constexpr std::array<std::size_t, F::size> number = [] {
+        constexpr bool input[] = {!is_map<typename F::template node_t<K>>...};
+        std::array<std::size_t, F::size> r{};
+        std::size_t j = 0;
+        for (std::size_t k = 0; k < F::size; ++k) {
+            r[k] = j;
+            j += input[k];
+        }
+        return r;
+    }();
 };
 
 /// A type's mark: two marks have the same address when their types are the

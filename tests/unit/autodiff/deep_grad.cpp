@@ -214,43 +214,37 @@ void walk(const N& n, std::vector<const void*>& at) {
         }(std::make_index_sequence<N::operands::size>{});
     at.push_back(&n);
 }
-template <class N>
-void walk_tape(const N& n, autodiff::detail::tape<N>& t, std::vector<const void*>& at) {
-    if constexpr (expr::detail::is_map<N>)
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (walk_tape(expr::operand<I>(n.args), expr::operand<I>(t.args), at), ...);
-        }(std::make_index_sequence<N::operands::size>{});
-    at.push_back(&t);
-}
-
-/// Every node and tape of e's region sits at the flat layout's offset from the root's.
+/// Every node of e's region sits at the flat layout's offset from the root's,
+/// and every input's tape at the offset the region's tape gives it.
 template <class E>
 void check_layout(const E& e) {
     using F = expr::detail::flat_nodes<E>;
-    using Tp = autodiff::detail::flat_tapes<E>;
-    autodiff::detail::tape<E> t;
-    std::vector<const void*> nodes, tapes;
+    using Tape = autodiff::detail::tape<E>;
+    std::vector<const void*> nodes;
     walk(e, nodes);
-    walk_tape(e, t, tapes);
     REQUIRE(nodes.size() == F::size);
-    REQUIRE(tapes.size() == F::size);
     const char* nb = reinterpret_cast<const char*>(&e);
-    const char* tb = reinterpret_cast<const char*>(&t);
     const std::vector<std::size_t> node_offset = [&]<std::size_t... K>(std::index_sequence<K...>) {
         return std::vector<std::size_t>{F::template offset<K>...};
-    }(std::make_index_sequence<F::size>{});
-    const std::vector<std::size_t> tape_offset = [&]<std::size_t... K>(std::index_sequence<K...>) {
-        return std::vector<std::size_t>{Tp::template offset<K>...};
     }(std::make_index_sequence<F::size>{});
     for (std::size_t k = 0; k < F::size; ++k) {
         INFO("node " << k << " of " << F::size);
         CHECK(static_cast<const void*>(nb + node_offset[k]) == nodes[k]);
-        CHECK(static_cast<const void*>(tb + tape_offset[k]) == tapes[k]);
+    }
+    Tape t;
+    const char* tb = reinterpret_cast<const char*>(&t.in);
+    constexpr std::size_t inputs = expr::detail::region_inputs<F>::count;
+    const std::vector<const void*> tapes = [&]<std::size_t... J>(std::index_sequence<J...>) {
+        return std::vector<const void*>{&expr::operand<J>(t.in)...};
+    }(std::make_index_sequence<inputs>{});
+    for (std::size_t j = 0; j < inputs; ++j) {
+        INFO("input " << j << " of " << inputs);
+        CHECK(static_cast<const void*>(tb + Tape::layout::at[j]) == tapes[j]);
     }
 }
 }  // namespace
 
-TEST_CASE("the flat layout finds every node and tape where the compiler put it", "[autodiff]") {
+TEST_CASE("the flat layout finds every node and input tape where the compiler put it", "[autodiff]") {
     // operands of every kind and alignment: tensors, numbers of both element
     // types, a matmul (64-byte aligned scratch), reductions, a transpose
     Tensor<float, 4, 7> X;
