@@ -180,7 +180,7 @@ CTNN_INLINE void for_each_input(const E& n, tape<E>& t, Fn&& fn) noexcept {
         const char* nb = reinterpret_cast<const char*>(&n);
         char* tb = reinterpret_cast<char*>(&t.in);
         expr::detail::for_each_input_of_type<F>([&]<class N>(std::type_identity<N>, std::size_t j) CTNN_INLINE_LAMBDA {
-            fn(node_at<N>(nb, expr::detail::input_offsets<F, F>::at[j]), tape_at<tape<N>>(tb, tape<E>::layout::at[j]));
+            fn(node_at<N>(nb, expr::detail::input_offsets<F>::at[j]), tape_at<tape<N>>(tb, tape<E>::layout::at[j]));
         });
     }
 }

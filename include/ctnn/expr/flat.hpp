@@ -3,11 +3,13 @@
 /// An element-wise region laid out flat: the `Map` nodes of an expression
 /// and the nodes they read (leaves, matmuls, reductions, transposes: the
 /// region's *inputs*), numbered in post-order at compile time (a node's
-/// operands, then the node; the root is last). Once per pass a pointer to
-/// every node is collected (`collect_nodes`, out of line: each node's
-/// function holds its own entry only); per pack a fold over the node numbers
-/// then computes each node's value from the values before it
-/// (`flat_values`). The pass over the region and the code the compiler
+/// operands, then the node; the root is last), each at a byte offset from
+/// the root known at compile time (`flat_index`): per pack a fold over the
+/// node numbers computes each node's value from the values before it
+/// (`flat_values`), and what visits the inputs (prepare, and autodiff's
+/// bind, prime, finish) loops over them, one piece of code per input type
+/// (`for_each_input`): no function per node besides its value and, in a
+/// backward pass, its adjoint step. The pass over the region and the code the compiler
 /// inlines are linear in its size and the template depth stays flat, where
 /// a recursion through `Map::load` nests the whole sub-tree below each node
 /// into that node's function (quadratic compile work, a template level or
@@ -63,7 +65,7 @@ struct map_layout<Map<Op, Es...>> {
 /// Where the members of an `operand_list` of `Ts` sit (its bases
 /// `operand_at<I, T>`, each holding one `T`, in order): each at the next
 /// multiple of its alignment. The Itanium C++ ABI's rule, which g++ and clang
-/// follow on every x86-64 and ARM target; `flat_operands` checks each list's
+/// follow on every x86-64 and ARM target; `flat_index` checks each list's
 /// size against it, so a compiler that laid a list out otherwise would not
 /// compile the pass. (`offsetof` would say the same, but is only
 /// conditionally supported, with a warning, for classes holding references.)
@@ -84,14 +86,9 @@ struct operand_layout {
     }();
 };
 
-/// A node's storage in a Map: the node itself (the tapes of autodiff are the
-/// other storage laid out as the nodes are).
-template <class E>
-using node_storage = E;
-
-/// Entry K of the region's post-order: node type T, whose storage sits
-/// `offset` bytes from the root's. `pick<K>` finds the one base
-/// `indexed<K, T, Off>` of a `flat_index` by deduction, in one step.
+/// Entry K of the region's post-order: node type T, which sits `offset`
+/// bytes from the root. `pick<K>` finds the one base `indexed<K, T, Off>`
+/// of a `flat_index` by deduction, in one step.
 template <std::size_t K, class T, std::size_t Off>
 struct indexed {
     using type = T;
@@ -100,37 +97,41 @@ struct indexed {
 template <std::size_t K, class T, std::size_t Off>
 indexed<K, T, Off> pick(const indexed<K, T, Off>&);  // declared only: for decltype
 
-/// The entries of the sub-region rooted at E, numbered from O, its storage
-/// `S<E>` at byte Off from the root's: E is entry O + size - 1, after its
-/// operands' sub-regions. A Map's `S` holds its operands' `S`s as its first
-/// member, an `operand_list` (a Map its operand nodes; a tape its operands'
-/// tapes), so each operand sits at a constant offset (`operand_layout`), and
-/// a pass reaches every node from the root's address: no function per node
-/// to collect pointers (one such function per node and pass was most of a
-/// deep expression's compile time). Built by inheritance (a class per node),
-/// not by concatenating type lists or offset arrays (quadratic in the
-/// region's size).
-template <template <class> class S, std::size_t O, std::size_t Off, class E>
+/// The operand positions of a Map (none for another node).
+template <class E>
+struct operand_positions {
+    using type = std::index_sequence<>;
+};
+template <class Op, class... Es>
+struct operand_positions<Map<Op, Es...>> {
+    using type = std::index_sequence_for<Es...>;
+};
+
+/// The entries of the sub-region rooted at E, numbered from O, E at byte Off
+/// from the root: E is entry O + size - 1, after its operands' sub-regions.
+/// A Map holds its operands as its first member, an `operand_list`, so each
+/// operand sits at a constant offset (`operand_layout`), and a pass reaches
+/// every node from the root's address: no function per node to collect
+/// pointers (one such function per node and pass was most of a deep
+/// expression's compile time). Built by inheritance (a class per node), not
+/// by concatenating type lists or offset arrays (quadratic in the region's
+/// size).
+template <std::size_t O, std::size_t Off, class E, class Ix = typename operand_positions<E>::type>
 struct flat_index : indexed<O + region_size<E> - 1, E, Off> {};
-template <template <class> class S, std::size_t O, std::size_t Off, class M, class Ix>
-struct flat_operands;
-template <template <class> class S, std::size_t O, std::size_t Off, class Op, class... Es, std::size_t... I>
-struct flat_operands<S, O, Off, Map<Op, Es...>, std::index_sequence<I...>>
-    : flat_index<S, O + map_layout<Map<Op, Es...>>::offset(I), Off + operand_layout<S<Es>...>::at[I], Es>... {
-    static_assert(sizeof(operand_list<std::index_sequence<I...>, S<Es>...>) == operand_layout<S<Es>...>::at.back(),
+template <std::size_t O, std::size_t Off, class Op, class... Es, std::size_t... I>
+struct flat_index<O, Off, Map<Op, Es...>, std::index_sequence<I...>>
+    : flat_index<O + map_layout<Map<Op, Es...>>::offset(I), Off + operand_layout<Es...>::at[I], Es>...,
+      indexed<O + region_size<Map<Op, Es...>> - 1, Map<Op, Es...>, Off> {
+    static_assert(sizeof(operand_list<std::index_sequence<I...>, Es...>) == operand_layout<Es...>::at.back(),
                   "ctnn: this compiler lays out an expression's operands in a way the flat passes do not know");
 };
-template <template <class> class S, std::size_t O, std::size_t Off, class Op, class... Es>
-struct flat_index<S, O, Off, Map<Op, Es...>>
-    : flat_operands<S, O, Off, Map<Op, Es...>, std::index_sequence_for<Es...>>,
-      indexed<O + region_size<Map<Op, Es...>> - 1, Map<Op, Es...>, Off> {};
 
-/// The region rooted at E laid out flat, its storage `S` of each node at
-/// `base` (the root's) + `offset<K>`: node K's type is `node_t<K>`.
-template <class E, template <class> class S, class Base>
-struct flat_layout {
+/// The region rooted at E laid out flat: node K, of type `node_t<K>`, at
+/// `base` (the root's address) + `offset<K>`.
+template <class E>
+struct flat_nodes {
     static constexpr std::size_t size = region_size<E>;
-    using table = flat_index<S, 0, 0, E>;
+    using table = flat_index<0, 0, E>;
     // a class, not an alias of the decltype: its instantiation is kept, so
     // each entry is looked up once however often a pass names it
     template <std::size_t K>
@@ -139,12 +140,8 @@ struct flat_layout {
     using node_t = typename entry<K>::type;
     template <std::size_t K>
     static constexpr std::size_t offset = entry<K>::offset;
-    Base* base;
+    const char* base;
 };
-
-/// The nodes of the region rooted at E.
-template <class E>
-using flat_nodes = flat_layout<E, node_storage, const char>;
 
 /// The node of type N at byte `off` from `base` (a function per node type,
 /// not per node: all leaves of one type share it).
@@ -242,13 +239,12 @@ struct input_groups<F, std::index_sequence<J...>> {
     using type = typename F::template node_t<index[member[begin[G]]]>;
 };
 
-/// The byte offset in layout L (`flat_layout`: nodes, or what is laid out as
-/// they are) of each input j of the region whose nodes `F` lays out.
-template <class L, class F, class Ix = std::make_index_sequence<region_inputs<F>::count>>
+/// The byte offset from the root of each input j of the region `F` lays out.
+template <class F, class Ix = std::make_index_sequence<region_inputs<F>::count>>
 struct input_offsets;
-template <class L, class F, std::size_t... J>
-struct input_offsets<L, F, std::index_sequence<J...>> {
-    static constexpr std::size_t at[] = {L::template offset<region_inputs<F>::index[J]>..., 0};
+template <class F, std::size_t... J>
+struct input_offsets<F, std::index_sequence<J...>> {
+    static constexpr std::size_t at[] = {F::template offset<region_inputs<F>::index[J]>..., 0};
 };
 
 /// Calls `visit(std::type_identity<N>{}, j)` for each input j of the region
@@ -274,7 +270,7 @@ CTNN_INLINE void for_each_input(const E& root, Fn&& fn) noexcept {
     using F = flat_nodes<E>;
     const char* base = reinterpret_cast<const char*>(&root);
     for_each_input_of_type<F>([&]<class N>(std::type_identity<N>, std::size_t j) CTNN_INLINE_LAMBDA {
-        fn(node_at<N>(base, input_offsets<F, F>::at[j]));
+        fn(node_at<N>(base, input_offsets<F>::at[j]));
     });
 }
 
