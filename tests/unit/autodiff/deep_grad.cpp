@@ -247,16 +247,15 @@ void check_layout(const E& e) {
 TEST_CASE("the flat layout finds every node and input tape where the compiler put it", "[autodiff]") {
     // operands of every kind and alignment: tensors, numbers of both element
     // types, a matmul (64-byte aligned scratch), reductions, a transpose
-    Tensor<float, 4, 7> X;
-    Tensor<float, 5, 7> W;
-    Tensor<float, 5> b;
-    Tensor<float, 4, 5> Y;
-    Tensor<float, 5, 4> Z;
-    fill_random(X, 61);
-    fill_random(W, 62);
-    fill_random(b, 63);
-    fill_random(Y, 64);
-    fill_random(Z, 65);
+    const auto random = [](auto t, unsigned seed) {
+        fill_random(t, seed);
+        return t;
+    };
+    const auto X = random(Tensor<float, 4, 7>{}, 61);
+    const auto W = random(Tensor<float, 5, 7>{}, 62);
+    const auto b = random(Tensor<float, 5>{}, 63);
+    const auto Y = random(Tensor<float, 4, 5>{}, 64);
+    const auto Z = random(Tensor<float, 5, 4>{}, 65);
     check_layout(tanh(matmul(X, transpose(W)) + b) * 2.0f - sum<0>(Y * Y) + transpose(Z));
     check_layout(exp(-square(Y) + 0.5f) / (1.0f + sum(Y) * b));
     check_layout(layers<6>(ref(Vec::filled(1.0)), Vec::filled(2.0), Vec::filled(3.0)));
