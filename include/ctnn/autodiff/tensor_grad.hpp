@@ -143,23 +143,31 @@ struct tape<Transposed<E>> {
     bool wants;
 };
 
-/// The tapes of the inputs of the region rooted at E, as its sweeps reach
-/// them (input j's: `expr::operand<j>(*in)`): a Map's tape holds them; a
+/// Where the tape of each input j of the region rooted at E sits, from
+/// `flat_tapes::base`: a Map's tape holds them (`at[count]`: their end); a
 /// region that is one node (not a Map) is its own input.
 template <class E>
-struct input_tapes_of {
-    using type = expr::operand_list<std::index_sequence<0>, tape<E>&>;
-    static type of(tape<E>& t) noexcept { return type{{t}}; }
+struct tape_offsets {
+    static constexpr std::size_t at[] = {0};
 };
 template <class Op, class... Es>
-struct input_tapes_of<Map<Op, Es...>> {
-    using type = typename tape<Map<Op, Es...>>::input_tapes;
-    static type& of(tape<Map<Op, Es...>>& t) noexcept { return t.in; }
+struct tape_offsets<Map<Op, Es...>> {
+    static constexpr const auto& at = tape<Map<Op, Es...>>::layout::at;
 };
+/// The tapes of the inputs of the region rooted at E, as its sweeps reach
+/// them: input j's at `base + at[j]`.
 template <class E>
 struct flat_tapes {
-    typename input_tapes_of<E>::type* in;
+    static constexpr const auto& at = tape_offsets<E>::at;
+    char* base;
 };
+template <class E>
+CTNN_INLINE flat_tapes<E> flatten_tapes(tape<E>& t) noexcept {
+    if constexpr (is_map<E>)
+        return {reinterpret_cast<char*>(&t.in)};
+    else
+        return {reinterpret_cast<char*>(&t)};
+}
 
 /// The tape of type Tp at byte `off` from `base` (per tape type, as `node_at`).
 template <class Tp>
@@ -332,12 +340,6 @@ CTNN_INLINE void vjp(const Transposed<E>&, tape<Transposed<E>>& t, std::size_t r
 // comes from its one parent; only the inputs accumulate (a tensor used
 // twice, broadcasting).
 
-/// ∂y/∂x_I of op `Op` at operand values x[0 ..].
-template <class Op, std::size_t I, class P, std::size_t... J>
-CTNN_INLINE P local_d(const P& y, const P* x, std::index_sequence<J...>) noexcept {
-    return Op::template d<I>(y, x[J]...);
-}
-
 /// The lanes of a pack at or after `skip`, as a mask: in the overlapping
 /// last pack of a row (`expr::detail::for_each_sweep_pack`) the lanes before
 /// `skip` have handed their adjoints down with the pack before. Applied where
@@ -352,35 +354,31 @@ CTNN_INLINE auto lanes_from(std::size_t skip) noexcept {
     return Pk::load(index) >= Pk::splat(T(skip));
 }
 
-/// Reverse step: node K hands its adjoint a[K] to its operands (a Map) or
-/// to what is below the region (an input; lanes from `skip` on). Every
-/// Map's operands get their adjoints, whether an input below asks for one
-/// or not (an input that does not drops it): no flag per node to set and
-/// test, and a sub-expression over no `wrt` tensor costs its derivatives.
+/// Reverse step of a Map: hands its adjoint to its operands (`expr::detail::
+/// map_step`). Every Map's operands get their adjoints, whether an input
+/// below asks for one or not (an input that does not drops it): no flag per
+/// node to set and test, and a sub-expression over no `wrt` tensor costs its
+/// derivatives.
+template <class A, class Out, class Op, class Ix, class Back, class P, class M>
+CTNN_INLINE void step_adjoint(expr::detail::map_step<Op, Ix, Back>, const char*, char*, const P* v, P* a, std::size_t,
+                              std::size_t, const M&) noexcept {
+    expr::detail::map_step<Op, Ix, Back>::adjoint(v, a);
+}
+/// Reverse step of an input (`node`, `t`: it and its tape): its adjoint
+/// leaves the region, lanes from `skip` on (`keep`).
+template <class A, class Out, class N, class P, class M>
+CTNN_INLINE void step_adjoint(expr::detail::input_step<N>, const char* node, char* t, const P*, P* a, std::size_t row,
+                              std::size_t col, const M& keep) noexcept {
+    vjp<A, Out>(*reinterpret_cast<const N*>(node), *reinterpret_cast<tape<N>*>(t), row, col,
+                simd::select(keep, *a, P(typename N::value_type(0))));
+}
+
+/// Reverse step of node K (its adjoint a[K]), by its step's kind.
 template <std::size_t K, class A, class Out, class F, class Tp, class P, class M>
 CTNN_INLINE void adjoint_step(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col,
                               const M& keep) noexcept {
-    using N = typename F::template node_t<K>;
-    if constexpr (is_map<N>) {
-        constexpr std::size_t first = K + 1 - region_size<N>;
-        using Ix = typename map_layout<N>::operands;
-        using Op = typename N::op;
-        constexpr auto& r = map_layout<N>::roots;
-        // unary and binary ops written out: no function per node for the compiler to inline
-        if constexpr (r.size() == 1) {
-            a[first + r[0]] = a[K] * Op::template d<0>(v[K], v[first + r[0]]);
-        } else if constexpr (r.size() == 2) {
-            a[first + r[0]] = a[K] * Op::template d<0>(v[K], v[first + r[0]], v[first + r[1]]);
-            a[first + r[1]] = a[K] * Op::template d<1>(v[K], v[first + r[0]], v[first + r[1]]);
-        } else [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
-            const P x[] = {v[first + map_layout<N>::roots[I]]...};
-            ((a[first + map_layout<N>::roots[I]] = a[K] * local_d<typename N::op, I>(v[K], x, Ix{})), ...);
-        }(Ix{});
-    } else {
-        vjp<A, Out>(node_at<N>(f.base, F::template offset<K>),
-                    expr::operand<expr::detail::region_inputs<F>::number[K]>(*tp.in), row, col,
-                    simd::select(keep, a[K], P(typename N::value_type(0))));
-    }
+    step_adjoint<A, Out>(typename expr::detail::step_of<F, K>::type{}, f.base + F::template offset<K>,
+                         tp.base + Tp::at[expr::detail::region_inputs<F>::number[K]], v + K, a + K, row, col, keep);
 }
 
 /// Nodes [B, E) of the reverse sweep, last first.
@@ -389,8 +387,13 @@ struct adjoints_piece {
     template <std::size_t B, std::size_t E, class F, class Tp, class P, class M>
     static CTNN_INLINE void run(const F& f, const Tp& tp, const P* v, P* a, std::size_t row, std::size_t col,
                                 const M& keep) noexcept {
+        // the steps called in place, not through adjoint_step: a function per distinct step, not per node
         [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
-            (adjoint_step<E - 1 - K, A, Out>(f, tp, v, a, row, col, keep), ...);
+            (step_adjoint<A, Out>(typename expr::detail::step_of<F, E - 1 - K>::type{},
+                                  f.base + F::template offset<E - 1 - K>,
+                                  tp.base + Tp::at[expr::detail::region_inputs<F>::number[E - 1 - K]], v + (E - 1 - K),
+                                  a + (E - 1 - K), row, col, keep),
+             ...);
         }(std::make_index_sequence<E - B>{});
     }
     template <std::size_t B, std::size_t E, class F, class Tp, class P, class M>
@@ -448,8 +451,7 @@ void region(const E& n, tape<E>& t, const G& g, const Sink& sink = {}) noexcept 
     constexpr std::size_t rows = Out::size / cols;
     constexpr std::size_t nodes = region_size<E>;
     const flat_nodes<E> f = flatten(n);
-    decltype(auto) inputs = input_tapes_of<E>::of(t);
-    const flat_tapes<E> tp{&inputs};
+    const flat_tapes<E> tp = flatten_tapes(t);
     prime(n, t);
     for (std::size_t r = 0; r < rows; ++r)
         // one pack width: the sweep is generated once (an overlapping last pack, not a narrower tail)
@@ -797,7 +799,7 @@ struct kept_adjoints_piece {
                                  const M& keep) noexcept {
         using N = typename F::template node_t<K>;
         if constexpr (stored_once<N, Out>) {
-            auto& t = expr::operand<expr::detail::region_inputs<F>::number[K]>(*tp.in);
+            auto& t = *reinterpret_cast<tape<N>*>(tp.base + Tp::at[expr::detail::region_inputs<F>::number[K]]);
             if (t.wants) simd::pack_traits<typename N::value_type, A>::store(t.dc.data + row * Out::dims[Out::rank - 1] + col, a[K]);
         } else {
             adjoint_step<K, A, Out>(f, tp, v, a, row, col, keep);
@@ -829,8 +831,7 @@ void kept_region(const E& n, tape<E>& t, const kept_values<T>& k) noexcept {
         if constexpr (!stored_once<std::remove_cvref_t<decltype(in)>, Out>) prime(in, tin);
     });
     const flat_nodes<E> fl = flatten(n);
-    decltype(auto) inputs = input_tapes_of<E>::of(t);
-    const flat_tapes<E> tl{&inputs};
+    const flat_tapes<E> tl = flatten_tapes(t);
     const kept_values<T> kl = k;
     for (std::size_t r = 0; r < rows; ++r)
         // one pack width, as `region`; a matmul stored once stores the overlap's lanes again (the same values)

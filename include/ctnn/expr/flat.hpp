@@ -274,24 +274,58 @@ CTNN_INLINE void for_each_input(const E& root, Fn&& fn) noexcept {
     });
 }
 
+/// What a node of a region computes in a pass, as a type shared by every
+/// node that computes the same: a Map's op and how far back (`Back`) its
+/// operands' values sit in the post-order (they depend on the sizes of the
+/// operands' sub-regions only: a chain of 33 `sigmoid(e * w + b)` has three
+/// distinct steps, not 99), an input's node type. The passes call a step's
+/// functions from a fold over the node numbers, so the code the compiler
+/// instantiates and optimises is per distinct step, not per node.
+template <class Op, class Ix, class Back>
+struct map_step;
+template <class Op, std::size_t... I, std::size_t... Back>
+struct map_step<Op, std::index_sequence<I...>, std::index_sequence<Back...>> {
+    /// v[0] = op(operands), `v` pointing at the node's value
+    template <class A, class Out, class P>
+    static CTNN_INLINE void value(const char*, P* v, std::size_t, std::size_t) noexcept {
+        *v = Op::value(*(v - Back)...);
+    }
+    /// the operands' adjoints from the node's a[0] (`v`, `a`: the node's value and adjoint)
+    template <class P>
+    static CTNN_INLINE void adjoint(const P* v, P* a) noexcept {
+        ((*(a - Back) = *a * Op::template d<I>(*v, *(v - Back)...)), ...);
+    }
+};
+/// An input loads its own value (`node`: its address).
+template <class N>
+struct input_step {
+    template <class A, class Out, class P>
+    static CTNN_INLINE void value(const char* node, P* v, std::size_t row, std::size_t col) noexcept {
+        *v = reinterpret_cast<const N*>(node)->template load<A, Out>(row, col, no_hole{});
+    }
+};
+
+template <class N, class = typename map_layout<N>::operands>
+struct map_step_of;
+template <class N, std::size_t... I>
+struct map_step_of<N, std::index_sequence<I...>> {
+    using type = map_step<typename N::op, std::index_sequence<I...>,
+                          std::index_sequence<(region_size<N> - 1 - map_layout<N>::roots[I])...>>;
+};
+/// Node K's step in the region `F` lays out.
+template <class F, std::size_t K, class N = typename F::template node_t<K>>
+struct step_of {
+    using type = input_step<N>;
+};
+template <class F, std::size_t K, class Op, class... Es>
+struct step_of<F, K, Map<Op, Es...>> {
+    using type = typename map_step_of<Map<Op, Es...>>::type;
+};
+
 /// The value of node K from the values before it (an input loads its own).
 template <std::size_t K, class A, class Out, class F, class P>
 CTNN_INLINE void flat_value(const F& f, P* v, std::size_t row, std::size_t col) noexcept {
-    using N = typename F::template node_t<K>;
-    if constexpr (is_map<N>) {
-        constexpr std::size_t first = K + 1 - region_size<N>;
-        constexpr auto& r = map_layout<N>::roots;
-        // unary and binary ops written out: no function per node for the compiler to inline
-        if constexpr (r.size() == 1)
-            v[K] = N::op::value(v[first + r[0]]);
-        else if constexpr (r.size() == 2)
-            v[K] = N::op::value(v[first + r[0]], v[first + r[1]]);
-        else [&]<std::size_t... I>(std::index_sequence<I...>) CTNN_INLINE_LAMBDA {
-            v[K] = N::op::value(v[first + map_layout<N>::roots[I]]...);
-        }(typename map_layout<N>::operands{});
-    } else {
-        v[K] = node_at<N>(f.base, F::template offset<K>).template load<A, Out>(row, col, no_hole{});
-    }
+    step_of<F, K>::type::template value<A, Out>(f.base + F::template offset<K>, v + K, row, col);
 }
 
 /// A large region's per-pack sweep runs in pieces of this many nodes, each
@@ -324,7 +358,9 @@ struct values_piece {
     template <std::size_t B, std::size_t E, class F, class P>
     static CTNN_INLINE void run(const F& f, P* v, std::size_t row, std::size_t col) noexcept {
         [&]<std::size_t... K>(std::index_sequence<K...>) CTNN_INLINE_LAMBDA {
-            (flat_value<B + K, A, Out>(f, v, row, col), ...);
+            (step_of<F, B + K>::type::template value<A, Out>(f.base + F::template offset<B + K>, v + (B + K), row,
+                                                               col),
+             ...);
         }(std::make_index_sequence<E - B>{});
     }
     template <std::size_t B, std::size_t E, class F, class P>
